@@ -1,0 +1,3 @@
+"""Dramatis: turn stories into multi-voice audiobooks, offline."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,29 @@
+"""One exception type for everything a user can get wrong.
+
+The CLI turns a :class:`DramatisError` into one line on stderr and exit status 2, never a
+traceback: the message must name the file (and line) and say what to do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DramatisError(Exception):
+    """A problem with the user's input or environment, reported as one line."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        self.path = path
+        self.line = line
+        where = ""
+        if path is not None:
+            where = f"{path}:{line}: " if line is not None else f"{path}: "
+        super().__init__(f"{where}{message}")
+
+
+class SynthesisError(DramatisError):
+    """A clip could not be synthesized even after retries."""
+
+    exit_code = 1

@@ -1,0 +1,117 @@
+"""The shared data model every stage reads and writes.
+
+Like spaCy's ``Doc``, a :class:`Story` keeps the untouched text once; everything else
+(chapters, scene breaks, segments) is a span of character offsets into it.  Stages never
+copy or rewrite the text, so "every word is spoken once" can be checked by tiling offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Kind = Literal["narration", "dialogue"]
+Gender = Literal["female", "male", "unknown"]
+NARRATOR = "narrator"
+
+
+@dataclass(slots=True)
+class Segment:
+    """A run of story text spoken by one voice.
+
+    ``start``/``end`` index ``Story.text``; a dialogue segment includes its quote marks.
+    ``speaker`` is a character's canonical name, or None for the narrator.
+    """
+
+    start: int
+    end: int
+    kind: Kind = "narration"
+    speaker: str | None = None
+    confidence: float = 1.0
+    line_id: str | None = None
+
+    def text(self, source: str) -> str:
+        return source[self.start : self.end]
+
+
+@dataclass(slots=True)
+class Chapter:
+    """A chapter: ``start``/``end`` cover its heading (if any) and body in ``Story.text``."""
+
+    title: str
+    start: int
+    end: int
+    index: int = 0
+    heading: tuple[int, int] | None = None
+
+
+@dataclass(slots=True)
+class Story:
+    """One story file, decoded, with its structure as spans over ``text``."""
+
+    text: str
+    title: str
+    source: Path
+    author: str | None = None
+    chapters: list[Chapter] = field(default_factory=list)
+    # Spans that are a pause, not speech (scene breaks such as "* * *").
+    breaks: list[tuple[int, int]] = field(default_factory=list)
+    # Spans never spoken (front matter, archive boilerplate, notes not asked for).
+    hidden: list[tuple[int, int]] = field(default_factory=list)
+    # Free-form metadata: summary, series, part, language, fandom, rating, tags...
+    meta: dict[str, object] = field(default_factory=dict)
+    cover: bytes | None = None
+
+    @property
+    def slug(self) -> str:
+        from dramatis.paths import slugify
+
+        return slugify(self.title) or slugify(self.source.stem) or "story"
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """Engine settings for one speaker; None means "engine default"."""
+
+    id: str | None = None
+    rate: int | None = None  # words per minute
+    pitch: int | None = None  # 0-100
+    volume: float | None = None  # 0.0-1.0
+
+    def merged(self, other: Voice) -> Voice:
+        """``other``'s set values win over ours (used for per-story overrides)."""
+        return Voice(
+            id=other.id if other.id is not None else self.id,
+            rate=other.rate if other.rate is not None else self.rate,
+            pitch=other.pitch if other.pitch is not None else self.pitch,
+            volume=other.volume if other.volume is not None else self.volume,
+        )
+
+
+@dataclass(slots=True)
+class Character:
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    gender: Gender = "unknown"
+    voice: Voice = field(default_factory=Voice)
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+@dataclass(slots=True)
+class Cast:
+    """Who reads what: the narrator's voice and the characters (from voices.yaml)."""
+
+    narrator: Voice = field(default_factory=Voice)
+    characters: dict[str, Character] = field(default_factory=dict)
+    pronunciations: dict[str, str] = field(default_factory=dict)
+    # line id -> character name (or "narrator"): pinned by the user, always wins.
+    pins: dict[str, str] = field(default_factory=dict)
+
+    def voice_for(self, speaker: str | None) -> Voice:
+        if speaker is None or speaker == NARRATOR or speaker not in self.characters:
+            return self.narrator
+        return self.characters[speaker].voice
