@@ -85,9 +85,11 @@ def _add_chapters(id3: ID3, tags: Tags) -> None:
             sub_frames=[TIT2(encoding=3, text=tags.title)],
         )
     )
-    longest = max(len(title.encode("utf-8")) for _s, _e, title in tags.chapters)
-    for cid, (start, end, title) in zip(ids, tags.chapters, strict=True):
-        pad = longest - len(title.encode("utf-8"))
+    # ID3v2.3 has no UTF-8: mutagen stores the titles as UTF-16, two bytes a unit.
+    sizes = [len(title.encode("utf-16-le")) for _s, _e, title in tags.chapters]
+    longest = max(sizes)
+    for cid, size, (start, end, title) in zip(ids, sizes, tags.chapters, strict=True):
+        pad = longest - size
         id3.add(
             CHAP(
                 element_id=cid,
