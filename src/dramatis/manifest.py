@@ -1,4 +1,4 @@
-"""The per-story manifest (``<out>/<story-slug>/dramatis.json``): the build's record of what it made.
+"""The per-story manifest ``<out>/<story-slug>/dramatis.json``: what the build made, and when.
 
 The build's assemble/tag stages know exactly where each clip starts and ends, so they write
 that down here once; publishing (transcripts, chapters, playlist, feed) reads only this file
@@ -130,7 +130,7 @@ def is_bare_name(name: str) -> bool:
         bool(name)
         and name not in {".", ".."}
         and not name.startswith(".")
-        and not any(ch in name for ch in "/\\\x00:")
+        and not any(ch in "/\\:" or ch < " " or ch == "\x7f" for ch in name)
     )
 
 
