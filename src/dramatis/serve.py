@@ -302,9 +302,7 @@ class FeedServer:
     def url(self) -> str:
         """The address other programs use: for a wildcard host, this machine's LAN address."""
         host = self.host
-        if host in {"", "0.0.0.0"}:
-            host = _lan_address()
-        elif host == "::":
+        if host in {"", "0.0.0.0", "::"}:
             host = _lan_address()
         if ":" in host:
             host = f"[{host}]"
