@@ -6,6 +6,7 @@ them) with the real engine and ffmpeg, then inspect the result with ffprobe and 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -65,7 +66,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 
 
 def test_summary_lists_each_chapter(built: tuple[Path, dict]) -> None:
-    root, summary = built
+    _root, summary = built
     (story,) = summary["stories"]
     assert story["title"] == "The Long Night"
     assert [c["title"] for c in story["chapters"]] == ["Chapter 1: The Woods", "Chapter 2: Home"]
@@ -144,7 +145,7 @@ def test_script_json_tiles_the_text(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     segs = json.loads(result.stdout)["segments"]
     assert segs[0]["start"] == 0 and segs[-1]["end"] == len(STORY)
-    assert all(a["end"] == b["start"] for a, b in zip(segs, segs[1:], strict=False))
+    assert all(a["end"] == b["start"] for a, b in itertools.pairwise(segs))
     dialogue = [STORY[s["start"] : s["end"]] for s in segs if s["kind"] == "dialogue"]
     assert dialogue[0] == '"Clarke?"'
     by_text = {STORY[s["start"] : s["end"]]: s["speaker"] for s in segs}
