@@ -26,7 +26,7 @@ from dramatis.publish import (
     write_feed,
     write_sidecars,
 )
-from feedkit import HOSTILE, make_story
+from tests.feedkit import HOSTILE, make_story
 
 BASE = "https://example.org/my books/"
 
@@ -355,3 +355,15 @@ def test_missing_audio_or_no_story_is_one_clear_error(tmp_path: Path) -> None:
         write_feed(tmp_path, BASE)
     assert manifest.chapters[0].file in str(err.value)
     assert not (tmp_path / "feed.xml").exists()
+
+
+def test_cli_feed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from dramatis.cli import main
+
+    make_story(tmp_path, "The Storm", ["A"], seconds=0.3)
+    assert main(["feed", str(tmp_path), "--base-url", "https://example.org/b"]) == 0
+    assert "https://example.org/b/feed.xml" in capsys.readouterr().out
+    d = feedparser.parse((tmp_path / "feed.xml").read_bytes())
+    assert d.entries[0].enclosures[0].href == "https://example.org/b/the-storm/01%20-%20A.mp3"
+    assert main(["feed", str(tmp_path), "--base-url", "file:///etc/"]) == 2
+    assert "base URL" in capsys.readouterr().err

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
+import signal
+import subprocess
+import sys
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,7 +19,7 @@ import pytest
 from dramatis.errors import DramatisError
 from dramatis.publish import sidecar_paths
 from dramatis.serve import FeedServer, RangeNotSatisfiable, parse_range
-from feedkit import HOSTILE, make_story
+from tests.feedkit import HOSTILE, make_story
 
 SECRET = b"the secret outside the served folder"
 
@@ -194,3 +199,30 @@ def test_parse_range_edges() -> None:
     for bad in ["bytes=-0", "bytes=-", "bytes=0-", "bytes=1-2-3"]:
         with pytest.raises(RangeNotSatisfiable):
             parse_range(bad, 0 if bad == "bytes=0-" else 10)
+
+
+def test_cli_serve_until_ctrl_c(tmp_path: Path) -> None:
+    """The real command: it announces its address, serves, and exits cleanly on Ctrl-C."""
+    make_story(tmp_path, "The Storm", ["A"], seconds=0.3, cover=False)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    cmd = [sys.executable, "-c", "import sys; from dramatis.cli import main; sys.exit(main())"]
+    proc = subprocess.Popen(
+        [*cmd, "serve", str(tmp_path), "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        line = proc.stderr.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert match, line
+        with urllib.request.urlopen(f"{match[0]}feed.xml", timeout=10) as resp:
+            d = feedparser.parse(resp.read())
+        assert d.entries[0].enclosures[0].href.startswith(match[0])
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) in (0, 130)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
