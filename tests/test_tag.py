@@ -9,7 +9,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from dramatis.tag import Tags, read_fingerprint, write_tags
-from tests.conftest import HAVE_FFMPEG, ffprobe
+from conftest import HAVE_FFMPEG, ffprobe
 
 pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
 
