@@ -27,7 +27,7 @@ from dramatis.publish import (
     write_feed,
     write_sidecars,
 )
-from tests.feedkit import HOSTILE, make_story
+from feedkit import HOSTILE, make_story
 
 BASE = "https://example.org/my books/"
 

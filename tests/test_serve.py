@@ -19,7 +19,7 @@ import pytest
 from dramatis.errors import DramatisError
 from dramatis.publish import sidecar_paths
 from dramatis.serve import FeedServer, RangeNotSatisfiable, parse_range
-from tests.feedkit import HOSTILE, make_story
+from feedkit import HOSTILE, make_story
 
 SECRET = b"the secret outside the served folder"
 
