@@ -116,6 +116,9 @@ def test_byte_ranges(site) -> None:
         server, path, headers={"Range": "bytes=0-9", "If-Range": headers["etag"]}
     )
     assert status == 206 and body == whole[:10]
+    # A player revalidating what it has: 304, no body.
+    status, _, body = request(server, path, headers={"If-None-Match": headers["etag"]})
+    assert status == 304 and body == b""
 
 
 def test_content_types(site) -> None:
