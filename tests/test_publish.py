@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -355,3 +356,36 @@ def test_missing_audio_or_no_story_is_one_clear_error(tmp_path: Path) -> None:
         write_feed(tmp_path, BASE)
     assert manifest.chapters[0].file in str(err.value)
     assert not (tmp_path / "feed.xml").exists()
+
+
+def test_cli_feed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from dramatis.cli import main
+
+    make_story(tmp_path, "The Storm", ["A"], seconds=0.3)
+    assert main(["feed", str(tmp_path), "--base-url", "https://example.org/b"]) == 0
+    assert "https://example.org/b/feed.xml" in capsys.readouterr().out
+    d = feedparser.parse((tmp_path / "feed.xml").read_bytes())
+    assert d.entries[0].enclosures[0].href == "https://example.org/b/the-storm/01%20-%20A.mp3"
+    assert main(["feed", str(tmp_path), "--base-url", "file:///etc/"]) == 2
+    assert "base URL" in capsys.readouterr().err
+
+
+def test_ffmpeg_reads_transcripts_with_the_manifest_timings(library) -> None:
+    """A second, independent WebVTT/SRT parser (ffmpeg's) sees every cue at its time."""
+    out, stories = library
+    for slug, manifest in stories.items():
+        for chapter in manifest.chapters:
+            side = sidecar_paths(out / slug, chapter)
+            for path in (side.vtt, side.srt):
+                probe = subprocess.run(
+                    ["ffprobe", "-v", "error", "-of", "json",
+                     "-show_entries", "packet=pts_time,duration_time", str(path)],
+                    check=True, capture_output=True, text=True,
+                )  # fmt: skip
+                packets = json.loads(probe.stdout)["packets"]
+                got = [
+                    (round(float(p["pts_time"]) * 1000),
+                     round((float(p["pts_time"]) + float(p["duration_time"])) * 1000))
+                    for p in packets
+                ]  # fmt: skip
+                assert got == [(c.start_ms, c.end_ms) for c in chapter.cues], path

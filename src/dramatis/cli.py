@@ -177,6 +177,53 @@ def cache_info(cache_dir: Path | None) -> None:
     click.echo(f"{c.root}: {count} clip(s), {size / 1e6:.1f} MB (cap {c.max_bytes / 1e9:.1f} GB)")
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("audio")
+)
+@click.option(
+    "--base-url",
+    required=True,
+    help="Where DIRECTORY is published on the web, e.g. https://example.com/audiobooks/",
+)
+@click.option("--title", help="Podcast title (default: the story's, or a list of them).")
+def feed(directory: Path, base_url: str, title: str | None) -> None:
+    """Write DIRECTORY/feed.xml: a podcast with one episode per chapter.
+
+    Also writes the transcripts, chapters and playlist each episode links to.  Upload
+    DIRECTORY to BASE_URL and subscribe to BASE_URL/feed.xml in any podcast app.
+    """
+    from dramatis.publish import write_feed
+
+    path = write_feed(directory, base_url, title=title)
+    click.echo(f"{path}  (subscribe to {base_url.rstrip('/')}/{path.name})")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("audio")
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 shares with phones on your home network.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--base-url",
+    help="Public address of DIRECTORY if behind another server (default: this server).",
+)
+def serve(directory: Path, host: str, port: int, base_url: str | None) -> None:
+    """Serve DIRECTORY (default: audio/) so podcast apps can subscribe and seek.
+
+    The feed is rewritten to point at this server unless --base-url is given. Ctrl-C stops.
+    """
+    from dramatis.serve import serve as run_serve
+
+    run_serve(directory, host=host, port=port, base_url=base_url)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: user errors become one line and exit status 2."""
     try:

@@ -504,7 +504,7 @@ def _cues(chapter: ChapterEntry) -> list[Cue]:
 
 def _cue_lines(text: str) -> list[str]:
     """A cue's text as lines with no blank line (a blank line would end the cue)."""
-    return [line.rstrip() for line in _clean(text).splitlines() if line.strip()]
+    return [line.strip() for line in _clean(text).splitlines() if line.strip()]
 
 
 def _vtt_escape(text: str) -> str:

@@ -117,7 +117,7 @@ class _Handler(BaseHTTPRequestHandler):
         target = root.joinpath(*names)
         try:
             real = target.resolve()
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError, ValueError):
             return None
         if not real.is_relative_to(root):
             return None
