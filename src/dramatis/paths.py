@@ -38,16 +38,58 @@ def safe_filename(name: str, max_len: int = 120) -> str:
     return encoded.decode("utf-8", "ignore").rstrip(" .")
 
 
+#: Output folders whose unfinished files are kept elsewhere: {output root: staging folder}.
+_STAGING: dict[Path, Path] = {}
+
+
+def staging_dir(out_root: Path) -> Path:
+    """Where unfinished files for ``out_root`` live: beside it, never inside it.
+
+    A build killed with ``kill -9`` cannot clean up after itself; keeping its partial files
+    out of the output folder means players, feeds and ``dramatis serve`` never see them.
+    """
+    out_root = Path(out_root).absolute()
+    return out_root.parent / f".{out_root.name}.partial"
+
+
+@contextlib.contextmanager
+def staged_output(out_root: Path) -> Iterator[Path]:
+    """While active, :func:`atomic_path` stages files under ``out_root`` in its staging dir."""
+    root = Path(out_root).absolute()
+    stage = staging_dir(root)
+    if stage.is_dir():  # leftovers of an interrupted build
+        for p in stage.iterdir():
+            with contextlib.suppress(OSError):
+                p.unlink()
+    _STAGING[root] = stage
+    try:
+        yield stage
+    finally:
+        _STAGING.pop(root, None)
+        with contextlib.suppress(OSError):
+            stage.rmdir()
+
+
+def _stage_for(target: Path) -> Path:
+    absolute = target.absolute()
+    for root, stage in _STAGING.items():
+        if absolute.is_relative_to(root):
+            stage.mkdir(parents=True, exist_ok=True)
+            return stage
+    return target.parent
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it into place only on success.
+    """Yield a temporary path; rename it onto ``target`` only on success.
 
-    The temporary name starts with ``.`` and ends in ``.part`` so that players and feed
-    readers skip it, and a crash leaves nothing that looks like a finished file.
+    The temporary file is in the staging folder of an active :func:`staged_output`, else
+    beside ``target`` named ``.<name>.part`` so that players and feed readers skip it.
+    Either way a crash leaves nothing that looks like a finished file.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(
-        prefix=f".{target.stem[:40]}.", suffix=f"{target.suffix}.part", dir=target.parent
+        prefix=f".{target.stem[:40]}.", suffix=f"{target.suffix}.part", dir=_stage_for(target)
     )
     os.close(fd)
     tmp_path = Path(tmp)
