@@ -221,7 +221,12 @@ class _Parser:
         same = self.by_folded.get(value.casefold(), [])
         if len(same) == 1:  # "gmw/en-US" for "gmw/en-us": harmless, take the engine's id
             return same[0]
-        named = [v.id for v in self.voices if v.name.casefold() == value.casefold()]
+        # "Alicia" or "f3": a voice's name or variant rather than its id
+        named = sorted(
+            v.id
+            for v in self.voices
+            if value.casefold() in (v.name.casefold(), _family(v.id), v.id.rpartition("/")[2])
+        )
         hint = (
             " (did you mean " + " or ".join(repr(n) for n in named[:3]) + "?)"
             if named
@@ -311,7 +316,7 @@ class _Parser:
 
     def section(self, m: CommentedMap, allowed: Sequence[str], prefix: str) -> _Section:
         sec = _Section()
-        self.keys(m, allowed, prefix or "voices.yaml (top level)")
+        self.keys(m, allowed, prefix or "the top level")
         dot = f"{prefix}." if prefix else ""
         if "narrator" in m:
             nm = self.mapping(m["narrator"], f"{dot}narrator", self.value_line(m, "narrator"))
@@ -368,7 +373,7 @@ class _Parser:
         data = _load_yaml(text, self.path)
         if data is None:
             return _CastFile()
-        top = self.mapping(data, "voices.yaml", 0, null_ok=False)
+        top = self.mapping(data, "the file", 0, null_ok=False)
         out = _CastFile(glob=self.section(top, TOP_KEYS, ""))
         if "stories" in top:
             sm = self.mapping(top["stories"], "stories", self.value_line(top, "stories"))
@@ -427,6 +432,9 @@ def _load_yaml(text: str, path: Path) -> Any:
         problem = " ".join(str(e.problem or e.context or "invalid YAML").split())
         if "duplicate key" in problem:
             problem += "; each key may appear once"
+        elif e.context and e.context_mark is not None and mark is not e.context_mark:
+            problem += f" ({' '.join(str(e.context).split())} started on line "
+            problem += f"{e.context_mark.line + 1})"
         raise DramatisError(
             f"invalid YAML: {problem}", path, None if mark is None else mark.line + 1
         ) from None
@@ -846,7 +854,7 @@ def _insert(text: str | None, new: Sequence[Character], path: Path) -> tuple[str
         if rest.strip() and not rest.strip().startswith("#"):
             return _redump(data, new, bom, newline)  # "characters: ~" and the like
         return join(key_line + 1, _render(new, 2, 2, False))
-    if not isinstance(chars, CommentedMap) or chars.fa.flow_style():
+    if not isinstance(chars, CommentedMap) or not chars or chars.fa.flow_style():
         return _redump(data, new, bom, newline)
 
     first = next(iter(chars))
@@ -912,6 +920,8 @@ def _verify(
                 f"could not add {c.name!r} safely; add it under 'characters:' by hand", path
             )
     if old is not None:
+        if old and not old.endswith(("\n", "\r")):  # we end its last line first
+            old += "\r\n" if "\r\n" in old else "\n"
         ops = difflib.SequenceMatcher(
             None,
             old.splitlines(keepends=True),
