@@ -11,10 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 _WINDOWS_RESERVED = {
-    "CON", "PRN", "AUX", "NUL",
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
     *(f"COM{i}" for i in range(1, 10)),
     *(f"LPT{i}" for i in range(1, 10)),
-}  # fmt: skip
+}
 
 
 def slugify(text: str, max_len: int = 80) -> str:
@@ -28,7 +31,7 @@ def safe_filename(name: str, max_len: int = 120) -> str:
     """Keep the title readable but drop what Windows, macOS or Linux reject (and ``..``)."""
     name = unicodedata.normalize("NFC", name)
     name = re.sub(r'[<>:"/\\|?*\x00-\x1f\x7f]', " ", name)
-    name = re.sub(r"\s+", " ", name).strip().strip(".").strip()
+    name = re.sub(r"\s+", " ", name).strip(" .")
     if not name or name.split(".")[0].upper() in _WINDOWS_RESERVED:
         name = f"_{name}"
     encoded = name.encode("utf-8")[:max_len]

@@ -1,0 +1,556 @@
+"""Decide who speaks each dialogue segment.
+
+A sieve of small rules, most reliable first, in the spirit of Muzny et al. (2017) and of the
+PDNC findings (explicit quotes are easy; the rest is conversation structure):
+
+1. pins from voices.yaml (always win);
+2. a speech verb beside the quote with a name or pronoun ("said Jane", "she whispered",
+   "Jane said, ..."), pronouns resolved by gender against recent mentions and speakers;
+3. an interrupted quotation shares its first part's speaker; one speaker per paragraph;
+4. action beats: the subject of the paragraph's narration ("She turns away.");
+5. turn-taking through runs of unattributed lines (A, B, A, B ...), helped by vocatives:
+   a name addressed inside a quote is the listener, who is likely to answer next;
+6. fall back to the most recent other speaker.
+
+First- and second-person narrators ("said I", "you say") are identified by the name others
+call them by, so their lines get their own voice.  Everything is pure Python and regex:
+``dramatis script`` must stay fast on a whole novel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from dramatis.attribution_lexicon import (
+    FEMALE_NAMES,
+    FEMALE_TITLES,
+    MALE_NAMES,
+    MALE_TITLES,
+    PARTICLE_VERBS,
+    SPEECH_VERB_RE,
+)
+from dramatis.model import NARRATOR, Cast, Character, Segment
+from dramatis.segment import paragraphs
+
+LOW_CONFIDENCE = 0.5
+
+_VERB = SPEECH_VERB_RE
+_PRON = r"(?:he|she|I|you|He|She|You)"
+_ADV = r"(?:\w+ly,?\s+)?"
+
+
+@dataclass(slots=True)
+class Attribution:
+    """Segments with speakers, the characters they name, and a first/second-person narrator."""
+
+    segments: list[Segment]
+    characters: list[Character] = field(default_factory=list)
+    narrator: str | None = None
+
+    def character(self, name: str) -> Character | None:
+        for c in self.characters:
+            if c.name == name:
+                return c
+        return None
+
+
+@dataclass(slots=True)
+class _Mention:
+    pos: int
+    end: int
+    char: int  # index into characters, -1 for a pronoun
+    pron: str = ""  # "m", "f", "i", "you"
+
+
+def line_ids(text: str, segments: list[Segment]) -> list[str | None]:
+    """Stable short ids for dialogue lines: a hash of the line's own words plus an occurrence count.
+
+    Editing text elsewhere changes no id; only a repeated identical line earlier in the text
+    shifts the counter of its later twins.
+    """
+    seen: dict[str, int] = {}
+    used: set[str] = set()
+    out: list[str | None] = []
+    for s in segments:
+        if s.kind != "dialogue":
+            out.append(None)
+            continue
+        words = " ".join(text[s.start : s.end].split())
+        n = seen.get(words, 0)
+        seen[words] = n + 1
+        salt = 0
+        while True:
+            h = hashlib.blake2s(f"{words}\x00{n}\x00{salt}".encode(), digest_size=4).hexdigest()
+            lid = "L" + h[:6]
+            if lid not in used:
+                break
+            salt += 1
+        used.add(lid)
+        out.append(lid)
+    return out
+
+
+def _gender_code(g: str) -> str:
+    return {"female": "f", "male": "m"}.get(g, "u")
+
+
+class _Names:
+    """Finds mentions of known characters (names and aliases) in text."""
+
+    def __init__(self, chars: list[Character]):
+        self.chars = chars
+        table: dict[str, list[int]] = {}
+        for ci, c in enumerate(chars):
+            for a in c.names:
+                a = a.strip()
+                if a and ci not in table.setdefault(a, []):
+                    table[a].append(ci)
+        self.table = table
+        alts = sorted(table, key=len, reverse=True)
+        self.regex = (
+            re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")
+            if alts
+            else None
+        )
+
+    def find(self, text: str, start: int, end: int) -> list[tuple[int, int, list[int]]]:
+        if self.regex is None:
+            return []
+        return [
+            (m.start(), m.end(), self.table[m.group()])
+            for m in self.regex.finditer(text, start, end)
+        ]
+
+
+_SENT_END = re.compile(r"[.!?]")
+_PRONOUN_RE = re.compile(r"\b(he|she|him|her|his|I|me|my|you|He|She|Him|Her|His|My|You|Me)\b")
+_SAID_AFTER = re.compile(
+    r"^[\s,;:—–\-]*(?:(?:and|then)\s+)?"
+    + _ADV
+    + r"(?P<verb>"
+    + _VERB
+    + r")(?P<part>\s+(?:on|in|back|out|up))?\s+"
+    r"(?:(?:to\s+\w+|\w+ly)\s+)?(?P<subj>\S.{0,40})",
+    re.S,
+)
+_SUBJ_FIRST = re.compile(
+    r"^[\s,;:—–\-]*(?P<subj>\S.{0,60}?)\s+(?:\w+ly\s+|had\s+|has\s+|was\s+|is\s+)?(?:\w+ly\s+)?(?P<verb>"
+    + _VERB
+    + r")\b",
+    re.S,
+)
+_VERB_BEFORE_END = re.compile(
+    r"(?P<verb>" + _VERB + r")\b(?P<rest>[^.!?\"“”]{0,60})[,:]?\s*$", re.S
+)
+_VOC_PATTERNS = (r"^\W*{n}\s*[,!?.;—–-]", r",\s*{n}\s*[,!?.;—–-]", r"\b(?:dear|O|oh|Oh)\s+{n}\b")
+
+
+class _Attributor:
+    def __init__(self, text: str, segments: list[Segment], chars: list[Character]):
+        self.text = text
+        self.segs = segments
+        self.chars = chars
+        self.names = _Names(chars)
+        self.genders = [_gender_code(c.gender) for c in chars]
+        self.paras = paragraphs(text)
+        self.pstarts = [p[0] for p in self.paras]
+        self.mentions: list[_Mention] = []
+        self.mpos: list[int] = []
+        self.narrator: int | None = None
+        self.person = ""  # "first" / "second" / ""
+
+    # --- context -----------------------------------------------------------------------
+    def para_of(self, pos: int) -> int:
+        return max(0, bisect_right(self.pstarts, pos) - 1)
+
+    def collect_mentions(self) -> None:
+        ments: list[_Mention] = []
+        for s in self.segs:
+            if s.kind != "narration":
+                continue
+            for a, b, cis in self.names.find(self.text, s.start, s.end):
+                ments.append(_Mention(a, b, cis[0] if len(cis) == 1 else self._pick(cis, ments)))
+            for m in _PRONOUN_RE.finditer(self.text, s.start, s.end):
+                w = m.group().lower()
+                code = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}.get(w)
+                if code is None:
+                    code = "i" if w in ("i", "me", "my") else "you"
+                ments.append(_Mention(m.start(), m.end(), -1, code))
+        ments.sort(key=lambda m: m.pos)
+        self.mentions = ments
+        self.mpos = [m.pos for m in ments]
+
+    def _pick(self, cis: list[int], ments: list[_Mention]) -> int:
+        """An alias shared by several characters: the one mentioned most recently."""
+        for m in reversed(ments[-200:]):
+            if m.char in cis:
+                return m.char
+        return cis[0]
+
+    # --- resolving a mention string ------------------------------------------------------
+    def resolve_subject(self, s: str, pos: int, spoken: dict[int, tuple[int, int]]) -> int | None:
+        """Character index named at the start of ``s`` (name, alias or pronoun), else None."""
+        s = s.lstrip(" \n\t,")
+        best = None
+        for a, _b, cis in self.names.find(s, 0, min(len(s), 60)):
+            if a <= 4 or (
+                a <= 12 and s[:a].strip().lower() in ("the", "little", "old", "young", "poor")
+            ):
+                best = cis[0] if len(cis) == 1 else self._recent_of(cis, pos)
+            break
+        if best is not None:
+            return best
+        m = re.match(r"(he|she|I|you)\b", s, re.I)
+        if m:
+            return self.resolve_pronoun(m.group(1).lower(), pos, spoken)
+        return None
+
+    def _recent_of(self, cis: list[int], pos: int) -> int:
+        i = bisect_right(self.mpos, pos) - 1
+        while i >= 0 and pos - self.mentions[i].pos < 20000:
+            if self.mentions[i].char in cis:
+                return self.mentions[i].char
+            i -= 1
+        return cis[0]
+
+    def resolve_pronoun(self, p: str, pos: int, spoken: dict[int, tuple[int, int]]) -> int | None:
+        if p == "i":
+            return self.narrator if self.person == "first" else None
+        if p == "you":
+            return self.narrator if self.person == "second" else None
+        want = "m" if p == "he" else "f"
+        # candidates: named mentions and recent speakers before pos, most recent first
+        i = bisect_right(self.mpos, pos) - 1
+        cand: dict[int, int] = {}
+        while i >= 0 and pos - self.mentions[i].pos < 4000 and len(cand) < 12:
+            m = self.mentions[i]
+            if m.char >= 0 and m.char not in cand:
+                cand[m.char] = m.pos
+            i -= 1
+        for ci, (spos, _) in spoken.items():
+            if pos - spos < 4000 and cand.get(ci, -1) < spos:
+                cand[ci] = spos
+        order = sorted(cand, key=lambda c: -cand[c])
+        for ci in order:
+            if self.genders[ci] == want and ci != self.narrator:
+                return ci
+        for ci in order:
+            if self.genders[ci] == "u" and ci != self.narrator:
+                return ci
+        return None
+
+    # --- the sieve -----------------------------------------------------------------------
+    def explicit(self, k: int, spoken: dict[int, tuple[int, int]]) -> tuple[int | None, float]:
+        """Speaker named by a speech verb next to dialogue segment k."""
+        text, segs = self.text, self.segs
+        q = segs[k]
+        pi = self.para_of(q.start)
+        ps, pe = self.paras[pi]
+        # after the quote
+        if k + 1 < len(segs) and segs[k + 1].kind == "narration":
+            a, b = segs[k + 1].start, min(segs[k + 1].end, pe)
+            after = text[a:b]
+            m = _SAID_AFTER.match(after)
+            if m and self._particle_ok(m):
+                who = self.resolve_subject(m.group("subj"), q.start, spoken)
+                if who is not None:
+                    return who, 0.95 if not _is_pronoun(m.group("subj")) else 0.85
+            m = _SUBJ_FIRST.match(after)
+            if m and self._particle_ok(m) and not _SENT_END.search(m.group("subj")):
+                who = self.resolve_subject(m.group("subj"), q.start, spoken)
+                if who is not None:
+                    return who, 0.95 if not _is_pronoun(m.group("subj")) else 0.85
+        # before the quote (same paragraph)
+        if k > 0 and segs[k - 1].kind == "narration":
+            a, b = max(segs[k - 1].start, ps), segs[k - 1].end
+            before = text[a:b]
+            m = _VERB_BEFORE_END.search(before)
+            if m:
+                # inverted: 'said Jane, "..."'
+                who = self.resolve_subject(m.group("rest"), q.start, spoken)
+                if who is None:
+                    head = before[: m.start()]
+                    sent = re.split(r"[.!?]\s|[\"“”]", head)[-1]
+                    cands = self.names.find(sent, 0, len(sent))
+                    if cands:
+                        cis = cands[-1][2]
+                        who = cis[0] if len(cis) == 1 else self._recent_of(cis, q.start)
+                    else:
+                        pm = list(re.finditer(r"\b(he|she|I|you|He|She|You)\b", sent))
+                        if pm:
+                            who = self.resolve_pronoun(pm[-1].group().lower(), a, spoken)
+                if who is not None:
+                    return who, 0.9
+        return None, 0.0
+
+    def _particle_ok(self, m: re.Match[str]) -> bool:
+        v = m.group("verb").lower()
+        need = PARTICLE_VERBS.get(v)
+        if need is None:
+            return True
+        part = (m.groupdict().get("part") or "").strip()
+        if part:
+            return part == need
+        rest = m.string[m.end("verb") : m.end("verb") + 6].split()
+        return bool(rest) and rest[0] == need
+
+    def beat(self, pi: int, qpos: int, spoken: dict[int, tuple[int, int]]) -> int | None:
+        """Subject of the narration in paragraph pi (an action beat)."""
+        ps, pe = self.paras[pi]
+        for s in self._para_segs(pi):
+            if s.kind != "narration":
+                continue
+            a, b = max(s.start, ps), min(s.end, pe)
+            chunk = self.text[a:b]
+            # sentence-initial name or pronoun
+            for m in re.finditer(r"(?:^|[.!?]\s+|\n)\s*", chunk):
+                rest = chunk[m.end() : m.end() + 60]
+                if not rest:
+                    continue
+                who = self.resolve_subject(rest, a + m.end(), spoken)
+                if who is not None and who != -1:
+                    return who
+        return None
+
+    def _para_segs(self, pi: int) -> list[Segment]:
+        ps, pe = self.paras[pi]
+        return [s for s in self.segs if s.end > ps and s.start < pe]
+
+    def vocatives(self, q: Segment) -> list[int]:
+        inner = self.text[q.start : q.end]
+        out: list[int] = []
+        for a, b, cis in self.names.find(inner, 0, len(inner)):
+            before = inner[max(0, a - 6) : a]
+            after = inner[b : b + 2]
+            if re.search(r"(^\W*|,\s*|\b(?:dear|O|oh|Oh)\s+)$", before) and (
+                re.match(r"\s*[,!?.;—–-]", after) or b >= len(inner) - 1
+            ):
+                out.extend(cis[:1])
+        return out
+
+    def run(self) -> None:
+        text, segs = self.text, self.segs
+        self.collect_mentions()
+        self.detect_narrator()
+        dia = [k for k, s in enumerate(segs) if s.kind == "dialogue"]
+        spk: dict[int, int] = {}
+        conf: dict[int, float] = {}
+        spoken: dict[int, tuple[int, int]] = {}
+        # 1-2: explicit speech verbs, in reading order (pronouns use earlier speakers)
+        for k in dia:
+            who, c = self.explicit(k, spoken)
+            if who is not None:
+                spk[k], conf[k] = who, c
+                spoken[who] = (segs[k].start, k)
+        # group dialogue by paragraph
+        by_para: dict[int, list[int]] = {}
+        for k in dia:
+            by_para.setdefault(self.para_of(segs[k].start), []).append(k)
+        pspk: dict[int, int] = {}
+        pconf: dict[int, float] = {}
+        for pi, ks in by_para.items():
+            known = [spk[k] for k in ks if k in spk]
+            if known:
+                pspk[pi] = known[0]
+                pconf[pi] = max(conf[k] for k in ks if k in spk)
+        # 4: action beats
+        spoken2: dict[int, tuple[int, int]] = {}
+        for pi, ks in sorted(by_para.items()):
+            if pi in pspk:
+                spoken2[pspk[pi]] = (self.paras[pi][0], ks[0])
+                continue
+            who = self.beat(pi, segs[ks[0]].start, spoken2)
+            if who is not None:
+                pspk[pi], pconf[pi] = who, 0.7
+                spoken2[who] = (self.paras[pi][0], ks[0])
+        # 5: turn-taking through runs of quote paragraphs
+        order = sorted(by_para)
+        runs: list[list[int]] = []
+        for pi in order:
+            if runs and pi - runs[-1][-1] == 1:
+                runs[-1].append(pi)
+            else:
+                runs.append([pi])
+        for run in runs:
+            self.turns(run, by_para, pspk, pconf)
+        for pi, ks in by_para.items():
+            for k in ks:
+                if k in spk:
+                    continue
+                if pi in pspk:
+                    spk[k], conf[k] = pspk[pi], pconf[pi]
+        for k in dia:
+            if k in spk:
+                segs[k].speaker = self.chars[spk[k]].name
+                segs[k].confidence = round(conf[k], 3)
+            else:
+                segs[k].speaker = None
+                segs[k].confidence = 0.0
+        del text
+
+    def turns(
+        self,
+        run: list[int],
+        by_para: dict[int, list[int]],
+        pspk: dict[int, int],
+        pconf: dict[int, float],
+    ) -> None:
+        """Fill unattributed paragraphs of a conversation by alternation and vocatives."""
+        voc: dict[int, list[int]] = {}
+        for pi in run:
+            v: list[int] = []
+            for k in by_para[pi]:
+                v.extend(self.vocatives(self.segs[k]))
+            voc[pi] = v
+        changed = True
+        while changed:
+            changed = False
+            for j, pi in enumerate(run):
+                if pi in pspk:
+                    continue
+                guess = None
+                c = 0.0
+                prev = run[j - 1] if j >= 1 else None
+                if prev is not None and prev in pspk:
+                    # the one addressed in the previous line answers
+                    addressed = [x for x in voc[prev] if x != pspk[prev]]
+                    if addressed:
+                        guess, c = addressed[0], 0.65
+                    elif j >= 2 and run[j - 2] in pspk and pspk[run[j - 2]] != pspk[prev]:
+                        guess, c = pspk[run[j - 2]], pconf[run[j - 2]] * 0.85
+                if guess is None and j + 2 < len(run):
+                    n1, n2 = run[j + 1], run[j + 2]
+                    if n1 in pspk and n2 in pspk and pspk[n1] != pspk[n2]:
+                        guess, c = pspk[n2], pconf[n2] * 0.8
+                if guess is not None and guess not in voc[pi]:
+                    pspk[pi], pconf[pi] = guess, max(0.3, min(c, 0.8))
+                    changed = True
+        # anything left: the most recent other speaker, else the last one
+        for j, pi in enumerate(run):
+            if pi in pspk:
+                continue
+            prev = [pspk[p] for p in run[:j] if p in pspk]
+            if len(prev) >= 1:
+                other = [x for x in reversed(prev) if x != prev[-1] and x not in voc[pi]]
+                pspk[pi] = other[0] if other else prev[-1]
+                pconf[pi] = 0.3
+            else:
+                who = self.recent_character(self.paras[pi][0], exclude=voc[pi])
+                if who is not None:
+                    pspk[pi], pconf[pi] = who, 0.25
+
+    def recent_character(self, pos: int, exclude: list[int]) -> int | None:
+        i = bisect_right(self.mpos, pos) - 1
+        while i >= 0 and pos - self.mentions[i].pos < 5000:
+            c = self.mentions[i].char
+            if c >= 0 and c not in exclude and c != self.narrator:
+                return c
+            i -= 1
+        return None
+
+    # --- first / second person ---------------------------------------------------------
+    def detect_narrator(self) -> None:
+        """Find a first/second-person narrator and name them by what others call them."""
+        counts = {"i": 0, "you": 0, "3": 0}
+        for m in self.mentions:
+            if m.char == -1:
+                counts[m.pron if m.pron in ("i", "you") else "3"] += 1
+        total = sum(counts.values()) or 1
+        said_i = len(
+            re.findall(
+                r"\b(?:said|asked|cried|replied|answered) I\b|\bI (?:said|asked|cried|replied|answered)\b",
+                self.text,
+            )
+        )
+        said_you = len(
+            re.findall(
+                r"\byou (?:say|ask|tell|whisper|reply|answer|call|respond)\b", self.text, re.I
+            )
+        )
+        if counts["i"] / total > 0.2 and said_i >= 1:
+            self.person = "first"
+        elif counts["you"] / total > 0.25 and said_you >= 1:
+            self.person = "second"
+        else:
+            return
+        # the narrator: most often addressed by name, rarely named in the narration
+        voc: dict[int, int] = {}
+        for s in self.segs:
+            if s.kind == "dialogue":
+                for ci in self.vocatives(s):
+                    voc[ci] = voc.get(ci, 0) + 1
+        named: dict[int, int] = {}
+        for m in self.mentions:
+            if m.char >= 0:
+                named[m.char] = named.get(m.char, 0) + 1
+        best, score = None, 0.0
+        for ci, v in voc.items():
+            sc = v / (1 + named.get(ci, 0))
+            if v >= 2 and sc > score:
+                best, score = ci, sc
+        if best is not None and score >= 0.2:
+            self.narrator = best
+        else:
+            label = "Narrator (I)" if self.person == "first" else "Narrator (you)"
+            self.chars.append(Character(label, [], "unknown"))
+            self.genders.append("u")
+            self.narrator = len(self.chars) - 1
+
+
+def _is_pronoun(s: str) -> bool:
+    return bool(re.match(r"\s*(he|she|I|you)\b", s, re.I))
+
+
+def _cast_characters(cast: Cast | None) -> list[Character]:
+    if cast is None:
+        return []
+    out = []
+    for name, c in cast.characters.items():
+        out.append(Character(name=name, aliases=list(c.aliases), gender=c.gender, voice=c.voice))
+    return out
+
+
+def guess_gender(name: str) -> str:
+    """Gender from a title or a common first name, else unknown."""
+    toks = name.replace(".", " ").split()
+    if not toks:
+        return "unknown"
+    if toks[0] in MALE_TITLES:
+        return "male"
+    if toks[0] in FEMALE_TITLES:
+        return "female"
+    for t in toks:
+        if t in FEMALE_NAMES:
+            return "female"
+        if t in MALE_NAMES:
+            return "male"
+    return "unknown"
+
+
+def attribute(text: str, segments: list[Segment], cast: Cast | None = None) -> Attribution:
+    """Give every dialogue segment a speaker, a confidence and a stable line id."""
+    segs = [Segment(s.start, s.end, s.kind) for s in segments]
+    for s, lid in zip(segs, line_ids(text, segs)):
+        s.line_id = lid
+    chars = _cast_characters(cast)
+    if not chars:
+        from dramatis.attribution_discover import discover
+
+        chars = discover(text, segs)
+    att = _Attributor(text, segs, chars)
+    att.run()
+    narrator = chars[att.narrator].name if att.narrator is not None else None
+    if cast is not None and cast.pins:
+        by_name = {n.lower(): c.name for c in chars for n in c.names}
+        for s in segs:
+            if s.line_id in cast.pins:
+                want = cast.pins[s.line_id]
+                if want.lower() == NARRATOR:
+                    s.speaker = None
+                else:
+                    s.speaker = by_name.get(want.lower(), want)
+                s.confidence = 1.0
+    return Attribution(segments=segs, characters=chars, narrator=narrator)

@@ -1,0 +1,291 @@
+"""Discover the characters of a story nobody listed: recurring names, merged aliases, gender.
+
+Why statistics over the story itself rather than an NER model: nothing may download at run
+time and ``dramatis script`` must stay fast, while in fiction a person is well marked by
+behaviour the text shows again and again (titles, speech verbs, gendered pronouns after the
+name).  Places, the author and capitalised sentence openers are filtered by the same counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from dramatis.attribution_lexicon import (
+    FEMALE_NAMES,
+    FEMALE_TITLES,
+    MALE_NAMES,
+    MALE_TITLES,
+    NEUTRAL_TITLES,
+    NICKNAMES,
+    PLACE_PREPOSITIONS,
+    SPEECH_VERB_RE,
+    STOP_NAMES,
+    TITLES,
+)
+from dramatis.model import Character, Segment
+
+_TITLE_ALT = "|".join(sorted(TITLES, key=len, reverse=True))
+_CAP = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
+# optional title, then 1-3 capitalised words ("Mr. Darcy", "Elizabeth Bennet", "Jane")
+_NAME_RE = re.compile(
+    r"(?<![\w.'])(?:(?P<title>"
+    + _TITLE_ALT
+    + r")\.?[ \t\n]+)?(?P<name>"
+    + _CAP
+    + r"(?:[ \t]"
+    + _CAP
+    + r"){0,2})(?![\w'])"
+)
+_PLACE_SUFFIX = frozenset(
+    "Hall Street Park Lodge House Road Court Abbey Place Square Lane Castle Manor Cottage Farm "
+    "Church Inn Hotel Row Bridge Terrace Gardens Garden Hill Wood Woods Town City River Station "
+    "Island Bay Mountain Mount College School Club Avenue Crescent Gate Common Cross Chapel "
+    "Office Company".split()
+)
+_SPEECH_NEAR = re.compile(
+    r"(?:" + SPEECH_VERB_RE + r")\s+(?P<a>(?:(?:" + _TITLE_ALT + r")\.?\s+)?" + _CAP + r")"
+    r"|(?P<b>(?:(?:"
+    + _TITLE_ALT
+    + r")\.?\s+)?"
+    + _CAP
+    + r")\s+(?:\w+ly\s+)?(?:"
+    + SPEECH_VERB_RE
+    + r")\b"
+)
+_SENT_START = re.compile(r'(?:[.!?]["\'”’)]*\s+|^\s*|["“‘]\s*|\n\s*\n\s*)$')
+_PRONOUNS = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.I)
+
+
+def _title_gender(title: str | None) -> str:
+    if not title:
+        return "unknown"
+    if title in MALE_TITLES:
+        return "male"
+    if title in FEMALE_TITLES:
+        return "female"
+    return "unknown"
+
+
+def _norm_title(t: str | None) -> str:
+    return (
+        (t + "." if t in {"Mr", "Mrs", "Ms", "Dr", "St", "Rev", "Prof", "Mme", "Mlle"} else t)
+        if t
+        else ""
+    )
+
+
+def discover(text: str, segments: list[Segment], min_count: int = 3) -> list[Character]:
+    """Characters named in ``text``: canonical name (fullest common form), aliases, gender."""
+    narr = [(s.start, s.end) for s in segments if s.kind == "narration"]
+    in_narr = _membership(narr)
+    forms: Counter[tuple[str, str]] = Counter()  # (title, name) -> count
+    initial: Counter[tuple[str, str]] = Counter()
+    narr_count: Counter[tuple[str, str]] = Counter()
+    place_prep: Counter[str] = Counter()
+    pron: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    head = text[:3000]
+    authors = set(re.findall(r"\b[Bb]y\s+(" + _CAP + r"(?:\s" + _CAP + r"){0,3})", head))
+    author_tokens = {t for a in authors for t in a.split()}
+    for m in _NAME_RE.finditer(text):
+        title = m.group("title") or ""
+        name = m.group("name")
+        toks = name.split()
+        # drop leading stop words: "The Hatter" -> "Hatter", "Then Jane" -> "Jane"
+        while toks and toks[0] in STOP_NAMES:
+            toks = toks[1:]
+        if not toks or (title and title in STOP_NAMES and title not in TITLES):
+            continue
+        name = " ".join(toks)
+        if any(t in STOP_NAMES for t in toks[-1:]) or toks[-1] in _PLACE_SUFFIX:
+            continue
+        if not title and set(toks) & author_tokens and m.start() < 3000:
+            continue
+        key = (title, name)
+        forms[key] += 1
+        start = m.start()
+        if (
+            not title
+            and len(toks) == len(m.group("name").split())
+            and _SENT_START.search(text[max(0, start - 4) : start])
+        ):
+            initial[key] += 1
+        if in_narr(start):
+            narr_count[key] += 1
+            prev = text[max(0, start - 12) : start].split()
+            if prev and prev[-1].lower() in PLACE_PREPOSITIONS - {"of"}:
+                place_prep[name] += 1
+            after = text[m.end() : m.end() + 120]
+            pm = _PRONOUNS.search(after)
+            if pm:
+                pron[key][pm.group().lower()] += 1
+    speech: Counter[str] = Counter()
+    for m in _SPEECH_NEAR.finditer(text):
+        n = m.group("a") or m.group("b")
+        speech[" ".join(n.split())] += 1
+    lower_words = Counter(w for w in re.findall(r"\b[a-z][a-z'-]+\b", text))
+
+    cands: dict[tuple[str, str], int] = {}
+    for key, n in forms.items():
+        title, name = key
+        toks = name.split()
+        noninitial = n - initial[key]
+        full = (_norm_title(title) + " " + name).strip()
+        sp = speech[name] + speech[full] + speech[(title + " " + name).strip()]
+        if not title:
+            low = lower_words[name.lower()] if len(toks) == 1 else 0
+            if low > 0.5 * n:
+                continue  # a common word capitalised ("Hope", "Will")
+            if noninitial < 2 and sp == 0:
+                continue
+            if place_prep[name] > 0.3 * max(1, narr_count[key]) and sp == 0:
+                continue
+        if n < min_count and sp == 0:
+            continue
+        cands[key] = n
+    return _merge(cands, pron, speech)
+
+
+def _membership(spans: list[tuple[int, int]]):
+    starts = [s for s, _ in spans]
+    from bisect import bisect_right
+
+    def inside(pos: int) -> bool:
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+    return inside
+
+
+class _Entity:
+    def __init__(self, title: str, name: str, gender: str):
+        self.forms: Counter[str] = Counter()
+        self.title = title
+        self.name = name
+        self.gender = gender
+        self.first = name.split()[0] if len(name.split()) > 1 or not title else ""
+        self.last = name.split()[-1]
+        self.pron: Counter[str] = Counter()
+
+    def add(self, form: str, n: int) -> None:
+        self.forms[form] += n
+
+
+def _merge(cands: dict[tuple[str, str], int], pron, speech) -> list[Character]:
+    ents: list[_Entity] = []
+    by_full: dict[str, _Entity] = {}
+    # 1. multi-word untitled names: "Elizabeth Bennet", "Sherlock Holmes"
+    for (title, name), n in sorted(cands.items(), key=lambda kv: -len(kv[0][1].split())):
+        if title or len(name.split()) < 2:
+            continue
+        # "Sherlock Holmes" inside "Mr. Sherlock Holmes" is the same person
+        if name in by_full:
+            by_full[name].add(name, n)
+            continue
+        e = _Entity("", name, "unknown")
+        e.add(name, n)
+        ents.append(e)
+        by_full[name] = e
+    # 2. titled forms
+    titled: dict[tuple[str, str], _Entity] = {}
+    for (title, name), n in sorted(cands.items(), key=lambda kv: -kv[1]):
+        if not title:
+            continue
+        tg = _title_gender(title)
+        form = (_norm_title(title) + " " + name).strip()
+        if name in by_full:
+            e = by_full[name]
+        else:
+            toks = name.split()
+            # Mr. Darcy -> an entity whose last name is Darcy, if exactly one fits
+            fits = [
+                x
+                for x in ents
+                if x.last == toks[-1]
+                and (len(toks) == 1 or x.name.split()[0] == toks[0])
+                and (x.gender in ("unknown", tg) or tg == "unknown")
+                and not (x.title and _title_gender(x.title) != tg and tg != "unknown")
+            ]
+            if tg != "unknown":
+                same_title = [x for x in fits if x.title == title]
+                if same_title:
+                    fits = same_title
+            e = (
+                fits[0]
+                if len(fits) == 1
+                and not (fits[0].title and fits[0].title != title and len(toks) == 1)
+                else None
+            )
+            if e is None:
+                e = titled.get((title, name))
+            if e is None:
+                e = _Entity(title, name, tg)
+                ents.append(e)
+                titled[(title, name)] = e
+        if e.gender == "unknown":
+            e.gender = tg
+        if not e.title:
+            e.title = title
+        e.add(form, n)
+    # 3. single words: first names, surnames, nicknames
+    for (title, name), n in sorted(cands.items(), key=lambda kv: -kv[1]):
+        if title or len(name.split()) != 1:
+            continue
+        formal = NICKNAMES.get(name)
+        fits = [x for x in ents if x.first == name or (x.first and x.first == formal)]
+        if not fits:
+            fits = [x for x in ents if x.last == name and len(x.name.split()) >= 1 and x.forms]
+            if len(fits) > 1:
+                # "Bennet": several of that family; attach to none unless one dominates
+                tot = sorted(fits, key=lambda x: -sum(x.forms.values()))
+                if sum(tot[0].forms.values()) >= 3 * sum(tot[1].forms.values()):
+                    fits = tot[:1]
+                else:
+                    continue
+        if len(fits) == 1:
+            fits[0].add(name, n)
+            continue
+        if len(fits) > 1:
+            continue
+        e = _Entity("", name, "unknown")
+        e.add(name, n)
+        ents.append(e)
+    # 4. gender and canonical name
+    out: list[Character] = []
+    seen_names: set[str] = set()
+    for e in ents:
+        total = sum(e.forms.values())
+        if total < 3 and not any(speech[f] for f in e.forms):
+            continue
+        pc: Counter[str] = Counter()
+        for f in e.forms:
+            t, _, rest = f.partition(" ") if f.split()[0].rstrip(".") in TITLES else ("", "", f)
+            pc.update(pron.get((t.rstrip("."), rest), {}))
+        male = pc["he"] + pc["him"] + pc["his"] + pc["himself"]
+        female = pc["she"] + pc["her"] + pc["hers"] + pc["herself"]
+        g = e.gender
+        if g == "unknown":
+            first = e.name.split()[0]
+            if first in FEMALE_NAMES or NICKNAMES.get(first) in FEMALE_NAMES:
+                g = "female"
+            elif first in MALE_NAMES or NICKNAMES.get(first) in MALE_NAMES:
+                g = "male"
+            elif male + female >= 2:
+                g = (
+                    "male"
+                    if male > 1.5 * female
+                    else "female"
+                    if female > 1.5 * male
+                    else "unknown"
+                )
+        if e.title and e.title in NEUTRAL_TITLES and g == "unknown" and male + female >= 2:
+            g = "male" if male >= female else "female"
+        top = max(e.forms.values())
+        common = [f for f, n in e.forms.items() if n >= 0.25 * top]
+        canon = max(common, key=lambda f: (len(f.split()), e.forms[f]))
+        if canon in seen_names:
+            continue
+        seen_names.add(canon)
+        aliases = [f for f, _ in e.forms.most_common() if f != canon]
+        out.append(Character(name=canon, aliases=aliases, gender=g))
+    return out

