@@ -566,19 +566,22 @@ def assign_voices(
         if c.voice.id is not None:
             take(c.voice)
 
+    novel = {v.id for v in pool if _NOVELTY.search(v.id) or _NOVELTY.search(v.name)}
+    by_gender: dict[Gender, list[VoiceInfo]] = {}
     out: dict[str, Voice] = {}
     for c in characters:
         if c.voice.id is not None:
             continue
-        candidates = _gendered(pool, c.gender)
+        if c.gender not in by_gender:
+            by_gender[c.gender] = _gendered(pool, c.gender)
+        candidates = by_gender[c.gender]
         start = _stable_hash(c.name) % len(candidates)
         ring = candidates[start:] + candidates[:start]
 
         def rank(item: tuple[int, VoiceInfo]) -> tuple[int, ...]:
             pos, v = item
-            novelty = bool(_NOVELTY.search(v.id) or _NOVELTY.search(v.name))
             used = uses.get(v.id, 0)
-            return (novelty, used > 0, _family(v.id) in families, used, pos)
+            return (v.id in novel, used > 0, _family(v.id) in families, used, pos)
 
         chosen = min(enumerate(ring), key=rank)[1]
         voice = _vary(
