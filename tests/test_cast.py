@@ -506,3 +506,11 @@ def test_voice_named_by_its_variant_suggests_full_ids(tmp_path):
         DramatisError, match=r"did you mean 'gmw/en\+f2' or 'gmw/en-gb-x-rp\+f2' or 'gmw/en-us\+f2'"
     ):
         C.load_cast(p, VOICES)
+
+
+def test_preview_line_cuts_long_lines_at_a_sentence_end():
+    long = "It was late. " + "The wind kept on howling over the ridge all night long. " * 6
+    assert C.preview_line([long], "narrator", max_chars=80) == (
+        "It was late. The wind kept on howling over the ridge all night long."
+    )
+    assert len(C.preview_line(["word " * 100], "X", max_chars=50)) <= 50

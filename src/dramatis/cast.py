@@ -1084,21 +1084,36 @@ def find_character(cast_: Cast, name: str, path: Path | None = None) -> Characte
 _QUOTES = "\"'“”‘’«»„‚‹›"
 
 
+def _fit(text: str, max_chars: int) -> str:
+    """``text``, or as many of its first sentences as fit in ``max_chars`` ('' if none)."""
+    if len(text) <= max_chars:
+        return text
+    out = ""
+    for sentence in _SENTENCE_END.split(text):
+        joined = f"{out} {sentence}".strip()
+        if len(joined) > max_chars:
+            break
+        out = joined
+    return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
 def preview_line(texts: Iterable[str], name: str, max_chars: int = 220) -> str:
     """A line that shows the voice off: the character's longest line that is not too long.
 
-    Among ``texts`` (the character's dialogue), prefer lines of at least six words and at
-    most ``max_chars``; outer quote marks are dropped.  A character with no lines yet
-    introduces themself.  Deterministic: the same lines give the same choice.
+    Among ``texts`` (the character's dialogue, or narration for the narrator), lines of at
+    least six words and at most ``max_chars`` are preferred; a longer one is cut at a
+    sentence end.  Outer quote marks are dropped.  A character with no lines yet introduces
+    themself.  Deterministic: the same lines give the same choice.
     """
-    cleaned = [t.strip().strip(_QUOTES).strip() for t in texts]
-    cleaned = [" ".join(t.split()) for t in cleaned if t]
-    fitting = [t for t in cleaned if len(t) <= max_chars]
+    cleaned = [" ".join(t.strip().strip(_QUOTES).strip().split()) for t in texts]
+    fitting = [f for f in (_fit(t, max_chars) for t in cleaned if t) if f]
     if fitting:
         long_enough = [t for t in fitting if count_words(t) >= 6] or fitting
         return max(long_enough, key=lambda t: (count_words(t), t))
-    if cleaned:
-        first = min(cleaned, key=len)
-        cut = first[:max_chars]
+    if any(cleaned):  # one endless sentence: cut it at a word
+        cut = min((t for t in cleaned if t), key=len)[:max_chars]
         return cut.rsplit(" ", 1)[0] if " " in cut else cut
     return f"Hello. My name is {name}, and this is how I sound."
