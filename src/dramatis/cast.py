@@ -984,6 +984,7 @@ class CastRow:
     words: int
     share: float  # of all dialogue words, 0-1
     voice: Voice
+    listed: bool = True  # in voices.yaml (False: a build would add them)
 
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -993,8 +994,13 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def cast_report(lines: Iterable[tuple[str | None, str]], cast_: Cast) -> list[CastRow]:
+def cast_report(
+    lines: Iterable[tuple[str | None, str]], cast_: Cast, unlisted: Iterable[Character] = ()
+) -> list[CastRow]:
     """Rows for ``dramatis cast`` from the dialogue lines, as (speaker, text) pairs.
+
+    ``unlisted`` are characters not in voices.yaml yet (with the voices a build would give
+    them); their rows say so.
 
     A speaker of None (or "narrator") is dialogue nobody was found for: the narrator reads
     it, and it shows as a "narrator" row.  Every character of the cast has a row, silent
@@ -1009,6 +1015,9 @@ def cast_report(lines: Iterable[tuple[str | None, str]], cast_: Cast) -> list[Ca
         lines_by[name] = lines_by.get(name, 0) + 1
         words_by[name] = words_by.get(name, 0) + count_words(text)
     total = sum(words_by.values()) or 1
+    extra = {c.name: c for c in unlisted if c.name not in cast_.characters}
+    if extra:
+        cast_ = Cast(cast_.narrator, {**cast_.characters, **extra})
     names = list(dict.fromkeys([*cast_.characters, *lines_by]))
     rows = []
     for name in names:
@@ -1021,6 +1030,7 @@ def cast_report(lines: Iterable[tuple[str | None, str]], cast_: Cast) -> list[Ca
                 words=words_by.get(name, 0),
                 share=words_by.get(name, 0) / total,
                 voice=cast_.voice_for(None if name == NARRATOR else name),
+                listed=name == NARRATOR or (c is not None and name not in extra),
             )
         )
     rows.sort(key=lambda r: (-r.words, -r.lines, r.name.casefold()))
@@ -1040,10 +1050,43 @@ def format_cast_table(rows: Sequence[CastRow]) -> str:
     """A plain-text table of :func:`cast_report` rows."""
     header = ("character", "gender", "lines", "words", "share", "voice")
     body = [
-        (r.name, r.gender, str(r.lines), str(r.words), f"{r.share:.0%}", describe_voice(r.voice))
+        (
+            r.name if r.listed else f"{r.name} *",
+            r.gender,
+            str(r.lines),
+            str(r.words),
+            f"{r.share:.0%}",
+            describe_voice(r.voice),
+        )
         for r in rows
     ]
-    return _table(header, body, right=frozenset({2, 3, 4}))
+    table = _table(header, body, right=frozenset({2, 3, 4}))
+    if any(not r.listed for r in rows):
+        table += "\n* not in voices.yaml yet: the next build adds them with this voice"
+    return table
+
+
+def cast_json(rows: Sequence[CastRow]) -> dict[str, object]:
+    """``dramatis cast --format json``: the rows as plain data."""
+    return {
+        "characters": [
+            {
+                "name": r.name,
+                "gender": r.gender,
+                "lines": r.lines,
+                "words": r.words,
+                "share": round(r.share, 4),
+                "voice": {
+                    "id": r.voice.id,
+                    "rate": r.voice.rate,
+                    "pitch": r.voice.pitch,
+                    "volume": r.voice.volume,
+                },
+                "listed": r.listed,
+            }
+            for r in rows
+        ]
+    }
 
 
 def format_voices_table(voices: Sequence[VoiceInfo]) -> str:
