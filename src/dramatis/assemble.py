@@ -40,7 +40,7 @@ PAUSE_MS = {
 HEAD_MS = 750
 TAIL_MS = 2500
 #: Clip edges quieter than this (of 32767) are engine padding, trimmed to a fixed margin.
-EDGE_THRESHOLD = 160
+EDGE_THRESHOLD = 160 / 32768
 EDGE_KEEP_MS = 40
 
 

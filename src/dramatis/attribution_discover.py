@@ -38,10 +38,53 @@ _NAME_RE = re.compile(
     + r"){0,2})(?![\w'])"
 )
 _PLACE_SUFFIX = frozenset(
-    "Hall Street Park Lodge House Road Court Abbey Place Square Lane Castle Manor Cottage Farm "
-    "Church Inn Hotel Row Bridge Terrace Gardens Garden Hill Wood Woods Town City River Station "
-    "Island Bay Mountain Mount College School Club Avenue Crescent Gate Common Cross Chapel "
-    "Office Company".split()
+    [
+        "Hall",
+        "Street",
+        "Park",
+        "Lodge",
+        "House",
+        "Road",
+        "Court",
+        "Abbey",
+        "Place",
+        "Square",
+        "Lane",
+        "Castle",
+        "Manor",
+        "Cottage",
+        "Farm",
+        "Church",
+        "Inn",
+        "Hotel",
+        "Row",
+        "Bridge",
+        "Terrace",
+        "Gardens",
+        "Garden",
+        "Hill",
+        "Wood",
+        "Woods",
+        "Town",
+        "City",
+        "River",
+        "Station",
+        "Island",
+        "Bay",
+        "Mountain",
+        "Mount",
+        "College",
+        "School",
+        "Club",
+        "Avenue",
+        "Crescent",
+        "Gate",
+        "Common",
+        "Cross",
+        "Chapel",
+        "Office",
+        "Company",
+    ]
 )
 _SPEECH_NEAR = re.compile(
     r"(?:" + SPEECH_VERB_RE + r")\s+(?P<a>(?:(?:" + _TITLE_ALT + r")\.?\s+)?" + _CAP + r")"

@@ -23,7 +23,7 @@ PAUSES = ("none", "clause", "sentence", "paragraph", "speaker", "heading", "scen
 MAX_CLIP_CHARS = 400
 
 _QUOTES = "\"'“”‘’«»„‚‹›「」『』"
-_SENTENCE_END = re.compile(r"(?<=[.!?…][\"'”’)\]]?)\s+(?=[\"'“‘(\[]?[A-Z0-9])|(?<=[.!?…])\s+")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
 _SPEAKABLE = re.compile(r"\w", re.UNICODE)
 
 

@@ -35,8 +35,41 @@ SINGLE_OPEN_ONLY = frozenset("‘‚")
 
 # Words that begin with an apostrophe in informal English: 'em, 'tis, 'n', 'cause, '90s...
 ELISIONS = frozenset(
-    "em tis twas twere twill twould n cause cos coz til bout im er ere ow ave ad e is it "
-    "un uns round neath mongst gainst nough s ye self appen tain".split()
+    [
+        "em",
+        "tis",
+        "twas",
+        "twere",
+        "twill",
+        "twould",
+        "n",
+        "cause",
+        "cos",
+        "coz",
+        "til",
+        "bout",
+        "im",
+        "er",
+        "ere",
+        "ow",
+        "ave",
+        "ad",
+        "e",
+        "is",
+        "it",
+        "un",
+        "uns",
+        "round",
+        "neath",
+        "mongst",
+        "gainst",
+        "nough",
+        "s",
+        "ye",
+        "self",
+        "appen",
+        "tain",
+    ]
 )
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
