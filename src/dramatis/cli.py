@@ -342,7 +342,7 @@ def preview(
     out = out or Path(f"preview-{slugify(who) or 'voice'}.mp3")
     with atomic_path(out) as tmp:
         encode_mp3(clips.path(key), tmp, PROFILES["podcast"])
-    click.echo(f"{out}: {who} ({describe_voice(voice)}) says: {line}")
+    click.echo(f"{out}: {who}, voice {describe_voice(voice)}, says: {line}")
 
 
 def main(argv: list[str] | None = None) -> int:
