@@ -197,30 +197,17 @@ def _cast_preview(paths: tuple[Path, ...], voices: Path, engine_voices):
     import shutil
     import tempfile
 
-    from dramatis.attribute import attribute
-    from dramatis.cast import add_characters, load_cast
-    from dramatis.read import read_story, story_files
-    from dramatis.segment import segment
+    from dramatis.cast import load_cast
+    from dramatis.pipeline import BuildOptions, prepare
 
     listed = load_cast(voices, engine_voices)
     if not paths:
         paths = (Path("stories"),) if Path("stories").is_dir() else ()
-    stories = [read_story(f) for f in story_files(list(paths))] if paths else []
-    per_story = []
     with tempfile.TemporaryDirectory() as tmp:
         trial = Path(tmp) / "voices.yaml"
         if voices.is_file():
             shutil.copyfile(voices, trial)
-        for story in stories:
-            cast = load_cast(trial, engine_voices, story=story.slug)
-            att = attribute(story.text, segment(story.text), cast)
-            speaking = {s.speaker for s in att.segments if s.kind == "dialogue" and s.speaker}
-            new = [
-                c for c in att.characters if c.name in speaking and c.name not in cast.characters
-            ]
-            if new and add_characters(trial, new, engine_voices):
-                cast = load_cast(trial, engine_voices, story=story.slug)
-            per_story.append((story, cast, att))
+        per_story = prepare(list(paths), BuildOptions(voices=trial), engine_voices) if paths else []
         final = load_cast(trial, engine_voices)
     return listed, final, per_story
 
