@@ -24,6 +24,7 @@ original text, then re-parse to verify the result.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import io
 import re
@@ -942,8 +943,14 @@ def pronunciation_pattern(pronunciations: dict[str, str]) -> re.Pattern[str] | N
     """One regex for all the words; None when there are none."""
     if not pronunciations:
         return None
+    return _pattern(tuple(sorted(pronunciations)))
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Built once per set of words: it is applied to every line of a book."""
     parts = []
-    for word in sorted(pronunciations, key=len, reverse=True):  # longest first
+    for word in sorted(words, key=len, reverse=True):  # longest first
         body = re.escape(word)
         if word == word.lower():  # lower-case key: any capitalisation
             body = f"(?i:{body})"
