@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
+from conftest import HAVE_FFMPEG, ffprobe
 from dramatis.tag import Tags, read_fingerprint, write_tags
-from tests.conftest import HAVE_FFMPEG, ffprobe
 
 pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
 
