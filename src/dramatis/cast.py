@@ -24,6 +24,7 @@ original text, then re-parse to verify the result.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import io
 import re
@@ -221,7 +222,12 @@ class _Parser:
         same = self.by_folded.get(value.casefold(), [])
         if len(same) == 1:  # "gmw/en-US" for "gmw/en-us": harmless, take the engine's id
             return same[0]
-        named = [v.id for v in self.voices if v.name.casefold() == value.casefold()]
+        # "Alicia" or "f3": a voice's name or variant rather than its id
+        named = sorted(
+            v.id
+            for v in self.voices
+            if value.casefold() in (v.name.casefold(), _family(v.id), v.id.rpartition("/")[2])
+        )
         hint = (
             " (did you mean " + " or ".join(repr(n) for n in named[:3]) + "?)"
             if named
@@ -311,7 +317,7 @@ class _Parser:
 
     def section(self, m: CommentedMap, allowed: Sequence[str], prefix: str) -> _Section:
         sec = _Section()
-        self.keys(m, allowed, prefix or "voices.yaml (top level)")
+        self.keys(m, allowed, prefix or "the top level")
         dot = f"{prefix}." if prefix else ""
         if "narrator" in m:
             nm = self.mapping(m["narrator"], f"{dot}narrator", self.value_line(m, "narrator"))
@@ -368,7 +374,7 @@ class _Parser:
         data = _load_yaml(text, self.path)
         if data is None:
             return _CastFile()
-        top = self.mapping(data, "voices.yaml", 0, null_ok=False)
+        top = self.mapping(data, "the file", 0, null_ok=False)
         out = _CastFile(glob=self.section(top, TOP_KEYS, ""))
         if "stories" in top:
             sm = self.mapping(top["stories"], "stories", self.value_line(top, "stories"))
@@ -427,6 +433,9 @@ def _load_yaml(text: str, path: Path) -> Any:
         problem = " ".join(str(e.problem or e.context or "invalid YAML").split())
         if "duplicate key" in problem:
             problem += "; each key may appear once"
+        elif e.context and e.context_mark is not None and mark is not e.context_mark:
+            problem += f" ({' '.join(str(e.context).split())} started on line "
+            problem += f"{e.context_mark.line + 1})"
         raise DramatisError(
             f"invalid YAML: {problem}", path, None if mark is None else mark.line + 1
         ) from None
@@ -558,19 +567,22 @@ def assign_voices(
         if c.voice.id is not None:
             take(c.voice)
 
+    novel = {v.id for v in pool if _NOVELTY.search(v.id) or _NOVELTY.search(v.name)}
+    by_gender: dict[Gender, list[VoiceInfo]] = {}
     out: dict[str, Voice] = {}
     for c in characters:
         if c.voice.id is not None:
             continue
-        candidates = _gendered(pool, c.gender)
+        if c.gender not in by_gender:
+            by_gender[c.gender] = _gendered(pool, c.gender)
+        candidates = by_gender[c.gender]
         start = _stable_hash(c.name) % len(candidates)
         ring = candidates[start:] + candidates[:start]
 
         def rank(item: tuple[int, VoiceInfo]) -> tuple[int, ...]:
             pos, v = item
-            novelty = bool(_NOVELTY.search(v.id) or _NOVELTY.search(v.name))
             used = uses.get(v.id, 0)
-            return (novelty, used > 0, _family(v.id) in families, used, pos)
+            return (v.id in novel, used > 0, _family(v.id) in families, used, pos)
 
         chosen = min(enumerate(ring), key=rank)[1]
         voice = _vary(
@@ -846,7 +858,7 @@ def _insert(text: str | None, new: Sequence[Character], path: Path) -> tuple[str
         if rest.strip() and not rest.strip().startswith("#"):
             return _redump(data, new, bom, newline)  # "characters: ~" and the like
         return join(key_line + 1, _render(new, 2, 2, False))
-    if not isinstance(chars, CommentedMap) or chars.fa.flow_style():
+    if not isinstance(chars, CommentedMap) or not chars or chars.fa.flow_style():
         return _redump(data, new, bom, newline)
 
     first = next(iter(chars))
@@ -912,6 +924,8 @@ def _verify(
                 f"could not add {c.name!r} safely; add it under 'characters:' by hand", path
             )
     if old is not None:
+        if old and not old.endswith(("\n", "\r")):  # we end its last line first
+            old += "\r\n" if "\r\n" in old else "\n"
         ops = difflib.SequenceMatcher(
             None,
             old.splitlines(keepends=True),
@@ -929,8 +943,14 @@ def pronunciation_pattern(pronunciations: dict[str, str]) -> re.Pattern[str] | N
     """One regex for all the words; None when there are none."""
     if not pronunciations:
         return None
+    return _pattern(tuple(sorted(pronunciations)))
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Built once per set of words: it is applied to every line of a book."""
     parts = []
-    for word in sorted(pronunciations, key=len, reverse=True):  # longest first
+    for word in sorted(words, key=len, reverse=True):  # longest first
         body = re.escape(word)
         if word == word.lower():  # lower-case key: any capitalisation
             body = f"(?i:{body})"
@@ -971,6 +991,7 @@ class CastRow:
     words: int
     share: float  # of all dialogue words, 0-1
     voice: Voice
+    listed: bool = True  # in voices.yaml (False: a build would add them)
 
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -980,8 +1001,13 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def cast_report(lines: Iterable[tuple[str | None, str]], cast_: Cast) -> list[CastRow]:
+def cast_report(
+    lines: Iterable[tuple[str | None, str]], cast_: Cast, unlisted: Iterable[Character] = ()
+) -> list[CastRow]:
     """Rows for ``dramatis cast`` from the dialogue lines, as (speaker, text) pairs.
+
+    ``unlisted`` are characters not in voices.yaml yet (with the voices a build would give
+    them); their rows say so.
 
     A speaker of None (or "narrator") is dialogue nobody was found for: the narrator reads
     it, and it shows as a "narrator" row.  Every character of the cast has a row, silent
@@ -996,6 +1022,9 @@ def cast_report(lines: Iterable[tuple[str | None, str]], cast_: Cast) -> list[Ca
         lines_by[name] = lines_by.get(name, 0) + 1
         words_by[name] = words_by.get(name, 0) + count_words(text)
     total = sum(words_by.values()) or 1
+    extra = {c.name: c for c in unlisted if c.name not in cast_.characters}
+    if extra:
+        cast_ = Cast(cast_.narrator, {**cast_.characters, **extra})
     names = list(dict.fromkeys([*cast_.characters, *lines_by]))
     rows = []
     for name in names:
@@ -1008,6 +1037,7 @@ def cast_report(lines: Iterable[tuple[str | None, str]], cast_: Cast) -> list[Ca
                 words=words_by.get(name, 0),
                 share=words_by.get(name, 0) / total,
                 voice=cast_.voice_for(None if name == NARRATOR else name),
+                listed=name == NARRATOR or (c is not None and name not in extra),
             )
         )
     rows.sort(key=lambda r: (-r.words, -r.lines, r.name.casefold()))
@@ -1027,10 +1057,43 @@ def format_cast_table(rows: Sequence[CastRow]) -> str:
     """A plain-text table of :func:`cast_report` rows."""
     header = ("character", "gender", "lines", "words", "share", "voice")
     body = [
-        (r.name, r.gender, str(r.lines), str(r.words), f"{r.share:.0%}", describe_voice(r.voice))
+        (
+            r.name if r.listed else f"{r.name} *",
+            r.gender,
+            str(r.lines),
+            str(r.words),
+            f"{r.share:.0%}",
+            describe_voice(r.voice),
+        )
         for r in rows
     ]
-    return _table(header, body, right=frozenset({2, 3, 4}))
+    table = _table(header, body, right=frozenset({2, 3, 4}))
+    if any(not r.listed for r in rows):
+        table += "\n* not in voices.yaml yet: the next build adds them with this voice"
+    return table
+
+
+def cast_json(rows: Sequence[CastRow]) -> dict[str, object]:
+    """``dramatis cast --format json``: the rows as plain data."""
+    return {
+        "characters": [
+            {
+                "name": r.name,
+                "gender": r.gender,
+                "lines": r.lines,
+                "words": r.words,
+                "share": round(r.share, 4),
+                "voice": {
+                    "id": r.voice.id,
+                    "rate": r.voice.rate,
+                    "pitch": r.voice.pitch,
+                    "volume": r.voice.volume,
+                },
+                "listed": r.listed,
+            }
+            for r in rows
+        ]
+    }
 
 
 def format_voices_table(voices: Sequence[VoiceInfo]) -> str:
@@ -1071,21 +1134,36 @@ def find_character(cast_: Cast, name: str, path: Path | None = None) -> Characte
 _QUOTES = "\"'“”‘’«»„‚‹›"
 
 
+def _fit(text: str, max_chars: int) -> str:
+    """``text``, or as many of its first sentences as fit in ``max_chars`` ('' if none)."""
+    if len(text) <= max_chars:
+        return text
+    out = ""
+    for sentence in _SENTENCE_END.split(text):
+        joined = f"{out} {sentence}".strip()
+        if len(joined) > max_chars:
+            break
+        out = joined
+    return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
 def preview_line(texts: Iterable[str], name: str, max_chars: int = 220) -> str:
     """A line that shows the voice off: the character's longest line that is not too long.
 
-    Among ``texts`` (the character's dialogue), prefer lines of at least six words and at
-    most ``max_chars``; outer quote marks are dropped.  A character with no lines yet
-    introduces themself.  Deterministic: the same lines give the same choice.
+    Among ``texts`` (the character's dialogue, or narration for the narrator), lines of at
+    least six words and at most ``max_chars`` are preferred; a longer one is cut at a
+    sentence end.  Outer quote marks are dropped.  A character with no lines yet introduces
+    themself.  Deterministic: the same lines give the same choice.
     """
-    cleaned = [t.strip().strip(_QUOTES).strip() for t in texts]
-    cleaned = [" ".join(t.split()) for t in cleaned if t]
-    fitting = [t for t in cleaned if len(t) <= max_chars]
+    cleaned = [" ".join(t.strip().strip(_QUOTES).strip().split()) for t in texts]
+    fitting = [f for f in (_fit(t, max_chars) for t in cleaned if t) if f]
     if fitting:
         long_enough = [t for t in fitting if count_words(t) >= 6] or fitting
         return max(long_enough, key=lambda t: (count_words(t), t))
-    if cleaned:
-        first = min(cleaned, key=len)
-        cut = first[:max_chars]
+    if any(cleaned):  # one endless sentence: cut it at a word
+        cut = min((t for t in cleaned if t), key=len)[:max_chars]
         return cut.rsplit(" ", 1)[0] if " " in cut else cut
     return f"Hello. My name is {name}, and this is how I sound."

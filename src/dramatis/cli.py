@@ -224,6 +224,161 @@ def serve(directory: Path, host: str, port: int, base_url: str | None) -> None:
     run_serve(directory, host=host, port=port, base_url=base_url)
 
 
+def _engine_voices(engine: str):
+    """The engine's voices (the engine itself is closed again: only the list is needed)."""
+    from dramatis.engines import create_engine
+
+    eng = create_engine(engine)
+    try:
+        return eng.voices()
+    finally:
+        eng.close()
+
+
+def _cast_preview(paths: tuple[Path, ...], voices: Path, engine_voices):
+    """Attribute the stories as a build would, adding new characters to a *copy* of voices.yaml.
+
+    Returns the file's cast, the cast a build would end with, and per story (story, its cast,
+    attribution).  The user's voices.yaml is never written: `cast` and `preview` only look.
+    """
+    import shutil
+    import tempfile
+
+    from dramatis.cast import load_cast
+    from dramatis.pipeline import BuildOptions, prepare
+
+    listed = load_cast(voices, engine_voices)
+    if not paths:
+        paths = (Path("stories"),) if Path("stories").is_dir() else ()
+    with tempfile.TemporaryDirectory() as tmp:
+        trial = Path(tmp) / "voices.yaml"
+        if voices.is_file():
+            shutil.copyfile(voices, trial)
+        per_story = prepare(list(paths), BuildOptions(voices=trial), engine_voices) if paths else []
+        final = load_cast(trial, engine_voices)
+    return listed, final, per_story
+
+
+@cli.command("voices", context_settings=CONTEXT)
+@click.option("--language", "-l", help="Only voices for this language (en, en-gb, fr...).")
+@click.option("--engine", default="pyttsx3", show_default=True, help="Speech engine.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def voices_cmd(language: str | None, engine: str, as_json: bool) -> None:
+    """List the engine's voices: the ids voices.yaml's 'voice:' accepts."""
+    from dramatis.cast import filter_voices, format_voices_table
+
+    found = filter_voices(_engine_voices(engine), language)
+    if as_json:
+        rows = [
+            {"id": v.id, "name": v.name, "languages": list(v.languages), "gender": v.gender}
+            for v in found
+        ]
+        click.echo(json.dumps({"voices": rows}, ensure_ascii=False))
+    elif not found:
+        raise DramatisError(
+            f"the {engine} engine has no voice for language {language!r}; "
+            "run `dramatis voices` to see them all"
+        )
+    else:
+        click.echo(format_voices_table(found))
+
+
+@cli.command("cast", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_voices_option
+@click.option("--engine", default="pyttsx3", show_default=True, help="Speech engine.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def cast_cmd(paths: tuple[Path, ...], voices: Path, engine: str, fmt: str) -> None:
+    """Who speaks how much in the stories (default: stories/), and with which voice.
+
+    Writes no files; characters a build would add to the voices file are marked.
+    """
+    from dramatis.cast import cast_json, cast_report, format_cast_table
+
+    engine_voices = _engine_voices(engine)
+    listed, final, per_story = _cast_preview(paths, voices, engine_voices)
+    lines = [
+        (s.speaker, story.text[s.start : s.end])
+        for story, _cast, att in per_story
+        for s in att.segments
+        if s.kind == "dialogue"
+    ]
+    shown = per_story[0][1] if len(per_story) == 1 else final  # one story: its overrides
+    unlisted = [c for name, c in final.characters.items() if name not in listed.characters]
+    base = type(shown)(
+        narrator=shown.narrator,
+        characters={n: c for n, c in shown.characters.items() if n in listed.characters},
+    )
+    rows = cast_report(lines, base, unlisted=[shown.characters.get(c.name, c) for c in unlisted])
+    if fmt == "json":
+        click.echo(json.dumps(cast_json(rows), ensure_ascii=False))
+    else:
+        click.echo(format_cast_table(rows))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("name")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_voices_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The MP3 to write (default: preview-<name>.mp3).",
+)
+@click.option("--engine", default="pyttsx3", show_default=True, help="Speech engine.")
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Clip cache folder (default: the user cache folder).",
+)
+def preview(
+    name: str,
+    paths: tuple[Path, ...],
+    voices: Path,
+    out: Path | None,
+    engine: str,
+    cache_dir: Path | None,
+) -> None:
+    """Hear a character's voice: a short MP3 of one of their own lines.
+
+    NAME is a character (or an alias, or 'narrator'); their lines come from the stories in
+    PATHS (default: stories/).  Try a voice, edit voices.yaml, preview again.
+    """
+    from dramatis.assemble import PROFILES, encode_mp3
+    from dramatis.cast import describe_voice, find_character, preview_line
+    from dramatis.model import NARRATOR
+    from dramatis.paths import atomic_path, slugify
+    from dramatis.plan import spoken_text
+    from dramatis.synthesize import ClipCache, ClipRequest, clip_key, default_cache_dir, synthesize
+
+    engine_voices = _engine_voices(engine)
+    _listed, final, per_story = _cast_preview(paths, voices, engine_voices)
+    is_narrator = name.strip().lower() == NARRATOR
+    who = NARRATOR if is_narrator else find_character(final, name, voices).name
+    candidates = []  # (text, the cast of its story)
+    for story, cast, att in per_story:
+        for s in att.segments:
+            mine = s.kind == "narration" if is_narrator else s.speaker == who
+            if mine and (is_narrator or s.kind == "dialogue"):
+                candidates.append((story.text[s.start : s.end], cast))
+    line = preview_line([t for t, _ in candidates], who)
+    cast = next((c for t, c in candidates if line in " ".join(t.split())), final)
+    voice = cast.voice_for(None if is_narrator else who)
+    text = spoken_text(line, dialogue=True, heading=False, pronunciations=cast.pronunciations)
+    key = clip_key(engine, voice, text)
+    clips = ClipCache(cache_dir or default_cache_dir())
+    synthesize(
+        [ClipRequest(key, text, voice, f"the preview of {who}")], clips, engine=engine, jobs=1
+    )
+    out = out or Path(f"preview-{slugify(who) or 'voice'}.mp3")
+    with atomic_path(out) as tmp:
+        encode_mp3(clips.path(key), tmp, PROFILES["podcast"])
+    click.echo(f"{out}: {who}, voice {describe_voice(voice)}, says: {line}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: user errors become one line and exit status 2."""
     try:
