@@ -79,25 +79,34 @@ def _stage_for(target: Path) -> Path:
     return target.parent
 
 
-@contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path; rename it onto ``target`` only on success.
+def temp_for(target: Path) -> Path:
+    """A new empty temporary file to write ``target``'s content into (see :func:`publish`).
 
-    The temporary file is in the staging folder of an active :func:`staged_output`, else
-    beside ``target`` named ``.<name>.part`` so that players and feed readers skip it.
-    Either way a crash leaves nothing that looks like a finished file.
+    It is in the staging folder of an active :func:`staged_output`, else beside ``target``
+    named ``.<name>.part`` so that players and feed readers skip it.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(
         prefix=f".{target.stem[:40]}.", suffix=f"{target.suffix}.part", dir=_stage_for(target)
     )
     os.close(fd)
-    tmp_path = Path(tmp)
+    return Path(tmp)
+
+
+def publish(tmp: Path, target: Path) -> None:
+    """Move a finished temporary file onto ``target`` in one step (readers never see half)."""
+    # mkstemp makes private files; a finished output gets the usual permissions.
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, target)
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path; it replaces ``target`` only if the block succeeds."""
+    tmp_path = temp_for(target)
     try:
         yield tmp_path
-        # mkstemp makes private files; a finished output gets the usual permissions.
-        os.chmod(tmp_path, 0o666 & ~_umask())
-        os.replace(tmp_path, target)
+        publish(tmp_path, target)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise

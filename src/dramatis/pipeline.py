@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from dramatis.engines import DEFAULT_ENGINE, create_engine
 from dramatis.engines.base import VoiceInfo
 from dramatis.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
 from dramatis.model import Cast, Story
-from dramatis.paths import atomic_path, safe_filename
+from dramatis.paths import publish, safe_filename, staged_output, temp_for
 from dramatis.plan import Line, plan_chapter
 from dramatis.publish import write_sidecars
 from dramatis.read import read_story, story_files
@@ -36,7 +38,7 @@ from dramatis.synthesize import (
     ClipRequest,
     clip_key,
     default_cache_dir,
-    synthesize,
+    synthesize_iter,
 )
 from dramatis.tag import Tags, read_fingerprint, write_tags
 
@@ -186,9 +188,11 @@ def _scene_marks(chapter: PlannedChapter, placed_starts: list[int]) -> list[tupl
 
 def _write_chapter(
     ps: PlannedStory, ch: PlannedChapter, cache: ClipCache, opts: BuildOptions, progress
-) -> ChapterEntry:
+) -> tuple[ChapterEntry, Path]:
+    """Assemble and tag the chapter into a temporary file; the caller publishes it."""
     profile = PROFILES[opts.profile]
-    with atomic_path(ch.path) as tmp:
+    tmp = temp_for(ch.path)
+    try:
         audio = assemble_chapter(
             ch.lines,
             ch.keys,
@@ -218,8 +222,11 @@ def _write_chapter(
                 fingerprint=ch.fingerprint,
             ),
         )
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     text = ps.story.text
-    return ChapterEntry(
+    entry = ChapterEntry(
         index=ch.index,
         title=ch.title,
         file=ch.path.name,
@@ -230,6 +237,7 @@ def _write_chapter(
         ],
         marks=[Mark(s, t) for s, t in marks],
     )
+    return entry, tmp
 
 
 def _str(value: object) -> str | None:
@@ -253,81 +261,156 @@ def build(paths: Sequence[Path], opts: BuildOptions) -> dict:
     planned = plan(prepared, opts)
     cache = ClipCache(opts.cache_dir or default_cache_dir(), opts.cache_bytes)
 
-    # Synthesize only for chapters whose file is missing or out of date.
+    # Work only on chapters whose file is missing or out of date.
     stale = [
         ch
         for ps in planned
         for ch in ps.chapters
         if not (ch.path.is_file() and read_fingerprint(ch.path) == ch.fingerprint)
     ]
+    with staged_output(opts.out):
+        synthesized, entries = _make_chapters(planned, stale, cache, opts, progress)
+        summary_stories = [_finish_story(ps, entries) for ps in planned]
+    all_keys = {k for ps in planned for ch in ps.chapters for k in ch.keys}
+    cache.prune(keep=all_keys)
+    # Clips of up-to-date chapters count as reused too: they are what those files hold.
+    return {
+        "stories": summary_stories,
+        "clips": {"synthesized": synthesized, "reused": len(all_keys) - synthesized},
+        "seconds": round(time.monotonic() - t0, 3),
+    }
+
+
+def _make_chapters(
+    planned: list[PlannedStory],
+    stale: list[PlannedChapter],
+    cache: ClipCache,
+    opts: BuildOptions,
+    progress: Progress,
+) -> tuple[int, dict[int, ChapterEntry]]:
+    """Synthesize and assemble the stale chapters, each as soon as its clips are ready.
+
+    Chapters are pipelined rather than staged (all clips, then all files) so that an
+    interrupted build leaves finished chapters behind and both cores stay busy.  Returns
+    the number of clips synthesized and the new manifest entries by ``id(chapter)``.
+    """
+    owner = {id(ch): ps for ps in planned for ch in ps.chapters}
+    waiting: dict[str, list[PlannedChapter]] = defaultdict(list)
+    missing: dict[int, set[str]] = {}
+    for ch in stale:
+        missing[id(ch)] = set(ch.keys)
+        for key in set(ch.keys):
+            waiting[key].append(ch)
     requests = [
         ClipRequest(key, ln.text, ln.voice, f"{ch.path.parent.name}/{ch.path.name}, line {i + 1}")
         for ch in stale
         for i, (ln, key) in enumerate(zip(ch.lines, ch.keys, strict=True))
     ]
-    unique = len({r.key for r in requests})
-    with progress.bar(unique, "Synthesizing", "clip") as bar:
-        stats = synthesize(requests, cache, engine=opts.engine, jobs=opts.jobs, progress=bar.update)
-
-    stale_ids = {id(ch) for ch in stale}
-    summary_stories = []
-    total_lines = sum(len(ch.lines) for ch in stale)
+    entries: dict[int, ChapterEntry] = {}
+    synthesized = 0
+    n_clips = len({r.key for r in requests})
+    n_lines = sum(len(ch.lines) for ch in stale)
     with (
-        progress.bar(total_lines, "Assembling", "line") as bar,
-        ThreadPoolExecutor(max(1, opts.jobs or 2)) as pool,
+        progress.bar(n_clips, "Synthesizing", "clip") as synth_bar,
+        progress.bar(n_lines, "Assembling", "line") as asm_bar,
+        ThreadPoolExecutor(max(1, opts.jobs or os.cpu_count() or 1)) as pool,
     ):
-        for ps in planned:
-            ps.dir.mkdir(parents=True, exist_ok=True)
-            manifest_path = ps.dir / MANIFEST_NAME
-            old = _load_manifest(manifest_path)
-            futures = {
-                ch.index: pool.submit(_write_chapter, ps, ch, cache, opts, bar.update)
-                for ch in ps.chapters
-                if id(ch) in stale_ids
-            }
-            entries = []
-            for ch in ps.chapters:
-                if ch.index in futures:
-                    entries.append(futures[ch.index].result())
-                else:
-                    kept = next(
-                        (e for e in (old.chapters if old else []) if e.file == ch.path.name), None
-                    )
-                    entries.append(kept or _entry_from_file(ch))
-            manifest = Manifest(
-                title=ps.story.title,
-                slug=ps.dir.name,
-                chapters=entries,
-                author=ps.story.author,
-                summary=_str(ps.story.meta.get("summary")),
-                language=_str(ps.story.meta.get("language")) or "en",
-            )
-            _remove_stale_files(ps.dir, old, manifest)
-            if old is None or old.to_dict() != manifest.to_dict():
-                manifest.save(manifest_path)
-                write_sidecars(ps.dir, manifest)
-            summary_stories.append(
-                {
-                    "title": ps.story.title,
-                    "dir": str(ps.dir),
-                    "chapters": [
-                        {
-                            "file": str(ps.dir / e.file),
-                            "title": e.title,
-                            "duration_s": round(e.duration_ms / 1000, 3),
-                        }
-                        for e in entries
-                    ],
-                }
-            )
-    cache.prune(keep={k for ps in planned for ch in ps.chapters for k in ch.keys})
+        futures: dict[Future[tuple[ChapterEntry, Path]], PlannedChapter] = {}
 
-    # Clips of up-to-date chapters count as reused too: they are what those files hold.
-    all_keys = {k for ps in planned for ch in ps.chapters for k in ch.keys}
+        def ready(ch: PlannedChapter) -> None:
+            ps = owner[id(ch)]
+            ps.dir.mkdir(parents=True, exist_ok=True)
+            futures[pool.submit(_write_chapter, ps, ch, cache, opts, asm_bar.update)] = ch
+
+        def collect(block: bool) -> None:
+            done = [f for f in futures if f.done()] if not block else list(as_completed(futures))
+            for f in done:
+                ch = futures.pop(f)
+                entries[id(ch)], tmp = f.result()
+                # The manifest records the chapter before its file appears, so a file in
+                # the output folder always has its timed transcript, even after kill -9.
+                _save_progress(owner[id(ch)], entries)
+                publish(tmp, ch.path)
+
+        try:
+            if not requests:
+                for ch in stale:
+                    ready(ch)
+            for key, made in synthesize_iter(requests, cache, engine=opts.engine, jobs=opts.jobs):
+                synthesized += made
+                synth_bar.update(1)
+                for ch in waiting.pop(key, ()):
+                    missing[id(ch)].discard(key)
+                    if not missing[id(ch)]:
+                        ready(ch)
+                collect(block=False)
+            collect(block=True)
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            for f in futures:
+                if f.done() and not f.cancelled() and f.exception() is None:
+                    f.result()[1].unlink(missing_ok=True)
+            raise
+    return synthesized, entries
+
+
+def _story_entries(ps: PlannedStory, entries: dict[int, ChapterEntry]) -> list[ChapterEntry]:
+    """This build's entries, else the previous manifest's for chapters left as they were."""
+    old = _load_manifest(ps.dir / MANIFEST_NAME)
+    previous = {e.file: e for e in (old.chapters if old else [])}
+    out = []
+    for ch in ps.chapters:
+        if id(ch) in entries:
+            out.append(entries[id(ch)])
+        elif ch.path.name in previous:
+            out.append(previous[ch.path.name])
+        elif ch.path.is_file():
+            out.append(_entry_from_file(ch))
+    return out
+
+
+def _manifest(ps: PlannedStory, chapters: list[ChapterEntry]) -> Manifest:
+    return Manifest(
+        title=ps.story.title,
+        slug=ps.dir.name,
+        chapters=chapters,
+        author=ps.story.author,
+        summary=_str(ps.story.meta.get("summary")),
+        language=_str(ps.story.meta.get("language")) or "en",
+    )
+
+
+def _save_progress(ps: PlannedStory, entries: dict[int, ChapterEntry]) -> None:
+    """Record each finished chapter at once: a resumed build keeps its timed transcript."""
+    _manifest(ps, _story_entries(ps, entries)).save(ps.dir / MANIFEST_NAME)
+
+
+def _finish_story(ps: PlannedStory, entries: dict[int, ChapterEntry]) -> dict:
+    """Final manifest, transcripts and playlist; files of chapters that no longer exist go."""
+    ps.dir.mkdir(parents=True, exist_ok=True)
+    manifest_path = ps.dir / MANIFEST_NAME
+    old = _load_manifest(manifest_path)
+    manifest = _manifest(ps, _story_entries(ps, entries))
+    _remove_stale_files(ps.dir, old, manifest)
+    if (
+        old is None
+        or old.to_dict() != manifest.to_dict()
+        or any(id(c) in entries for c in ps.chapters)
+    ):
+        manifest.save(manifest_path)
+        write_sidecars(ps.dir, manifest)
     return {
-        "stories": summary_stories,
-        "clips": {"synthesized": stats.synthesized, "reused": len(all_keys) - stats.synthesized},
-        "seconds": round(time.monotonic() - t0, 3),
+        "title": ps.story.title,
+        "dir": str(ps.dir),
+        "chapters": [
+            {
+                "file": str(ps.dir / e.file),
+                "title": e.title,
+                "duration_s": round(e.duration_ms / 1000, 3),
+            }
+            for e in manifest.chapters
+        ],
     }
 
 

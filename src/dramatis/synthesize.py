@@ -18,7 +18,7 @@ import multiprocessing as mp
 import os
 import time
 import wave
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -208,19 +208,15 @@ class SynthesisStats:
     reused: int = 0
 
 
-def synthesize(
-    requests: Iterable[ClipRequest],
-    cache: ClipCache,
-    *,
-    engine: str,
-    jobs: int = 0,
-    progress: Callable[[int], None] | None = None,
-) -> SynthesisStats:
-    """Make sure every requested clip is in the cache; synthesize the missing ones.
+def synthesize_iter(
+    requests: Iterable[ClipRequest], cache: ClipCache, *, engine: str, jobs: int = 0
+) -> Iterator[tuple[str, bool]]:
+    """Yield ``(key, synthesized)`` as each requested clip becomes available in the cache.
 
-    Raises :class:`SynthesisError` naming the line when a clip still fails after retries.
+    Cached clips come first; the rest are made by worker processes in request order (so
+    the first chapter's clips finish first and its assembly can start early).  Raises
+    :class:`SynthesisError` naming the line when a clip still fails after retries.
     """
-    stats = SynthesisStats()
     todo: dict[str, ClipRequest] = {}
     seen: set[str] = set()
     for req in requests:
@@ -229,29 +225,45 @@ def synthesize(
         seen.add(req.key)
         if cache.has(req.key):
             cache.touch(req.key)
-            stats.reused += 1
-            if progress:
-                progress(1)
+            yield req.key, False
         else:
             todo[req.key] = req
     if not todo:
-        return stats
+        return
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     ctx = mp.get_context("spawn")
     work = [(req, str(cache.path(req.key))) for req in todo.values()]
-    with ctx.Pool(jobs, initializer=_worker_init, initargs=(engine,)) as pool:
-        try:
-            for key, error in pool.imap_unordered(_synthesize_one, work, chunksize=4):
-                if error is not None:
-                    req = todo[key]
-                    raise SynthesisError(
-                        f"could not synthesize {req.where}: {error} (text: {req.text[:80]!r}); "
-                        "check the voice settings for this speaker in voices.yaml"
-                    )
-                stats.synthesized += 1
-                if progress:
-                    progress(1)
-        except BaseException:
-            pool.terminate()
-            raise
+    pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(engine,))
+    try:
+        for key, error in pool.imap_unordered(_synthesize_one, work, chunksize=2):
+            if error is not None:
+                req = todo[key]
+                raise SynthesisError(
+                    f"could not synthesize {req.where}: {error} (text: {req.text[:80]!r}); "
+                    "check the voice settings for this speaker in voices.yaml"
+                )
+            yield key, True
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def synthesize(
+    requests: Iterable[ClipRequest],
+    cache: ClipCache,
+    *,
+    engine: str,
+    jobs: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> SynthesisStats:
+    """Make sure every requested clip is in the cache; synthesize the missing ones."""
+    stats = SynthesisStats()
+    for _key, made in synthesize_iter(requests, cache, engine=engine, jobs=jobs):
+        if made:
+            stats.synthesized += 1
+        else:
+            stats.reused += 1
+        if progress:
+            progress(1)
     return stats
