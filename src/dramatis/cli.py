@@ -151,6 +151,32 @@ def script(path: Path, voices: Path, fmt: str) -> None:
         click.echo(render_text(story.text, att))
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--profile",
+    type=click.Choice(["auto", "acx", "podcast"]),
+    default="auto",
+    show_default=True,
+    help="Bit-rate rules to apply (auto: by each file's bit rate).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def check(paths: tuple[Path, ...], profile: str, as_json: bool) -> None:
+    """Measure delivered audiobook files (or folders of them) against ACX's rules.
+
+    Prints each figure with pass or fail; exit status 1 when anything fails.
+    """
+    from dramatis.check import check_paths, render, to_json
+
+    reports = check_paths(list(paths), profile)
+    if as_json:
+        click.echo(json.dumps(to_json(reports), ensure_ascii=False))
+    else:
+        click.echo(render(reports))
+    if not all(r.ok for r in reports):
+        raise click.exceptions.Exit(1)
+
+
 @cli.group(context_settings=CONTEXT)
 def cache() -> None:
     """Manage the clip cache (clips are reused across builds)."""
@@ -382,7 +408,7 @@ def preview(
 def main(argv: list[str] | None = None) -> int:
     """Entry point: user errors become one line and exit status 2."""
     try:
-        cli.main(args=argv, prog_name="dramatis", standalone_mode=False)
+        status = cli.main(args=argv, prog_name="dramatis", standalone_mode=False)
     except DramatisError as exc:
         click.echo(f"dramatis: error: {exc}", err=True)
         return exc.exit_code
@@ -397,7 +423,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    return 0
+    # A command that found problems (``check``) ends with click's Exit(1), which click
+    # hands back as the return value outside standalone mode.
+    return status if isinstance(status, int) else 0
 
 
 if __name__ == "__main__":
