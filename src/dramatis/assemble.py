@@ -35,6 +35,9 @@ from dramatis.errors import DramatisError
 from dramatis.plan import Line
 from dramatis.synthesize import ClipCache, read_pcm
 
+#: Bump when the same clips and settings would give different audio (fingerprints).
+ASSEMBLY_VERSION = 2
+
 #: Milliseconds of pause before a line, by kind: sentence < paragraph < speaker < scene.
 PAUSE_MS = {
     "none": 0,
@@ -56,8 +59,10 @@ EDGE_THRESHOLD = 160
 EDGE_KEEP_MS = 40
 FADE_MS = 5
 #: Analysis budgets (seconds of speech): bounded whatever the chapter's length.
-VOICE_SAMPLE_S = 30.0
+VOICE_SAMPLE_S = 40.0
 VOICES_SAMPLE_S = 300.0
+SAMPLE_CLIPS = 20
+MIN_PIECE_S = 2.0
 EXCERPTS_S = 120.0
 EXCERPTS = 6
 #: A voice is never raised by more than this to meet the narrator (a whisper stays sane).
@@ -337,6 +342,7 @@ class ChapterRenderer:
         narrator_voice: str | None = None,
         head_ms: int = HEAD_MS,
         tail_ms: int = TAIL_MS,
+        codec_loss_db: float | None = None,
     ) -> None:
         if len(lines) != len(keys):
             raise ValueError("one key per line")
@@ -349,7 +355,8 @@ class ChapterRenderer:
         self.tail_ms = tail_ms
         self.rate = self._engine_rate()
         self.ceiling = 10 ** ((profile.true_peak - profile.peak_margin_db) / 20)
-        self.codec_loss_db = profile.codec_loss_db
+        # What the encoder takes off the level (MP3 by default; AAC keeps it).
+        self.codec_loss_db = profile.codec_loss_db if codec_loss_db is None else codec_loss_db
         fade = max(1, int(self.rate * FADE_MS / 1000))
         self._ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
         self.gains: dict[str, float] = {}  # linear, master included
@@ -408,22 +415,23 @@ class ChapterRenderer:
         if not lines:
             self.lufs = target
             return
-        clips: dict[int, np.ndarray] = {}
-
-        def clip(i: int) -> np.ndarray:
-            if i not in clips:
-                clips[i] = self._load(i)
-            return clips[i]
-
-        per_voice = min(VOICE_SAMPLE_S, max(8.0, VOICES_SAMPLE_S / len(by_voice)))
-        samples = {v: _spread(idx, lines, per_voice) for v, idx in by_voice.items()}
-        excerpts = _excerpts(lines)
+        # Each voice: short pieces from the middle of clips spread over the chapter (many
+        # clips, not a few whole ones: phrases differ in level more than stretches do).
+        per_voice = min(VOICE_SAMPLE_S, max(10.0, VOICES_SAMPLE_S / len(by_voice)))
+        samples: dict[str, list[np.ndarray]] = {}
+        for v, idx in by_voice.items():
+            picks = np.linspace(0, len(idx) - 1, min(len(idx), SAMPLE_CLIPS)).round()
+            chosen = sorted({idx[int(p)] for p in picks})
+            piece = int(self.rate * max(MIN_PIECE_S, per_voice / len(chosen)))
+            samples[v] = []
+            for i in chosen:
+                x = self._load(i)
+                cut = max(0, (x.size - piece) // 2)
+                samples[v].append(x[cut : cut + piece])
 
         def voice_level(v: str, gain_db: float) -> float:
-            powers = [
-                loudness.block_powers(self._shape(clip(i), 10 ** (gain_db / 20)), self.rate)
-                for i in samples[v]
-            ]
+            g = 10 ** (gain_db / 20)
+            powers = [loudness.block_powers(self._shape(x, g), self.rate) for x in samples[v]]
             return loudness.integrated(np.concatenate(powers)) if powers else float("-inf")
 
         raw = {v: voice_level(v, 0.0) for v in by_voice}
@@ -434,43 +442,53 @@ class ChapterRenderer:
         ref = self.narrator_voice if self.narrator_voice in raw else max(raw, key=chars.get)
         gain_db = {v: min(MAX_VOICE_GAIN_DB, raw[ref] - raw.get(v, raw[ref])) for v in by_voice}
         master_db = target - raw[ref]
-        goal = target + self.codec_loss_db
-
-        def excerpt_level() -> float:
-            tone = RoomTone(self.rate, self.profile.room_tone_db, seed=1)
-            gains = {v: 10 ** ((g + master_db) / 20) for v, g in gain_db.items()}
-            powers = []
-            for a, b in excerpts:
-                buf = _Collect()
-                self._stream(range(a, b), buf, tone, gains, clip)
-                powers.append(loudness.block_powers(buf.array(), self.rate))
-            return loudness.integrated(np.concatenate(powers))
+        # Once every voice sits at one level, the chapter's loudness is that level plus
+        # what the pauses between lines do to the gated blocks: measure that difference on
+        # a few stretches of the chapter rendered in context and each clip alone.
+        context = self._context_offset(_excerpts(lines), gain_db, master_db)
+        goal = target + self.codec_loss_db - context
 
         # The limiter makes level a concave function of gain (slope <= 1): secant steps
-        # on each voice's curve and on the chapter's converge in two or three rounds.
-        hist_m: list[tuple[float, float]] = []
-        hist_v: dict[str, list[tuple[float, float]]] = {v: [] for v in raw}
+        # on each voice's curve converge in two or three rounds.
+        hist: dict[str, list[tuple[float, float]]] = {v: [] for v in raw}
         for _round in range(6):
             levels = {v: voice_level(v, gain_db[v] + master_db) for v in raw}
-            level = excerpt_level()
-            if not math.isfinite(level):
+            errors = {v: goal - lv for v, lv in levels.items()}
+            if max(abs(e) for e in errors.values()) < 0.1:
                 break
-            spread = max(abs(levels[ref] - lv) for lv in levels.values())
-            if abs(goal - level) < 0.1 and spread < 0.2:
-                break
-            hist_m.append((master_db, level))
-            step_m = (goal - level) / _slope(hist_m)
             for v in raw:
-                hist_v[v].append((gain_db[v] + master_db, levels[v]))
-            s_ref = _slope(hist_v[ref])
+                hist[v].append((gain_db[v] + master_db, levels[v]))
+            step_m = errors[ref] / _slope(hist[ref])
+            master_db += step_m
             for v in raw:
                 if v != ref:
-                    s_v = _slope(hist_v[v])
-                    step = (levels[ref] - levels[v] + (s_ref - s_v) * step_m) / s_v
+                    step = errors[v] / _slope(hist[v]) - step_m
                     gain_db[v] = min(MAX_VOICE_GAIN_DB, gain_db[v] + step)
-            master_db += step_m
         self.gains = {v: 10 ** ((g + master_db) / 20) for v, g in gain_db.items()}
         self.lufs = target
+
+    def _context_offset(
+        self, excerpts: list[tuple[int, int]], gain_db: dict[str, float], master_db: float
+    ) -> float:
+        """Loudness of stretches in context minus that of their clips measured alone."""
+        tone = RoomTone(self.rate, self.profile.room_tone_db, seed=1)
+        gains = {v: 10 ** ((g + master_db) / 20) for v, g in gain_db.items()}
+        in_context, alone = [], []
+        for a, b in excerpts:
+            buf = _Collect()
+            placed: list[Placed] = []
+            self._stream(range(a, b), buf, tone, gains, self._load, placed)
+            audio = buf.array()
+            in_context.append(loudness.block_powers(audio, self.rate))
+            for p in placed:
+                s, e = (round(t * self.rate / 1000) for t in (p.start_ms, p.end_ms))
+                alone.append(loudness.block_powers(audio[s:e], self.rate))
+        if not alone:
+            return 0.0
+        offset = loudness.integrated(np.concatenate(in_context)) - loudness.integrated(
+            np.concatenate(alone)
+        )
+        return offset if math.isfinite(offset) else 0.0
 
     def _stream(
         self,
@@ -507,11 +525,8 @@ class ChapterRenderer:
         tone = RoomTone(self.rate, self.profile.room_tone_db)
         placed: list[Placed] = []
         start = sink.samples
+        # The head replaces the first line's own pause (a part may start at a scene break).
         sink.write(tone.take(self._tone_samples(self.head_ms)))
-        if self.lines:
-            first = self.lines[0].pause_before
-            if first != "none":
-                sink.write(tone.take(self._tone_samples(PAUSE_MS[first])))
         self._stream(range(len(self.lines)), sink, tone, self.gains, self._load, placed, progress)
         sink.write(tone.take(self._tone_samples(self.tail_ms)))
         return ChapterAudio(
@@ -545,16 +560,6 @@ def _slope(history: list[tuple[float, float]]) -> float:
     if abs(x1 - x0) < 1e-3:
         return 0.8
     return min(1.0, max(0.2, (y1 - y0) / (x1 - x0)))
-
-
-def _spread(indices: list[int], lines: Sequence[Line], seconds: float) -> list[int]:
-    """About ``seconds`` of a voice's lines, taken evenly across the chapter."""
-    total = sum(len(lines[i].text) for i in indices) / CHARS_PER_S
-    if total <= seconds:
-        return list(indices)
-    want = max(1, round(len(indices) * seconds / total))
-    picks = np.linspace(0, len(indices) - 1, want).round().astype(int)
-    return [indices[p] for p in sorted(set(picks.tolist()))]
 
 
 def _excerpts(lines: Sequence[Line]) -> list[tuple[int, int]]:

@@ -76,6 +76,25 @@ def cli() -> None:
     help="Clip cache folder (default: the user cache folder).",
 )
 @click.option("--notes/--no-notes", default=False, help="Also read author's notes aloud.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mp3", "m4b"]),
+    default="mp3",
+    show_default=True,
+    help="mp3: one file per chapter; m4b: one audiobook file per story, with chapter marks.",
+)
+@click.option(
+    "--credits/--no-credits",
+    default=True,
+    show_default=True,
+    help='Opening credits (title, author, reader) and "The End", as ACX asks.',
+)
+@click.option(
+    "--cover",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Cover image (JPEG or PNG); default: the story's own, else a generated title card.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print only a JSON summary on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 def build(
@@ -87,6 +106,9 @@ def build(
     profile: str,
     cache_dir: Path | None,
     notes: bool,
+    fmt: str,
+    credits: bool,
+    cover: Path | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -107,6 +129,9 @@ def build(
         cache_dir=cache_dir,
         quiet=quiet,
         include_notes=notes,
+        format=fmt,
+        credits=credits,
+        cover=cover,
     )
     summary = run_build(list(paths) or [Path("stories")], opts)
     if as_json:

@@ -16,15 +16,25 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from dramatis import __version__
-from dramatis.assemble import PAUSE_MS, PROFILES, Profile, assemble_chapter
+from dramatis.assemble import (
+    ASSEMBLY_VERSION,
+    PAUSE_MS,
+    PROFILES,
+    Profile,
+    assemble_chapter,
+    split_parts,
+)
 from dramatis.attribute import Attribution, attribute
 from dramatis.cast import add_characters, load_cast
+from dramatis.cover import load_cover, title_card
+from dramatis.credits import add_credits
 from dramatis.engines import DEFAULT_ENGINE, create_engine
 from dramatis.engines.base import VoiceInfo
+from dramatis.m4b import BookChapter, BookTags, assemble_book, write_book_tags
 from dramatis.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
 from dramatis.model import Cast, Story
 from dramatis.paths import publish, safe_filename, staged_output, temp_for
@@ -54,6 +64,9 @@ class BuildOptions:
     cache_bytes: int = DEFAULT_CACHE_BYTES
     quiet: bool = False
     include_notes: bool = False
+    format: str = "mp3"  # mp3: one file per chapter; m4b: one audiobook file per story
+    credits: bool = True  # opening credits and "The End", as ACX asks
+    cover: Path | None = None  # the user's cover image (else the story's, else a title card)
 
 
 @dataclass(slots=True)
@@ -65,6 +78,8 @@ class PlannedChapter:
     keys: list[str]
     path: Path
     fingerprint: str
+    # M4B: the book is one planned file; (chapter title, first line, end line) per chapter.
+    sections: list[tuple[str, int, int]] | None = None
 
 
 @dataclass(slots=True)
@@ -129,9 +144,8 @@ def chapter_fingerprint(
     payload = json.dumps(
         [
             __version__,
-            profile.name,
-            profile.bitrate,
-            profile.lufs,
+            ASSEMBLY_VERSION,
+            asdict(profile),
             story.title,
             story.author,
             title,
@@ -149,6 +163,7 @@ def chapter_fingerprint(
 
 def plan(prepared: list[tuple[Story, Cast, Attribution]], opts: BuildOptions) -> list[PlannedStory]:
     profile = PROFILES[opts.profile]
+    user_cover = load_cover(opts.cover) if opts.cover else None
     planned = []
     used_dirs: set[str] = set()
     for story, cast, att in prepared:
@@ -157,18 +172,49 @@ def plan(prepared: list[tuple[Story, Cast, Attribution]], opts: BuildOptions) ->
             slug += "-2"
         used_dirs.add(slug)
         ps = PlannedStory(story, cast, att, opts.out / slug)
-        total = len(story.chapters)
+        story.cover = user_cover or story.cover or title_card(story.title, story.author)
+        chapter_lines = [plan_chapter(story, ch, att.segments, cast) for ch in story.chapters]
+        if opts.credits:
+            add_credits(story, cast, chapter_lines)
+        if opts.format == "m4b":
+            ps.chapters.append(_plan_book(ps, chapter_lines, opts, profile))
+            planned.append(ps)
+            continue
+        # Chapters over the per-file limit become several parts (files) each.
+        files: list[tuple[str, list[Line]]] = []
+        for ch, lines in zip(story.chapters, chapter_lines, strict=True):
+            parts = split_parts(lines)
+            for k, (a, b) in enumerate(parts):
+                title = (
+                    ch.title if len(parts) == 1 else f"{ch.title} (part {k + 1} of {len(parts)})"
+                )
+                files.append((title, lines[a:b]))
+        total = len(files)
         width = max(2, len(str(total)))
-        for ch in story.chapters:
-            lines = plan_chapter(story, ch, att.segments, cast)
+        for index, (title, lines) in enumerate(files, 1):
             keys = [clip_key(opts.engine, ln.voice, ln.text) for ln in lines]
-            name = safe_filename(f"{ch.index:0{width}d} - {ch.title}") + ".mp3"
-            fp = chapter_fingerprint(story, ch.title, ch.index, total, lines, keys, profile)
-            ps.chapters.append(
-                PlannedChapter(story, ch.index, ch.title, lines, keys, ps.dir / name, fp)
-            )
+            name = safe_filename(f"{index:0{width}d} - {title}") + ".mp3"
+            fp = chapter_fingerprint(story, title, index, total, lines, keys, profile)
+            ps.chapters.append(PlannedChapter(story, index, title, lines, keys, ps.dir / name, fp))
         planned.append(ps)
     return planned
+
+
+def _plan_book(
+    ps: PlannedStory, chapter_lines: list[list[Line]], opts: BuildOptions, profile: Profile
+) -> PlannedChapter:
+    """The whole story as one planned M4B file, its chapters as sections of its lines."""
+    story = ps.story
+    lines: list[Line] = []
+    sections = []
+    for ch, ch_lines in zip(story.chapters, chapter_lines, strict=True):
+        sections.append((ch.title, len(lines), len(lines) + len(ch_lines)))
+        lines.extend(ch_lines)
+    keys = [clip_key(opts.engine, ln.voice, ln.text) for ln in lines]
+    fp = chapter_fingerprint(story, story.title, 1, 1, lines, keys, profile)
+    fp = hashlib.sha256(json.dumps([fp, "m4b", sections]).encode()).hexdigest()[:24]
+    path = ps.dir / (safe_filename(story.title) + ".m4b")
+    return PlannedChapter(story, 1, story.title, lines, keys, path, fp, sections)
 
 
 def _scene_marks(chapter: PlannedChapter, placed_starts: list[int]) -> list[tuple[int, str]]:
@@ -191,6 +237,8 @@ def _write_chapter(
 ) -> tuple[ChapterEntry, Path]:
     """Assemble and tag the chapter into a temporary file; the caller publishes it."""
     profile = PROFILES[opts.profile]
+    if ch.sections is not None:
+        return _write_book(ps, ch, cache, opts, progress)
     tmp = temp_for(ch.path)
     try:
         audio = assemble_chapter(
@@ -231,11 +279,54 @@ def _write_chapter(
         title=ch.title,
         file=ch.path.name,
         duration_ms=audio.duration_ms,
-        cues=[
-            Cue(p.start_ms, p.end_ms, p.line.speaker or "Narrator", text[p.line.start : p.line.end])
-            for p in audio.placed
-        ],
+        cues=[_cue(p, text) for p in audio.placed],
         marks=[Mark(s, t) for s, t in marks],
+    )
+    return entry, tmp
+
+
+def _cue(p, text: str) -> Cue:
+    # Credits are zero-width lines (no story text): their cue shows what is said.
+    said = text[p.line.start : p.line.end] or p.line.text
+    return Cue(p.start_ms, p.end_ms, p.line.speaker or "Narrator", said)
+
+
+def _write_book(
+    ps: PlannedStory, ch: PlannedChapter, cache: ClipCache, opts: BuildOptions, progress
+) -> tuple[ChapterEntry, Path]:
+    """Assemble and tag the story's M4B into a temporary file; the caller publishes it."""
+    assert ch.sections is not None
+    tmp = temp_for(ch.path)
+    try:
+        book = assemble_book(
+            [BookChapter(t, ch.lines[a:b], ch.keys[a:b]) for t, a, b in ch.sections],
+            cache,
+            tmp,
+            profile=PROFILES[opts.profile],
+            narrator_voice=repr(ps.cast.narrator),
+            progress=progress,
+        )
+        write_book_tags(
+            tmp,
+            BookTags(
+                title=ps.story.title,
+                author=ps.story.author,
+                summary=_str(ps.story.meta.get("summary")),
+                language=_str(ps.story.meta.get("language")),
+                cover=ps.story.cover,
+                fingerprint=ch.fingerprint,
+            ),
+        )
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    entry = ChapterEntry(
+        index=1,
+        title=ps.story.title,
+        file=ch.path.name,
+        duration_ms=book.duration_ms,
+        cues=[_cue(p, ps.story.text) for c in book.chapters for p in c.placed],
+        marks=[Mark(s, t) for s, (t, _a, _b) in zip(book.starts_ms, ch.sections, strict=True)],
     )
     return entry, tmp
 
@@ -424,9 +515,10 @@ def _load_manifest(path: Path) -> Manifest | None:
 
 
 def _entry_from_file(ch: PlannedChapter) -> ChapterEntry:
-    from mutagen.mp3 import MP3
+    import mutagen
 
-    return ChapterEntry(ch.index, ch.title, ch.path.name, round(MP3(ch.path).info.length * 1000))
+    length = mutagen.File(ch.path).info.length
+    return ChapterEntry(ch.index, ch.title, ch.path.name, round(length * 1000))
 
 
 def _remove_stale_files(story_dir: Path, old: Manifest | None, new: Manifest) -> None:

@@ -23,6 +23,8 @@ from mutagen.id3 import (
     CTOCFlags,
 )
 
+from dramatis.cover import image_mime
+
 GENRE = "Audiobook"
 FINGERPRINT = "dramatis:fingerprint"
 
@@ -59,7 +61,8 @@ def write_tags(path: Path, tags: Tags) -> None:
     if tags.comment:
         id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
     if tags.cover:
-        id3.add(APIC(encoding=3, mime=tags.cover_mime, type=3, desc="Cover", data=tags.cover))
+        mime = image_mime(tags.cover) or tags.cover_mime
+        id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=tags.cover))
     if tags.fingerprint:
         id3.add(TXXX(encoding=3, desc=FINGERPRINT, text=tags.fingerprint))
     if tags.chapters:
@@ -106,6 +109,11 @@ def _add_chapters(id3: ID3, tags: Tags) -> None:
 def read_fingerprint(path: Path) -> str | None:
     """The build fingerprint stored in a chapter file, or None (not ours, or unreadable)."""
     from mutagen import MutagenError
+
+    if Path(path).suffix.lower() in (".m4b", ".m4a"):
+        from dramatis.m4b import read_book_fingerprint
+
+        return read_book_fingerprint(path)
 
     try:
         frames = ID3(path).getall(f"TXXX:{FINGERPRINT}")

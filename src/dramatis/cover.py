@@ -1,0 +1,139 @@
+"""Cover art: the user's picture when there is one, otherwise a generated title card.
+
+Audiobook shelves and podcast apps show a square picture beside every book; ACX asks for a
+square of at least 2400 pixels.  The title card is drawn with Pillow (already a dependency
+of the tagging stack, and the standard imaging library) in a font found on the machine
+(DejaVu, which most Linux systems ship) or the one bundled with Pillow: nothing is
+downloaded.  The same story always gets the same bytes, so rebuilds stay incremental.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import io
+from pathlib import Path
+
+from dramatis.errors import DramatisError
+
+SIZE = 3000
+MAX_BYTES = 20 * 1024 * 1024
+
+_FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/share/fonts/TTF"),
+    Path("/Library/Fonts"),
+    Path("C:/Windows/Fonts"),
+)
+
+
+def image_mime(data: bytes) -> str | None:
+    """``image/jpeg`` or ``image/png`` from the file's first bytes, else None."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png"
+    return None
+
+
+def load_cover(path: Path) -> bytes:
+    """The user's cover image as JPEG or PNG bytes (other formats are converted to JPEG).
+
+    A missing or unreadable file is a :class:`DramatisError` naming it.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DramatisError(f"cannot read the cover image ({exc.strerror})", path) from None
+    if len(data) > MAX_BYTES:
+        raise DramatisError("the cover image is over 20 MB; use a smaller one", path)
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            if image_mime(data):
+                return data
+            return _jpeg(img.convert("RGB"))
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise DramatisError("not an image Dramatis can read (use JPEG or PNG)", path) from None
+
+
+def _font(size: int, bold: bool):
+    from PIL import ImageFont
+
+    names = ("DejaVuSerif-Bold.ttf", "DejaVuSans-Bold.ttf") if bold else ("DejaVuSans.ttf",)
+    for folder in _FONT_DIRS:
+        for name in names:
+            candidate = folder / name
+            if candidate.is_file():
+                return ImageFont.truetype(str(candidate), size)
+    return ImageFont.load_default(size=size)  # Pillow's bundled font (Pillow >= 10.1)
+
+
+def _wrap(draw, text: str, font, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _fit(draw, text: str, width: int, height: int, start: int, bold: bool):
+    """The largest font (from ``start`` down) whose wrapped text fits the box."""
+    size = start
+    while True:
+        font = _font(size, bold)
+        lines = _wrap(draw, text, font, width)
+        line_h = int(size * 1.2)
+        fits = all(draw.textlength(ln, font=font) <= width for ln in lines)
+        if (fits and line_h * len(lines) <= height) or size <= 40:
+            return font, lines, line_h
+        size = int(size * 0.9)
+
+
+def title_card(title: str, author: str | None, size: int = SIZE) -> bytes:
+    """A square JPEG with the title and author, its colour taken from the title."""
+    from PIL import Image, ImageDraw
+
+    digest = hashlib.sha256(title.encode("utf-8")).digest()
+    hue = digest[0] / 255
+    background = tuple(round(c * 255) for c in colorsys.hls_to_rgb(hue, 0.22, 0.45))
+    accent = tuple(round(c * 255) for c in colorsys.hls_to_rgb(hue, 0.78, 0.55))
+    img = Image.new("RGB", (size, size), background)
+    draw = ImageDraw.Draw(img)
+    margin = size // 12
+    frame = max(4, size // 250)
+    draw.rectangle(
+        (margin // 2, margin // 2, size - margin // 2, size - margin // 2),
+        outline=accent,
+        width=frame,
+    )
+    width = size - 2 * margin - size // 10
+    font, lines, line_h = _fit(draw, title, width, size // 2, size // 10, bold=True)
+    y = size * 0.42 - line_h * len(lines) / 2
+    for line in lines:
+        draw.text((size / 2, y), line, font=font, fill=(245, 242, 235), anchor="ma")
+        y += line_h
+    draw.line(
+        (size * 0.4, y + line_h * 0.4, size * 0.6, y + line_h * 0.4), fill=accent, width=frame
+    )
+    if author:
+        a_font, a_lines, a_h = _fit(draw, author, width, size // 6, size // 22, bold=False)
+        ay = y + line_h * 0.9
+        for line in a_lines:
+            draw.text((size / 2, ay), line, font=a_font, fill=accent, anchor="ma")
+            ay += a_h
+    small = _font(size // 60, bold=False)
+    draw.text((size / 2, size - margin), "read by Dramatis", font=small, fill=accent, anchor="ms")
+    return _jpeg(img)
+
+
+def _jpeg(img) -> bytes:
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=88, optimize=True)
+    return out.getvalue()

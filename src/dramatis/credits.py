@@ -1,0 +1,50 @@
+"""Opening and closing credits, spoken by the narrator as ACX asks.
+
+The credits are extra lines, not story text: each is a zero-width span (``start == end``)
+at the edge of its chapter, so "every word of the story is spoken once" still holds, and
+they go through the same clip cache as every other line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dramatis.model import Cast, Story
+from dramatis.plan import Line, spoken_text
+
+READER = "Dramatis"
+
+
+def opening_text(story: Story) -> str:
+    """What the narrator says first: title, author, reader."""
+    parts = [story.title.rstrip(".") + "."]
+    if story.author:
+        parts.append(f"Written by {story.author.rstrip('.')}.")
+    parts.append(f"Read by {READER}.")
+    return " ".join(parts)
+
+
+CLOSING_TEXT = "The End."
+
+
+def _line(text: str, story: Story, cast: Cast, at: int, pause: str, scene: int) -> Line:
+    said = spoken_text(text, dialogue=False, heading=False, pronunciations=cast.pronunciations)
+    return Line(at, at, None, said, cast.narrator, pause, None, scene)
+
+
+def add_credits(story: Story, cast: Cast, chapters: Sequence[list[Line]]) -> None:
+    """Put the opening credits before the first chapter's lines and "The End" after the last.
+
+    ``chapters`` are the lines of each chapter in order (as :func:`plan_chapter` makes
+    them); they are changed in place.  A scene-break pause separates credits from story.
+    """
+    if not chapters or not story.chapters:
+        return
+    first, last = chapters[0], chapters[-1]
+    at = story.chapters[0].start
+    if first:
+        first[0].pause_before = "scene"
+    first.insert(0, _line(opening_text(story), story, cast, at, "none", 0))
+    end = story.chapters[-1].end
+    scene = last[-1].scene if last else 0
+    last.append(_line(CLOSING_TEXT, story, cast, end, "scene", scene))
