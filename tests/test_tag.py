@@ -55,3 +55,44 @@ def test_tags_and_chapters_in_time_order(mp3: Path) -> None:
 def test_fingerprint_of_a_foreign_file_is_none(tmp_path: Path, mp3: Path) -> None:
     assert read_fingerprint(mp3) is None
     assert read_fingerprint(tmp_path / "missing.mp3") is None
+
+
+def test_cover_mime_follows_the_picture(mp3: Path) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
+    write_tags(mp3, Tags(title="T", album="A", artist="B", track=1, total=1, cover=png))
+    (apic,) = ID3(mp3).getall("APIC")
+    assert apic.mime == "image/png" and apic.data == png
+
+
+def test_title_card_is_a_square_jpeg_made_the_same_every_time() -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    from dramatis.cover import SIZE, title_card
+
+    card = title_card("A Rather Long Title for a Story About the Woods", "Some Author")
+    assert card == title_card("A Rather Long Title for a Story About the Woods", "Some Author")
+    with Image.open(BytesIO(card)) as img:
+        assert img.format == "JPEG" and img.size == (SIZE, SIZE) == (3000, 3000)
+    assert card != title_card("Another Title", "Some Author")
+
+
+def test_user_cover_is_checked(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from dramatis.cover import load_cover
+    from dramatis.errors import DramatisError
+
+    good = tmp_path / "c.png"
+    Image.new("RGB", (40, 40), "red").save(good)
+    assert load_cover(good) == good.read_bytes()
+    gif = tmp_path / "c.gif"
+    Image.new("RGB", (40, 40), "blue").save(gif)
+    assert load_cover(gif)[:3] == b"\xff\xd8\xff"  # converted to JPEG
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not a picture")
+    with pytest.raises(DramatisError, match=r"notes\.txt"):
+        load_cover(bad)
+    with pytest.raises(DramatisError, match=r"missing\.jpg"):
+        load_cover(tmp_path / "missing.jpg")

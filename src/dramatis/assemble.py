@@ -135,36 +135,44 @@ def split_parts(lines: Sequence[Line], max_ms: int = PART_MS) -> list[tuple[int,
     """Index ranges ``[start, end)`` cutting a long chapter into parts of similar length.
 
     Parts are cut where a listener expects a break: the strongest pause (scene, heading,
-    speaker change, paragraph...) near each even division.  Durations are estimated from
-    the text, so ``max_ms`` keeps a margin under :data:`MAX_FILE_MS`; the estimate is
-    checked against the real audio when a part is assembled.
+    speaker change, paragraph...) near each even division, and every part (room tone
+    included) stays within ``max_ms``.  Durations are estimated from the text, so
+    ``max_ms`` keeps a margin under :data:`MAX_FILE_MS`; the real length is checked again
+    when a part is assembled.
     """
     n = len(lines)
-    total = estimate_ms(lines) + HEAD_MS + TAIL_MS
-    parts = max(1, math.ceil(total / max_ms))
-    if parts == 1 or n < 2:
+    edges = HEAD_MS + TAIL_MS
+    durations = [estimate_ms([ln]) for ln in lines]
+    if sum(durations) + edges <= max_ms or n < 2:
         return [(0, n)]
-    ends = np.cumsum([estimate_ms([ln]) for ln in lines])
+    ends = np.cumsum(durations)  # ends[i]: where line i ends
+    total = int(ends[-1])
+    room = max_ms - edges
     strength = {k: i for i, k in enumerate(PAUSE_MS)}
-    cuts = [0]
-    for k in range(1, parts):
-        goal = total * k / parts
-        window = total / parts / 4  # look a quarter part either side for a good break
-        best, best_score = None, None
-        for i in range(cuts[-1] + 1, n):
-            t = ends[i - 1]
-            if abs(t - goal) > window:
-                if t > goal:
+    for parts in range(math.ceil(total / room), n + 1):
+        cuts = [0]
+        for k in range(1, parts):
+            before = int(ends[cuts[-1] - 1]) if cuts[-1] else 0
+            goal = total * k / parts
+            window = total / parts / 4  # a quarter part either side for a good break
+            best, best_score = None, None
+            for i in range(cuts[-1] + 1, n):
+                t = int(ends[i - 1])  # the part would end after line i - 1
+                if t - before > room or t > goal + window:
                     break
-                continue
-            score = (strength[lines[i].pause_before], -abs(t - goal))
-            if best_score is None or score > best_score:
-                best, best_score = i, score
-        if best is None:
-            best = min(max(int(np.searchsorted(ends, goal)), cuts[-1] + 1), n - 1)
-        cuts.append(best)
-    cuts.append(n)
-    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+                if t < goal - window:
+                    continue
+                score = (strength[lines[i].pause_before], -abs(t - goal))
+                if best_score is None or score > best_score:
+                    best, best_score = i, score
+            if best is None:  # no break in the window: the latest line that fits
+                best = max(cuts[-1] + 1, int(np.searchsorted(ends, before + room, "right")))
+            cuts.append(min(best, n - 1))
+        cuts.append(n)
+        spans = [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+        if all(sum(durations[a:b]) <= room for a, b in spans):
+            return spans
+    return [(i, i + 1) for i in range(n)]
 
 
 # --- signal pieces ------------------------------------------------------------------------
@@ -309,17 +317,36 @@ class Encoder:
             self._err.close()
 
 
-def mp3_args(profile: Profile) -> list[str]:
-    """Resample (SoX's resampler, fast and clean) and encode constant-bit-rate mono MP3."""
+def mp3_args(profile: Profile, source_rate: int | None = None) -> list[str]:
+    """Resample (SoX's resampler, fast and clean) and encode constant-bit-rate mono MP3.
+
+    With the source's rate known, LAME's low-pass sits at the source's Nyquist frequency:
+    nothing above it exists, and not analysing the empty band makes LAME ~15% faster.
+    """
+    cutoff = ["-cutoff", str(min(source_rate // 2, 20000))] if source_rate else []
     return [
         "-af", f"aresample={profile.sample_rate}:resampler=soxr",
         "-ac", "1", "-ar", str(profile.sample_rate),
         "-c:a", "libmp3lame", "-b:a", profile.bitrate,
-        "-compression_level", str(profile.lame_quality),
+        "-compression_level", str(profile.lame_quality), *cutoff,
         "-write_xing", "1",  # exact length and encoder delay for players and CHAP times
         "-id3v2_version", "0", "-write_id3v1", "0",  # tags come from dramatis.tag
         "-f", "mp3",
     ]  # fmt: skip
+
+
+def encode_mp3(wav: Path, out: Path, profile: Profile) -> None:
+    """Encode a WAV file as it is (a voice preview, say) with the profile's MP3 settings."""
+    cmd = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(wav)]
+    try:
+        subprocess.run([*cmd, *mp3_args(profile), str(out)], check=True, capture_output=True)
+    except FileNotFoundError as exc:
+        raise DramatisError(
+            "ffmpeg is not installed; run the README's setup command (or install ffmpeg)"
+        ) from exc
+    except subprocess.CalledProcessError as exc:
+        msg = exc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["unknown error"]
+        raise DramatisError(f"ffmpeg could not encode {out.name}: {msg[0]}") from None
 
 
 # --- the chapter ----------------------------------------------------------------------------
@@ -343,6 +370,7 @@ class ChapterRenderer:
         head_ms: int = HEAD_MS,
         tail_ms: int = TAIL_MS,
         codec_loss_db: float | None = None,
+        peak_margin_db: float | None = None,
     ) -> None:
         if len(lines) != len(keys):
             raise ValueError("one key per line")
@@ -354,7 +382,8 @@ class ChapterRenderer:
         self.head_ms = head_ms
         self.tail_ms = tail_ms
         self.rate = self._engine_rate()
-        self.ceiling = 10 ** ((profile.true_peak - profile.peak_margin_db) / 20)
+        margin = profile.peak_margin_db if peak_margin_db is None else peak_margin_db
+        self.ceiling = 10 ** ((profile.true_peak - margin) / 20)
         # What the encoder takes off the level (MP3 by default; AAC keeps it).
         self.codec_loss_db = profile.codec_loss_db if codec_loss_db is None else codec_loss_db
         fade = max(1, int(self.rate * FADE_MS / 1000))
@@ -609,7 +638,7 @@ def assemble_chapter(
         tail_ms=tail_ms,
     )
     renderer.analyse()
-    encoder = Encoder(out_mp3, renderer.rate, mp3_args(profile))
+    encoder = Encoder(out_mp3, renderer.rate, mp3_args(profile, renderer.rate))
     try:
         audio = renderer.render(encoder, progress)
         if audio.duration_ms > MAX_FILE_MS:

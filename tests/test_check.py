@@ -1,0 +1,152 @@
+"""``dramatis check``: it passes what meets the rules and fails, figure by figure, what does not."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audiokit import LOUD, NARRATOR, script
+from conftest import HAVE_FFMPEG
+from dramatis.assemble import assemble_chapter
+from dramatis.check import check_file
+from dramatis.cli import main
+from dramatis.cover import title_card
+from dramatis.loudness import TruePeak
+from dramatis.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
+from dramatis.synthesize import ClipCache
+from dramatis.tag import Tags, write_tags
+
+pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
+
+SPEC = [
+    (NARRATOR, "none", 3.0),
+    (NARRATOR, "paragraph", 3.0),
+    (LOUD, "speaker", 6.0),  # long enough for its level to be judged (5 s)
+    (NARRATOR, "scene", 3.0),
+]
+
+
+def _figures(report) -> dict[str, bool]:
+    return {f.name: f.ok for f in report.figures}
+
+
+@pytest.fixture(scope="module")
+def delivered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-chapter story as the build delivers it: MP3, tags, cover, manifest."""
+    root = tmp_path_factory.mktemp("check")
+    cache = ClipCache(root / "cache")
+    lines, keys = script(cache, SPEC)
+    lines[0].text = "A Tale. Read by Dramatis."
+    lines[-1].text = "The End."
+    story = root / "a-tale"
+    story.mkdir()
+    path = story / "01 - A Tale.mp3"
+    audio = assemble_chapter(lines, keys, cache, path, narrator_voice=repr(NARRATOR))
+    scene2 = audio.placed[-1].start_ms
+    write_tags(
+        path,
+        Tags(
+            title="A Tale",
+            album="A Tale",
+            artist="Someone",
+            track=1,
+            total=1,
+            cover=title_card("A Tale", "Someone", size=600),
+            chapters=[(0, scene2, "A Tale"), (scene2, audio.duration_ms, "A Tale, scene 2")],
+        ),
+    )
+    cues = [Cue(p.start_ms, p.end_ms, p.line.speaker, p.line.text) for p in audio.placed]
+    Manifest(
+        "A Tale",
+        "a-tale",
+        [
+            ChapterEntry(
+                1, "A Tale", path.name, audio.duration_ms, cues, [Mark(0, "A"), Mark(scene2, "B")]
+            )
+        ],
+    ).save(story / MANIFEST_NAME)
+    return path
+
+
+def test_a_delivered_chapter_passes_everything(delivered: Path) -> None:
+    report = check_file(delivered)
+    figures = _figures(report)
+    assert report.ok, [f for f in report.figures if not f.ok]
+    for name in (
+        "format", "duration", "loudness", "rms", "true peak", "noise floor",
+        "digital silence", "head room tone", "tail room tone", "voices", "tags", "cover",
+        "chapters", "opening credits", "closing credits",
+    ):  # fmt: skip
+        assert figures[name], name
+
+
+def test_cli_exit_status(delivered: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(delivered.parent)]) == 0
+    out = capsys.readouterr().out
+    assert "1 file(s) checked, 0 failed" in out
+    assert "pass  loudness" in out
+
+
+def test_raw_engine_style_audio_fails_where_it_should(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Loud, stereo, VBR, starting with digital silence, ending abruptly: each rule trips."""
+    bad = tmp_path / "bad.mp3"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i",
+         "aevalsrc=if(lt(t\\,0.3)\\,0\\,0.9*sin(2*PI*440*t)):s=44100:d=4",
+         "-ac", "2", "-c:a", "libmp3lame", "-q:a", "4", str(bad)],
+        check=True,
+    )  # fmt: skip
+    figures = _figures(check_file(bad))
+    for name in ("format", "loudness", "rms", "true peak", "digital silence", "tags", "cover"):
+        assert not figures[name], name
+    assert not figures["head room tone"] and not figures["tail room tone"]
+    assert main(["check", str(bad)]) == 1
+    assert "FAIL  loudness" in capsys.readouterr().out
+
+
+def test_voice_far_from_the_narrator_fails(delivered: Path, tmp_path: Path) -> None:
+    """The delivered file with the character's line turned down 4 dB fails the voice rule."""
+    manifest = Manifest.load(delivered.parent / MANIFEST_NAME)
+    (cue,) = [c for c in manifest.chapters[0].cues if c.speaker == "Loud"]
+    quieter = tmp_path / delivered.name
+    span = f"between(t,{cue.start_ms / 1000},{cue.end_ms / 1000})"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(delivered), "-af", f"volume=-4dB:enable='{span}'",
+         "-c:a", "libmp3lame", "-b:a", "192k", str(quieter)],
+        check=True,
+    )  # fmt: skip
+    manifest.save(tmp_path / MANIFEST_NAME)
+    figure = next(f for f in check_file(quieter).figures if f.name == "voices")
+    assert not figure.ok, figure
+    assert "Loud" in figure.value
+    before = next(f for f in check_file(delivered).figures if f.name == "voices")
+    assert before.ok, before
+
+
+def test_true_peak_agrees_with_ffmpeg(tmp_path: Path) -> None:
+    """Our near-peak 4x interpolation against ffmpeg's full ebur128 true-peak meter."""
+    rate = 44100
+    t = np.arange(rate * 2) / rate
+    # Between-sample peaks: a high tone at an awkward phase, plus a burst of noise.
+    x = 0.5 * np.sin(2 * np.pi * 10990 * t + 0.7) + 0.1 * np.random.default_rng(3).standard_normal(
+        t.size
+    )
+    x = x.astype(np.float32)
+    raw = tmp_path / "x.f32"
+    raw.write_bytes(x.tobytes())
+    log = subprocess.run(
+        ["ffmpeg", "-nostats", "-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", str(raw),
+         "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    ).stderr  # fmt: skip
+    theirs = float(log.split("Peak:")[-1].split()[0])
+    tp = TruePeak()
+    for i in range(0, x.size, 10000):
+        tp.feed(x[i : i + 10000])
+    assert abs(tp.db() - theirs) < 0.3
+    assert tp.db() > 20 * np.log10(np.abs(x).max())  # it did find a peak between samples
