@@ -150,3 +150,75 @@ def test_true_peak_agrees_with_ffmpeg(tmp_path: Path) -> None:
         tp.feed(x[i : i + 10000])
     assert abs(tp.db() - theirs) < 0.3
     assert tp.db() > 20 * np.log10(np.abs(x).max())  # it did find a peak between samples
+
+
+STORY = """---
+title: The Long Night
+author: A. Writer
+---
+
+Chapter 1: The Woods
+
+Bellamy walked into the trees. The birds were loud, and the path was long and wet.
+
+"Clarke?" Bellamy called. "Are you out here? It is getting dark."
+
+* * *
+
+Morning came slowly. Nobody spoke for a long while.
+
+Chapter 2: Home
+
+"You came back," Octavia said, smiling at her brother.
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    (root / "stories").mkdir()
+    (root / "stories" / "night.txt").write_text(STORY, encoding="utf-8")
+    from PIL import Image
+
+    Image.new("RGB", (2400, 2400), (20, 40, 90)).save(root / "cover.png")
+    return root
+
+
+def _build(project: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> None:
+    monkeypatch.chdir(project)
+    assert main(["build", "--quiet", "--cache", str(project / "cache"), *args]) == 0
+
+
+def test_built_story_passes_check_with_the_users_cover(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mutagen.id3 import ID3
+
+    _build(project, monkeypatch, "--cover", "cover.png")
+    files = sorted((project / "audio" / "the-long-night").glob("*.mp3"))
+    assert len(files) == 2
+    for f in files:
+        assert ID3(f).getall("APIC")[0].data == (project / "cover.png").read_bytes()
+    capsys.readouterr()
+    assert main(["check", "audio"]) == 0, capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "2 file(s) checked, 0 failed" in out
+    assert "Written by A. Writer. Read by Dramatis." in out and "'The End.'" in out
+
+
+def test_m4b_without_credits_fails_only_the_credit_rules(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _build(project, monkeypatch, "--format", "m4b", "--no-credits", "--out", "books")
+    (book,) = (project / "books" / "the-long-night").glob("*.m4b")
+    report = check_file(book)
+    failed = sorted(f.name for f in report.figures if not f.ok)
+    assert failed == ["closing credits", "opening credits"]
+    manifest = Manifest.load(book.parent / MANIFEST_NAME)
+    assert [m.title for m in manifest.chapters[0].marks] == [
+        "Chapter 1: The Woods",
+        "Chapter 2: Home",
+    ]
+    assert manifest.chapters[0].cues[0].text.startswith("Chapter 1")
+    capsys.readouterr()
+    assert main(["check", "books"]) == 1

@@ -361,7 +361,12 @@ def _check_voices(voices: dict[str, tuple[float, float]], report: FileReport) ->
         diff = lufs - ref[0]
         ok = ok and abs(diff) <= VOICE_TOLERANCE
         parts.append(f"{speaker} {lufs:.1f}" + ("" if speaker == ref_name else f" ({diff:+.1f})"))
-    report.add("voices", "; ".join(parts), ok, f"each within {VOICE_TOLERANCE:g} LU of {ref_name}")
+    rule = (
+        f"each within {VOICE_TOLERANCE:g} LU of {ref_name}"
+        if ref_name
+        else f"nobody has {VOICE_MIN_SECONDS:g} s of speech to compare"
+    )
+    report.add("voices", "; ".join(parts), ok, rule)
 
 
 def _check_id3(path: Path, report: FileReport) -> None:
