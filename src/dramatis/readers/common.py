@@ -421,6 +421,19 @@ def iter_lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Li
 # --------------------------------------------------------------------------- chapters
 
 
+def chapter_level(levels: list[int]) -> tuple[int, int | None]:
+    """Given the levels of a document's headings in order, the level that marks chapters and
+    the position of a title heading, if any: the outermost level is the chapter level, unless
+    it is used once, by the first heading, above deeper ones; that one is the story's title."""
+    if not levels:
+        return 0, None
+    outer = min(levels)
+    deeper = sorted({lv for lv in levels if lv > outer})
+    if levels.count(outer) == 1 and levels[0] == outer and deeper:
+        return deeper[0], 0
+    return outer, None
+
+
 @dataclass
 class Mark:
     """Where a chapter starts, its title, and the span of its heading line if it has one."""

@@ -14,6 +14,7 @@ from dramatis.readers.common import (
     Span,
     apply_metadata,
     break_kind,
+    chapter_level,
     decode_text,
     front_matter,
     heading_of,
@@ -135,21 +136,11 @@ class _Marks:
 
 
 def _chapter_marks(headings: list[tuple[Line, HeadingMatch]]) -> _Marks:
-    """Which headings are chapters. With Markdown levels, the outermost level used more than
-    once is the chapter level; a single outermost heading at the top is the story's title."""
-    if not headings:
-        return _Marks([], None)
-    levels = sorted({h.level for _, h in headings})
-    chapter_level = levels[0]
-    story_title = None
-    top = [h for _, h in headings if h.level == levels[0]]
-    if len(top) == 1 and len(levels) > 1 and headings[0][1].level == levels[0]:
-        chapter_level = levels[1]
-        story_title = top[0].title
+    """Which headings are chapters (Markdown levels decide, see :func:`chapter_level`)."""
+    level, title_at = chapter_level([h.level for _, h in headings])
+    story_title = headings[title_at][1].title if title_at is not None else None
     marks = [
-        Mark(h.title, line.start, _trimmed_span(line))
-        for line, h in headings
-        if h.level == chapter_level
+        Mark(h.title, line.start, _trimmed_span(line)) for line, h in headings if h.level == level
     ]
     return _Marks(marks, story_title)
 
