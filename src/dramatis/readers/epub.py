@@ -146,7 +146,7 @@ def _toc_entries(book) -> list[tuple[str, str, str]]:
         name, fragment = urldefrag(unquote(href))
         out.append((posixpath.normpath(name), fragment, clean(title or "")))
 
-    walk(book.toc)
+    walk(book.toc if isinstance(book.toc, (list, tuple)) else [book.toc])
     return out
 
 

@@ -9,11 +9,12 @@ The AO3 part is shared with the EPUB reader, since AO3's EPUBs are converted fro
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 from dramatis.errors import DramatisError
 from dramatis.model import Story
@@ -170,7 +171,10 @@ def build_generic(builder: TextBuilder, items: list[Block]) -> str | None:
 
 
 def parse_html(data: bytes | str) -> BeautifulSoup:
-    return BeautifulSoup(data, "lxml")
+    """lxml's HTML parser, also for XHTML: it forgives the malformed markup real files have."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(data, "lxml")
 
 
 def read_html(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
