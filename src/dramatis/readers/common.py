@@ -453,6 +453,9 @@ def merge_spans(spans: Iterable[Span]) -> list[Span]:
     return [(a, b) for a, b in merged]
 
 
+_VISIBLE = re.compile(r"\S")
+
+
 class _Spoken:
     """Answers "is anything spoken in [a, b)?" given the spans that are not spoken."""
 
@@ -478,7 +481,7 @@ class _Spoken:
     def _first_visible(self, a: int, b: int) -> int | None:
         if a >= b:
             return None
-        m = re.compile(r"\S").search(self.text, a, b)
+        m = _VISIBLE.search(self.text, a, b)
         return m.start() if m else None
 
 

@@ -178,13 +178,10 @@ def parse_html(data: bytes | str) -> BeautifulSoup:
 
 
 def read_html(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        kind = binary_kind(data) or "binary data"
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    kind = binary_kind(data) or (None if utf16 or b"\x00" not in data[:4096] else "binary data")
+    if kind:
         raise DramatisError(f"not an HTML file (it looks like {kind}); check the file", path)
-    if binary_kind(data):
-        raise DramatisError(
-            f"not an HTML file (it looks like {binary_kind(data)}); check the file", path
-        )
     soup = parse_html(data)
     body = soup.body
     if body is None or not body.get_text(strip=True):

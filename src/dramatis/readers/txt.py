@@ -75,25 +75,13 @@ def read_txt(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
 
     header = _HEADER.match(text[body_start:])
     if header and re.match(r"\s*Title:", header.group()):
-        for key, value in _GUTENBERG_FIELD.findall(header.group()):
-            if key == "Title" and title is None:
-                title = value
-            elif key == "Author" and author is None:
-                author = value
-            elif key == "Language":
-                meta.setdefault("language", value)
+        title, author = _fields(header.group(), title, author, meta)
         hidden.append((body_start, body_start + len(header.group().rstrip())))
         body_start += header.end()
 
     start_line = _GUTENBERG_START.search(text, body_start)
     if start_line:
-        for key, value in _GUTENBERG_FIELD.findall(text, body_start, start_line.start()):
-            if key == "Title" and title is None:
-                title = value
-            elif key == "Author" and author is None:
-                author = value
-            elif key == "Language":
-                meta.setdefault("language", value)
+        title, author = _fields(text[body_start : start_line.start()], title, author, meta)
         hidden.append((body_start, start_line.end()))
         body_start = start_line.end()
         end_line = _GUTENBERG_END.search(text, body_start)
@@ -120,6 +108,20 @@ def read_txt(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
         meta=meta,
         cover=cover,
     )
+
+
+def _fields(
+    block: str, title: str | None, author: str | None, meta: dict[str, object]
+) -> tuple[str | None, str | None]:
+    """ "Title:", "Author:" and "Language:" lines; front matter, read first, wins."""
+    for key, value in _GUTENBERG_FIELD.findall(block):
+        if key == "Title" and title is None:
+            title = value
+        elif key == "Author" and author is None:
+            author = value
+        elif key == "Language":
+            meta.setdefault("language", value)
+    return title, author
 
 
 def _structure(text: str, start: int, end: int) -> _Structure:
