@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from dramatis.errors import DramatisError
-from dramatis.model import Chapter
+from dramatis.model import Chapter, Story
 
 MAX_BYTES = 100 * 1024 * 1024
 Span = tuple[int, int]
@@ -524,6 +524,33 @@ def tile_chapters(
         end = kept[i + 1].start if i + 1 < len(kept) else len(text)
         chapters.append(Chapter(mark.title, start, end, i + 1, mark.heading))
     return chapters
+
+
+def assemble(
+    text: str,
+    path: Path,
+    title: str,
+    marks: list[Mark],
+    *,
+    breaks: list[Span],
+    hidden: list[Span],
+    author: str | None = None,
+    meta: dict[str, object] | None = None,
+    cover: bytes | None = None,
+) -> Story:
+    """The Story every reader returns, chapters tiled over what is spoken."""
+    hidden = sorted(hidden)
+    return Story(
+        text=text,
+        title=title,
+        source=path,
+        author=author,
+        chapters=tile_chapters(text, marks, title, [*hidden, *breaks]),
+        breaks=sorted(breaks),
+        hidden=hidden,
+        meta=meta or {},
+        cover=cover,
+    )
 
 
 # --------------------------------------------------------------------------- built text

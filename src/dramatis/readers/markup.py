@@ -21,6 +21,7 @@ from dramatis.model import Story
 from dramatis.readers.common import (
     TextBuilder,
     apply_metadata,
+    assemble,
     binary_kind,
     break_kind,
     chapter_level,
@@ -28,7 +29,6 @@ from dramatis.readers.common import (
     front_matter,
     heading_of,
     split_tags,
-    tile_chapters,
 )
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -219,16 +219,14 @@ def finish(
     meta: dict[str, object],
     cover: bytes | None = None,
 ) -> Story:
-    text = builder.text
-    chapters = tile_chapters(text, builder.marks, title, [*builder.hidden, *builder.breaks])
-    return Story(
-        text=text,
-        title=title,
-        source=path,
-        author=author,
-        chapters=chapters,
+    return assemble(
+        builder.text,
+        path,
+        title,
+        builder.marks,
         breaks=builder.breaks,
         hidden=builder.hidden,
+        author=author,
         meta=meta,
         cover=cover,
     )
@@ -288,6 +286,19 @@ _LANGUAGES = {
     "suomi": "fi", "čeština": "cs", "magyar": "hu", "türkçe": "tr", "中文-普通话 國語": "zh",
     "日本語": "ja", "한국어": "ko", "tiếng việt": "vi", "bahasa indonesia": "id",
 }  # fmt: skip
+
+
+# AO3 tag list label (start) -> (meta key, joined into one string?)
+_TAG_KEYS = {
+    "rating": ("rating", True),
+    "archive warning": ("warnings", False),
+    "categor": ("category", False),
+    "fandom": ("fandom", True),
+    "relationship": ("relationships", False),
+    "character": ("characters", False),
+    "additional tag": ("tags", False),
+    "collection": ("collections", False),
+}
 
 
 def is_ao3(soup: BeautifulSoup) -> bool:
@@ -383,20 +394,10 @@ def _parse_tags(dl: Tag, meta: dict[str, object]) -> None:
         links = [clean(a.get_text()) for a in dd.find_all("a")]
         value = clean(dd.get_text(" "))
         items = links or split_tags(value)
-        if key == "rating" or key == "ratings":
-            meta["rating"] = ", ".join(items)
-        elif key.startswith("archive warning"):
-            meta["warnings"] = items
-        elif key.startswith("categor"):
-            meta["category"] = items
-        elif key.startswith("fandom"):
-            meta["fandom"] = ", ".join(items)
-        elif key.startswith("relationship"):
-            meta["relationships"] = items
-        elif key.startswith("character"):
-            meta["characters"] = items
-        elif key.startswith("additional tag"):
-            meta["tags"] = items
+        listed = next((v for k, v in _TAG_KEYS.items() if key.startswith(k)), None)
+        if listed is not None:
+            name, joined = listed
+            meta[name] = ", ".join(items) if joined else items
         elif key == "language":
             meta["language"] = _LANGUAGES.get(value.lower(), value)
         elif key == "series":
@@ -406,8 +407,6 @@ def _parse_tags(dl: Tag, meta: dict[str, object]) -> None:
                 meta["series_part"] = int(m.group(1))
             else:
                 meta["series"] = value
-        elif key == "collections":
-            meta["collections"] = items
         elif key == "stats":
             for name, number in re.findall(r"(\w+):\s*([\d,/?-]+)", value):
                 name = name.lower()

@@ -13,13 +13,13 @@ from dramatis.readers.common import (
     Mark,
     Span,
     apply_metadata,
+    assemble,
     break_kind,
     chapter_level,
     decode_text,
     front_matter,
     heading_of,
     iter_lines,
-    tile_chapters,
 )
 
 # An author's note paragraph: "A/N: ...", "(A/N ...)", "Author's note: ...", "AN: ...".
@@ -96,15 +96,14 @@ def read_txt(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
     marks = _chapter_marks(text, found)
     if marks.story_title and title == path.stem and fm is None:
         title = marks.story_title
-    chapters = tile_chapters(text, marks.marks, title, [*hidden, *found.breaks])
-    return Story(
-        text=text,
-        title=title,
-        source=path,
-        author=author,
-        chapters=chapters,
+    return assemble(
+        text,
+        path,
+        title,
+        marks.marks,
         breaks=found.breaks,
-        hidden=sorted(hidden),
+        hidden=hidden,
+        author=author,
         meta=meta,
         cover=cover,
     )
