@@ -93,6 +93,23 @@ def line_ids(text: str, segments: list[Segment]) -> list[str | None]:
     return out
 
 
+_ARTICLE = re.compile(r"^(?:The|A|An)\s+(?=[A-Z])")
+
+
+def _variants(alias: str) -> list[str]:
+    """Forms an alias takes in running text: "The Mock Turtle" is "the Mock Turtle" mid-sentence."""
+    if not alias:
+        return []
+    out = [alias]
+    m = _ARTICLE.match(alias)
+    if m:
+        rest = alias[m.end() :]
+        out.append(alias[0].lower() + alias[1:])
+        if len(rest) > 2:
+            out.append(rest)
+    return out
+
+
 def _gender_code(g: str) -> str:
     return {"female": "f", "male": "m"}.get(g, "u")
 
@@ -105,9 +122,9 @@ class _Names:
         table: dict[str, list[int]] = {}
         for ci, c in enumerate(chars):
             for a in c.names:
-                a = a.strip()
-                if a and ci not in table.setdefault(a, []):
-                    table[a].append(ci)
+                for v in _variants(a.strip()):
+                    if ci not in table.setdefault(v, []):
+                        table[v].append(ci)
         self.table = table
         alts = sorted(table, key=len, reverse=True)
         self.regex = (
@@ -126,6 +143,11 @@ class _Names:
 
 
 _SENT_END = re.compile(r"[.!?]")
+_SENT_OPEN = re.compile(r"(?:^|[.!?]\s+|\n)\s*")
+_NAME_PREFIXES = frozenset(("the", "little", "old", "young", "poor", "dear", "and", "then"))
+_SUBJ_PRON = re.compile(r"(he|she|I|you)\b", re.I)
+_SUBJ_PRON_POSS = re.compile(r"(he|she|I|you|his|her|my|your)\b", re.I)
+_PRON_NORM = {"his": "he", "her": "she", "my": "i", "your": "you"}
 _PRONOUN_RE = re.compile(r"\b(he|she|him|her|his|I|me|my|you|He|She|Him|Her|His|My|You|Me)\b")
 _SAID_AFTER = re.compile(
     r"^[\s,;:—–\-]*(?:(?:and|then)\s+)?"
@@ -191,21 +213,28 @@ class _Attributor:
         return cis[0]
 
     # --- resolving a mention string ------------------------------------------------------
-    def resolve_subject(self, s: str, pos: int, spoken: dict[int, tuple[int, int]]) -> int | None:
-        """Character index named at the start of ``s`` (name, alias or pronoun), else None."""
+    def resolve_subject(
+        self,
+        s: str,
+        pos: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int] = frozenset(),
+        possessive: bool = False,
+    ) -> int | None:
+        """Character index named at the start of ``s`` (name, alias or pronoun), else None.
+
+        With ``possessive`` a sentence opening "Her voice..." counts as "she" (an action beat).
+        """
         s = s.lstrip(" \n\t,")
-        best = None
         for a, _b, cis in self.names.find(s, 0, min(len(s), 60)):
-            if a <= 4 or (
-                a <= 12 and s[:a].strip().lower() in ("the", "little", "old", "young", "poor")
-            ):
+            if a <= 4 or (a <= 12 and s[:a].strip().lower() in _NAME_PREFIXES):
                 best = cis[0] if len(cis) == 1 else self._recent_of(cis, pos)
+                return None if best in exclude else best
             break
-        if best is not None:
-            return best
-        m = re.match(r"(he|she|I|you)\b", s, re.I)
+        m = (_SUBJ_PRON_POSS if possessive else _SUBJ_PRON).match(s)
         if m:
-            return self.resolve_pronoun(m.group(1).lower(), pos, spoken)
+            p = _PRON_NORM.get(m.group(1).lower(), m.group(1).lower())
+            return self.resolve_pronoun(p, pos, spoken, exclude)
         return None
 
     def _recent_of(self, cis: list[int], pos: int) -> int:
@@ -216,7 +245,13 @@ class _Attributor:
             i -= 1
         return cis[0]
 
-    def resolve_pronoun(self, p: str, pos: int, spoken: dict[int, tuple[int, int]]) -> int | None:
+    def resolve_pronoun(
+        self,
+        p: str,
+        pos: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int] = frozenset(),
+    ) -> int | None:
         if p == "i":
             return self.narrator if self.person == "first" else None
         if p == "you":
@@ -225,25 +260,32 @@ class _Attributor:
         # candidates: named mentions and recent speakers before pos, most recent first
         i = bisect_right(self.mpos, pos) - 1
         cand: dict[int, int] = {}
-        while i >= 0 and pos - self.mentions[i].pos < 4000 and len(cand) < 12:
+        while i >= 0 and pos - self.mentions[i].pos < 30000 and len(cand) < 30:
             m = self.mentions[i]
             if m.char >= 0 and m.char not in cand:
                 cand[m.char] = m.pos
             i -= 1
         for ci, (spos, _) in spoken.items():
-            if pos - spos < 4000 and cand.get(ci, -1) < spos:
+            if pos - spos < 30000 and cand.get(ci, -1) < spos:
                 cand[ci] = spos
         order = sorted(cand, key=lambda c: -cand[c])
         for ci in order:
-            if self.genders[ci] == want and ci != self.narrator:
+            if self.genders[ci] == want and ci != self.narrator and ci not in exclude:
                 return ci
         for ci in order:
-            if self.genders[ci] == "u" and ci != self.narrator:
+            if (
+                self.genders[ci] == "u"
+                and ci != self.narrator
+                and ci not in exclude
+                and pos - cand[ci] < 4000
+            ):
                 return ci
         return None
 
     # --- the sieve -----------------------------------------------------------------------
-    def explicit(self, k: int, spoken: dict[int, tuple[int, int]]) -> tuple[int | None, float]:
+    def explicit(
+        self, k: int, spoken: dict[int, tuple[int, int]], exclude: frozenset[int]
+    ) -> tuple[int | None, float]:
         """Speaker named by a speech verb next to dialogue segment k."""
         text, segs = self.text, self.segs
         q = segs[k]
@@ -255,12 +297,12 @@ class _Attributor:
             after = text[a:b]
             m = _SAID_AFTER.match(after)
             if m and self._particle_ok(m):
-                who = self.resolve_subject(m.group("subj"), q.start, spoken)
+                who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude)
                 if who is not None:
                     return who, 0.95 if not _is_pronoun(m.group("subj")) else 0.85
             m = _SUBJ_FIRST.match(after)
             if m and self._particle_ok(m) and not _SENT_END.search(m.group("subj")):
-                who = self.resolve_subject(m.group("subj"), q.start, spoken)
+                who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude)
                 if who is not None:
                     return who, 0.95 if not _is_pronoun(m.group("subj")) else 0.85
         # before the quote (same paragraph)
@@ -270,7 +312,7 @@ class _Attributor:
             m = _VERB_BEFORE_END.search(before)
             if m:
                 # inverted: 'said Jane, "..."'
-                who = self.resolve_subject(m.group("rest"), q.start, spoken)
+                who = self.resolve_subject(m.group("rest"), q.start, spoken, exclude)
                 if who is None:
                     head = before[: m.start()]
                     sent = re.split(r"[.!?]\s|[\"“”]", head)[-1]
@@ -281,7 +323,7 @@ class _Attributor:
                     else:
                         pm = list(re.finditer(r"\b(he|she|I|you|He|She|You)\b", sent))
                         if pm:
-                            who = self.resolve_pronoun(pm[-1].group().lower(), a, spoken)
+                            who = self.resolve_pronoun(pm[-1].group().lower(), a, spoken, exclude)
                 if who is not None:
                     return who, 0.9
         return None, 0.0
@@ -297,27 +339,26 @@ class _Attributor:
         rest = m.string[m.end("verb") : m.end("verb") + 6].split()
         return bool(rest) and rest[0] == need
 
-    def beat(self, pi: int, qpos: int, spoken: dict[int, tuple[int, int]]) -> int | None:
-        """Subject of the narration in paragraph pi (an action beat)."""
+    def beat(
+        self, pi: int, spoken: dict[int, tuple[int, int]], exclude: frozenset[int]
+    ) -> int | None:
+        """Subject of the narration in paragraph pi (an action beat: "She turns away.")."""
         ps, pe = self.paras[pi]
-        for s in self._para_segs(pi):
+        for k in self.para_segs[pi]:
+            s = self.segs[k]
             if s.kind != "narration":
                 continue
             a, b = max(s.start, ps), min(s.end, pe)
             chunk = self.text[a:b]
             # sentence-initial name or pronoun
-            for m in re.finditer(r"(?:^|[.!?]\s+|\n)\s*", chunk):
+            for m in _SENT_OPEN.finditer(chunk):
                 rest = chunk[m.end() : m.end() + 60]
                 if not rest:
                     continue
-                who = self.resolve_subject(rest, a + m.end(), spoken)
-                if who is not None and who != -1:
+                who = self.resolve_subject(rest, a + m.end(), spoken, exclude, possessive=True)
+                if who is not None:
                     return who
         return None
-
-    def _para_segs(self, pi: int) -> list[Segment]:
-        ps, pe = self.paras[pi]
-        return [s for s in self.segs if s.end > ps and s.start < pe]
 
     def vocatives(self, q: Segment) -> list[int]:
         inner = self.text[q.start : q.end]
@@ -332,16 +373,26 @@ class _Attributor:
         return out
 
     def run(self) -> None:
-        text, segs = self.text, self.segs
+        segs = self.segs
         self.collect_mentions()
+        self.para_segs: list[list[int]] = [[] for _ in self.paras]
+        for k, sg in enumerate(segs):
+            pi = self.para_of(sg.start)
+            self.para_segs[pi].append(k)
+            if sg.kind == "narration":  # a narration segment can span paragraphs
+                j = pi + 1
+                while j < len(self.paras) and self.paras[j][0] < sg.end:
+                    self.para_segs[j].append(k)
+                    j += 1
         self.detect_narrator()
         dia = [k for k, s in enumerate(segs) if s.kind == "dialogue"]
+        vocs = {k: frozenset(self.vocatives(segs[k])) for k in dia}
         spk: dict[int, int] = {}
         conf: dict[int, float] = {}
         spoken: dict[int, tuple[int, int]] = {}
         # 1-2: explicit speech verbs, in reading order (pronouns use earlier speakers)
         for k in dia:
-            who, c = self.explicit(k, spoken)
+            who, c = self.explicit(k, spoken, vocs[k])
             if who is not None:
                 spk[k], conf[k] = who, c
                 spoken[who] = (segs[k].start, k)
@@ -349,6 +400,7 @@ class _Attributor:
         by_para: dict[int, list[int]] = {}
         for k in dia:
             by_para.setdefault(self.para_of(segs[k].start), []).append(k)
+        pvoc = {pi: frozenset().union(*(vocs[k] for k in ks)) for pi, ks in by_para.items()}
         pspk: dict[int, int] = {}
         pconf: dict[int, float] = {}
         for pi, ks in by_para.items():
@@ -362,25 +414,22 @@ class _Attributor:
             if pi in pspk:
                 spoken2[pspk[pi]] = (self.paras[pi][0], ks[0])
                 continue
-            who = self.beat(pi, segs[ks[0]].start, spoken2)
+            who = self.beat(pi, spoken2, pvoc[pi])
             if who is not None:
                 pspk[pi], pconf[pi] = who, 0.7
                 spoken2[who] = (self.paras[pi][0], ks[0])
         # 5: turn-taking through runs of quote paragraphs
-        order = sorted(by_para)
         runs: list[list[int]] = []
-        for pi in order:
+        for pi in sorted(by_para):
             if runs and pi - runs[-1][-1] == 1:
                 runs[-1].append(pi)
             else:
                 runs.append([pi])
         for run in runs:
-            self.turns(run, by_para, pspk, pconf)
+            self.turns(run, pvoc, pspk, pconf)
         for pi, ks in by_para.items():
             for k in ks:
-                if k in spk:
-                    continue
-                if pi in pspk:
+                if k not in spk and pi in pspk:
                     spk[k], conf[k] = pspk[pi], pconf[pi]
         for k in dia:
             if k in spk:
@@ -389,7 +438,6 @@ class _Attributor:
             else:
                 segs[k].speaker = None
                 segs[k].confidence = 0.0
-        del text
 
     def turns(
         self,
@@ -436,6 +484,9 @@ class _Attributor:
             if len(prev) >= 1:
                 other = [x for x in reversed(prev) if x != prev[-1] and x not in voc[pi]]
                 pspk[pi] = other[0] if other else prev[-1]
+                if pspk[pi] in voc[pi]:
+                    del pspk[pi]
+                    continue
                 pconf[pi] = 0.3
             else:
                 who = self.recent_character(self.paras[pi][0], exclude=voc[pi])
