@@ -36,6 +36,9 @@ from dramatis.model import NARRATOR, Cast, Character, Segment
 from dramatis.segment import paragraphs
 
 LOW_CONFIDENCE = 0.5
+AVOID = False
+SAL = [2.0, 2.0, 600.0]
+WINDOW = 1500
 
 _VERB = SPEECH_VERB_RE
 _PRON = r"(?:he|she|I|you|He|She|You)"
@@ -61,8 +64,8 @@ class Attribution:
 class _Mention:
     pos: int
     end: int
-    char: int  # index into characters, -1 for a pronoun
-    pron: str = ""  # "m", "f", "i", "you"
+    char: int  # index into characters
+    role: str = ""  # "s" when the name opens a sentence or clause (likely its subject)
 
 
 def line_ids(text: str, segments: list[Segment]) -> list[str | None]:
@@ -143,6 +146,7 @@ class _Names:
 
 
 _SENT_END = re.compile(r"[.!?]")
+_SUBJ_BEFORE = re.compile(r"(?:^|[.!?;]['\"”’]?\s+|\n\s*|,\s+(?:and|but)\s+|\band\s+|\bthen\s+)$")
 _SENT_OPEN = re.compile(r"(?:^|[.!?]\s+|\n)\s*")
 _NAME_PREFIXES = frozenset(("the", "little", "old", "young", "poor", "dear", "and", "then"))
 _SUBJ_PRON = re.compile(r"(he|she|I|you)\b", re.I)
@@ -183,27 +187,31 @@ class _Attributor:
         self.mpos: list[int] = []
         self.narrator: int | None = None
         self.person = ""  # "first" / "second" / ""
+        self.method: dict[int, str] = {}  # how each line was attributed (for diagnostics)
+        self.pmethod: dict[int, str] = {}
 
     # --- context -----------------------------------------------------------------------
     def para_of(self, pos: int) -> int:
         return max(0, bisect_right(self.pstarts, pos) - 1)
 
     def collect_mentions(self) -> None:
+        """Name mentions in the narration (with a subject flag), and pronoun counts."""
         ments: list[_Mention] = []
+        text = self.text
+        pron = {"i": 0, "you": 0, "3": 0}
         for s in self.segs:
             if s.kind != "narration":
                 continue
-            for a, b, cis in self.names.find(self.text, s.start, s.end):
-                ments.append(_Mention(a, b, cis[0] if len(cis) == 1 else self._pick(cis, ments)))
-            for m in _PRONOUN_RE.finditer(self.text, s.start, s.end):
+            for a, b, cis in self.names.find(text, s.start, s.end):
+                ci = cis[0] if len(cis) == 1 else self._pick(cis, ments)
+                ments.append(_Mention(a, b, ci, "s" if _SUBJ_BEFORE.search(text, max(0, a - 4), a) else ""))
+            for m in _PRONOUN_RE.finditer(text, s.start, s.end):
                 w = m.group().lower()
-                code = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}.get(w)
-                if code is None:
-                    code = "i" if w in ("i", "me", "my") else "you"
-                ments.append(_Mention(m.start(), m.end(), -1, code))
+                pron["i" if w in ("i", "me", "my") else "you" if w == "you" else "3"] += 1
         ments.sort(key=lambda m: m.pos)
         self.mentions = ments
         self.mpos = [m.pos for m in ments]
+        self.pron_counts = pron
 
     def _pick(self, cis: list[int], ments: list[_Mention]) -> int:
         """An alias shared by several characters: the one mentioned most recently."""
@@ -220,6 +228,7 @@ class _Attributor:
         spoken: dict[int, tuple[int, int]],
         exclude: frozenset[int] = frozenset(),
         possessive: bool = False,
+        avoid: int | None = None,
     ) -> int | None:
         """Character index named at the start of ``s`` (name, alias or pronoun), else None.
 
@@ -234,7 +243,7 @@ class _Attributor:
         m = (_SUBJ_PRON_POSS if possessive else _SUBJ_PRON).match(s)
         if m:
             p = _PRON_NORM.get(m.group(1).lower(), m.group(1).lower())
-            return self.resolve_pronoun(p, pos, spoken, exclude)
+            return self.resolve_pronoun(p, pos, spoken, exclude, avoid)
         return None
 
     def _recent_of(self, cis: list[int], pos: int) -> int:
@@ -251,40 +260,67 @@ class _Attributor:
         pos: int,
         spoken: dict[int, tuple[int, int]],
         exclude: frozenset[int] = frozenset(),
+        avoid: int | None = None,
     ) -> int | None:
+        """The character a he/she at ``pos`` most likely means: the most salient of that gender.
+
+        Salience adds recent name mentions (sentence subjects count double) and recent
+        speakers, decaying with distance.  ``avoid`` is the previous line's speaker: in a
+        conversation a "said she" right after her own line usually means the other woman.
+        """
         if p == "i":
             return self.narrator if self.person == "first" else None
         if p == "you":
             return self.narrator if self.person == "second" else None
         want = "m" if p == "he" else "f"
-        # candidates: named mentions and recent speakers before pos, most recent first
+
+        def ok(ci: int) -> bool:
+            return self.genders[ci] == want and ci != self.narrator and ci not in exclude
+
+        # recent mentions of that gender, most recent first; speakers count as subjects
+        cands: list[tuple[int, int, bool]] = []  # (pos, char, is_subject)
         i = bisect_right(self.mpos, pos) - 1
-        cand: dict[int, int] = {}
-        while i >= 0 and pos - self.mentions[i].pos < 30000 and len(cand) < 30:
+        while i >= 0 and pos - self.mentions[i].pos < WINDOW:
             m = self.mentions[i]
-            if m.char >= 0 and m.char not in cand:
-                cand[m.char] = m.pos
+            if ok(m.char):
+                cands.append((m.pos, m.char, bool(m.role)))
             i -= 1
         for ci, (spos, _) in spoken.items():
-            if pos - spos < 30000 and cand.get(ci, -1) < spos:
-                cand[ci] = spos
-        order = sorted(cand, key=lambda c: -cand[c])
-        for ci in order:
-            if self.genders[ci] == want and ci != self.narrator and ci not in exclude:
+            if 0 <= pos - spos < WINDOW and ok(ci):
+                cands.append((spos, ci, True))
+        cands.sort(key=lambda c: -c[0])
+        ranked: list[int] = []
+        for _p, ci, subj in cands:
+            if subj and ci not in ranked:
+                ranked.append(ci)
+        for _p, ci, _s in cands:
+            if ci not in ranked:
+                ranked.append(ci)
+        if ranked:
+            if avoid is not None and ranked[0] == avoid and len(ranked) > 1:
+                return ranked[1]
+            return ranked[0]
+        # nobody of that gender nearby: look further back, then anyone of unknown gender
+        i = bisect_right(self.mpos, pos) - 1
+        while i >= 0 and pos - self.mentions[i].pos < 30000:
+            if ok(self.mentions[i].char):
+                return self.mentions[i].char
+            i -= 1
+        i = bisect_right(self.mpos, pos) - 1
+        while i >= 0 and pos - self.mentions[i].pos < 3000:
+            ci = self.mentions[i].char
+            if self.genders[ci] == "u" and ci != self.narrator and ci not in exclude:
                 return ci
-        for ci in order:
-            if (
-                self.genders[ci] == "u"
-                and ci != self.narrator
-                and ci not in exclude
-                and pos - cand[ci] < 4000
-            ):
-                return ci
+            i -= 1
         return None
 
     # --- the sieve -----------------------------------------------------------------------
     def explicit(
-        self, k: int, spoken: dict[int, tuple[int, int]], exclude: frozenset[int]
+        self,
+        k: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int],
+        avoid: int | None = None,
     ) -> tuple[int | None, float]:
         """Speaker named by a speech verb next to dialogue segment k."""
         text, segs = self.text, self.segs
@@ -297,12 +333,12 @@ class _Attributor:
             after = text[a:b]
             m = _SAID_AFTER.match(after)
             if m and self._particle_ok(m):
-                who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude)
+                who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude, avoid=avoid)
                 if who is not None:
                     return who, 0.95 if not _is_pronoun(m.group("subj")) else 0.85
             m = _SUBJ_FIRST.match(after)
             if m and self._particle_ok(m) and not _SENT_END.search(m.group("subj")):
-                who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude)
+                who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude, avoid=avoid)
                 if who is not None:
                     return who, 0.95 if not _is_pronoun(m.group("subj")) else 0.85
         # before the quote (same paragraph)
@@ -312,7 +348,7 @@ class _Attributor:
             m = _VERB_BEFORE_END.search(before)
             if m:
                 # inverted: 'said Jane, "..."'
-                who = self.resolve_subject(m.group("rest"), q.start, spoken, exclude)
+                who = self.resolve_subject(m.group("rest"), q.start, spoken, exclude, avoid=avoid)
                 if who is None:
                     head = before[: m.start()]
                     sent = re.split(r"[.!?]\s|[\"“”]", head)[-1]
@@ -323,7 +359,7 @@ class _Attributor:
                     else:
                         pm = list(re.finditer(r"\b(he|she|I|you|He|She|You)\b", sent))
                         if pm:
-                            who = self.resolve_pronoun(pm[-1].group().lower(), a, spoken, exclude)
+                            who = self.resolve_pronoun(pm[-1].group().lower(), a, spoken, exclude, avoid)
                 if who is not None:
                     return who, 0.9
         return None, 0.0
@@ -389,48 +425,51 @@ class _Attributor:
         vocs = {k: frozenset(self.vocatives(segs[k])) for k in dia}
         spk: dict[int, int] = {}
         conf: dict[int, float] = {}
-        spoken: dict[int, tuple[int, int]] = {}
-        # 1-2: explicit speech verbs, in reading order (pronouns use earlier speakers)
-        for k in dia:
-            who, c = self.explicit(k, spoken, vocs[k])
-            if who is not None:
-                spk[k], conf[k] = who, c
-                spoken[who] = (segs[k].start, k)
-        # group dialogue by paragraph
         by_para: dict[int, list[int]] = {}
         for k in dia:
             by_para.setdefault(self.para_of(segs[k].start), []).append(k)
         pvoc = {pi: frozenset().union(*(vocs[k] for k in ks)) for pi, ks in by_para.items()}
         pspk: dict[int, int] = {}
         pconf: dict[int, float] = {}
-        for pi, ks in by_para.items():
+        spoken: dict[int, tuple[int, int]] = {}
+        prev_pi: int | None = None
+        prev_spk: int | None = None
+        before_prev: int | None = None
+        # 2-4 in reading order, so pronouns can use the speakers of earlier lines
+        for pi in sorted(by_para):
+            ks = by_para[pi]
+            adjacent = prev_pi is not None and pi - prev_pi == 1
+            avoid = prev_spk if adjacent and AVOID else None
+            for k in ks:
+                who, c = self.explicit(k, spoken, vocs[k], avoid)
+                if who is not None:
+                    spk[k], conf[k] = who, c
+                    self.method[k] = "explicit"
             known = [spk[k] for k in ks if k in spk]
             if known:
                 pspk[pi] = known[0]
                 pconf[pi] = max(conf[k] for k in ks if k in spk)
-        # 4: action beats
-        spoken2: dict[int, tuple[int, int]] = {}
-        for pi, ks in sorted(by_para.items()):
-            if pi in pspk:
-                spoken2[pspk[pi]] = (self.paras[pi][0], ks[0])
-                continue
-            who = self.beat(pi, spoken2, pvoc[pi])
-            if who is not None:
-                pspk[pi], pconf[pi] = who, 0.7
-                spoken2[who] = (self.paras[pi][0], ks[0])
-        # 5: turn-taking through runs of quote paragraphs
-        runs: list[list[int]] = []
-        for pi in sorted(by_para):
-            if runs and pi - runs[-1][-1] == 1:
-                runs[-1].append(pi)
             else:
-                runs.append([pi])
-        for run in runs:
-            self.turns(run, pvoc, pspk, pconf)
+                who = self.beat(pi, spoken, pvoc[pi])
+                if who is not None:
+                    pspk[pi], pconf[pi] = who, 0.7
+                    self.pmethod[pi] = "beat"
+            cur = pspk.get(pi)
+            if cur is None and adjacent:
+                # provisional turn-taking guess, only to keep salience up to date
+                addressed = [x for x in pvoc.get(prev_pi, ()) if x != prev_spk]
+                cur = addressed[0] if addressed else before_prev
+            if cur is not None:
+                spoken[cur] = (self.paras[pi][0], ks[0])
+            before_prev = prev_spk if adjacent else None
+            prev_pi, prev_spk = pi, cur
+        # 5: turn-taking between the attributed lines
+        self.converse(by_para, pvoc, pspk, pconf)
         for pi, ks in by_para.items():
             for k in ks:
                 if k not in spk and pi in pspk:
                     spk[k], conf[k] = pspk[pi], pconf[pi]
+                    self.method[k] = self.pmethod.get(pi, "para")
         for k in dia:
             if k in spk:
                 segs[k].speaker = self.chars[spk[k]].name
@@ -439,59 +478,86 @@ class _Attributor:
                 segs[k].speaker = None
                 segs[k].confidence = 0.0
 
-    def turns(
+    def converse(
         self,
-        run: list[int],
         by_para: dict[int, list[int]],
+        voc: dict[int, frozenset[int]],
         pspk: dict[int, int],
         pconf: dict[int, float],
     ) -> None:
-        """Fill unattributed paragraphs of a conversation by alternation and vocatives."""
-        voc: dict[int, list[int]] = {}
-        for pi in run:
-            v: list[int] = []
-            for k in by_para[pi]:
-                v.extend(self.vocatives(self.segs[k]))
-            voc[pi] = v
-        changed = True
-        while changed:
-            changed = False
-            for j, pi in enumerate(run):
-                if pi in pspk:
-                    continue
-                guess = None
-                c = 0.0
-                prev = run[j - 1] if j >= 1 else None
-                if prev is not None and prev in pspk:
-                    # the one addressed in the previous line answers
-                    addressed = [x for x in voc[prev] if x != pspk[prev]]
-                    if addressed:
-                        guess, c = addressed[0], 0.65
-                    elif j >= 2 and run[j - 2] in pspk and pspk[run[j - 2]] != pspk[prev]:
-                        guess, c = pspk[run[j - 2]], pconf[run[j - 2]] * 0.85
-                if guess is None and j + 2 < len(run):
-                    n1, n2 = run[j + 1], run[j + 2]
-                    if n1 in pspk and n2 in pspk and pspk[n1] != pspk[n2]:
-                        guess, c = pspk[n2], pconf[n2] * 0.8
-                if guess is not None and guess not in voc[pi]:
-                    pspk[pi], pconf[pi] = guess, max(0.3, min(c, 0.8))
-                    changed = True
-        # anything left: the most recent other speaker, else the last one
-        for j, pi in enumerate(run):
-            if pi in pspk:
+        """Fill unattributed quote paragraphs by turn-taking between their nearest anchors.
+
+        A chain of unattributed lines between attributed ones alternates between two people:
+        the anchor's speaker and the other participant, who is the one the anchor addressed
+        by name, else the speaker just before it, else the last other person mentioned.
+        """
+        order = sorted(by_para)
+        anchors = {pi: pspk[pi] for pi in order if pi in pspk}
+        n = len(order)
+        i = 0
+        while i < n:
+            if order[i] in anchors:
+                i += 1
                 continue
-            prev = [pspk[p] for p in run[:j] if p in pspk]
-            if len(prev) >= 1:
-                other = [x for x in reversed(prev) if x != prev[-1] and x not in voc[pi]]
-                pspk[pi] = other[0] if other else prev[-1]
-                if pspk[pi] in voc[pi]:
-                    del pspk[pi]
+            j = i
+            while j < n and order[j] not in anchors:
+                j += 1
+            chain = order[i:j]
+            left = order[i - 1] if i > 0 else None
+            right = order[j] if j < n else None
+            lpair = self._pair(left, order, i - 1, anchors, voc, +1) if left is not None else None
+            rpair = self._pair(right, order, j, anchors, voc, -1) if right is not None else None
+            # a long narration gap makes an anchor a weak guide
+            lgap = chain[0] - left if left is not None else 99
+            rgap = right - chain[-1] if right is not None else 99
+            for ci, pi in enumerate(chain):
+                dl = ci + 1
+                dr = len(chain) - ci
+                use_left = lpair is not None and (rpair is None or dl + lgap <= dr + rgap)
+                pair, d, gap = (lpair, dl, lgap) if use_left else (rpair, dr, rgap)
+                if pair is None:
+                    who = self.recent_character(self.paras[pi][0], exclude=voc[pi])
+                    if who is not None:
+                        pspk[pi], pconf[pi] = who, 0.2
+                        self.pmethod[pi] = "recent"
                     continue
-                pconf[pi] = 0.3
-            else:
-                who = self.recent_character(self.paras[pi][0], exclude=voc[pi])
-                if who is not None:
-                    pspk[pi], pconf[pi] = who, 0.25
+                a, b = pair
+                who = b if d % 2 == 1 else a
+                if who is None or who in voc[pi]:
+                    who = a if who == b else b
+                if who is None or who in voc[pi]:
+                    continue
+                c = 0.75 * 0.88 ** (d - 1) * (1.0 if gap <= 2 else 0.7)
+                pspk[pi], pconf[pi] = who, max(0.2, c)
+                self.pmethod[pi] = "turn"
+            i = j
+
+    def _pair(
+        self,
+        anchor: int,
+        order: list[int],
+        idx: int,
+        anchors: dict[int, int],
+        voc: dict[int, frozenset[int]],
+        direction: int,
+    ) -> tuple[int, int | None]:
+        """(anchor's speaker, the other participant) for alternation away from an anchor."""
+        a = anchors[anchor]
+        addressed = [x for x in voc[anchor] if x != a]
+        if addressed:
+            return a, addressed[0]
+        # the speaker on the other side of the anchor, if they alternate
+        k = idx - direction
+        steps = 0
+        while 0 <= k < len(order) and steps < 6:
+            o = anchors.get(order[k])
+            if o is not None and o != a:
+                return a, o
+            k -= direction
+            steps += 1
+        if direction > 0:
+            return a, self.recent_character(self.paras[anchor][0], exclude=frozenset((a,)))
+        return a, None
 
     def recent_character(self, pos: int, exclude: list[int]) -> int | None:
         i = bisect_right(self.mpos, pos) - 1
@@ -505,10 +571,7 @@ class _Attributor:
     # --- first / second person ---------------------------------------------------------
     def detect_narrator(self) -> None:
         """Find a first/second-person narrator and name them by what others call them."""
-        counts = {"i": 0, "you": 0, "3": 0}
-        for m in self.mentions:
-            if m.char == -1:
-                counts[m.pron if m.pron in ("i", "you") else "3"] += 1
+        counts = self.pron_counts
         total = sum(counts.values()) or 1
         said_i = len(
             re.findall(
