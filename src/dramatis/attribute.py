@@ -31,6 +31,7 @@ from dramatis.attribution_lexicon import (
     MALE_TITLES,
     PARTICLE_VERBS,
     SPEECH_VERB_RE,
+    STOP_NAMES,
 )
 from dramatis.model import NARRATOR, Cast, Character, Segment
 from dramatis.segment import paragraphs
@@ -171,6 +172,7 @@ _SUBJ_FIRST = re.compile(
 _VERB_BEFORE_END = re.compile(
     r"(?P<verb>" + _VERB + r")\b(?P<rest>[^.!?\"“”]{0,60})[,:]?\s*$", re.S
 )
+_VOC_NAME = re.compile(r"(?:[\"“‘']|,\s*)([A-Z][a-z]+)(?=\s*[,.!?—–-])")
 _VOC_PATTERNS = (r"^\W*{n}\s*[,!?.;—–-]", r",\s*{n}\s*[,!?.;—–-]", r"\b(?:dear|O|oh|Oh)\s+{n}\b")
 
 
@@ -204,7 +206,9 @@ class _Attributor:
                 continue
             for a, b, cis in self.names.find(text, s.start, s.end):
                 ci = cis[0] if len(cis) == 1 else self._pick(cis, ments)
-                ments.append(_Mention(a, b, ci, "s" if _SUBJ_BEFORE.search(text, max(0, a - 4), a) else ""))
+                ments.append(
+                    _Mention(a, b, ci, "s" if _SUBJ_BEFORE.search(text, max(0, a - 4), a) else "")
+                )
             for m in _PRONOUN_RE.finditer(text, s.start, s.end):
                 w = m.group().lower()
                 pron["i" if w in ("i", "me", "my") else "you" if w == "you" else "3"] += 1
@@ -341,9 +345,13 @@ class _Attributor:
                 who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude, avoid=avoid)
                 if who is not None:
                     return who, 0.95 if not _is_pronoun(m.group("subj")) else 0.85
-        # before the quote (same paragraph)
+        # before the quote: same paragraph, or a paragraph ending "Lydia laughed, and said,"
         if k > 0 and segs[k - 1].kind == "narration":
             a, b = max(segs[k - 1].start, ps), segs[k - 1].end
+            if a >= b - 1 and q.start == ps and pi > 0:
+                pps, ppe = self.paras[pi - 1]
+                if segs[k - 1].start <= pps and text[ppe - 1] in ",:-—":
+                    a, b = pps, ppe
             before = text[a:b]
             m = _VERB_BEFORE_END.search(before)
             if m:
@@ -351,15 +359,16 @@ class _Attributor:
                 who = self.resolve_subject(m.group("rest"), q.start, spoken, exclude, avoid=avoid)
                 if who is None:
                     head = before[: m.start()]
-                    sent = re.split(r"[.!?]\s|[\"“”]", head)[-1]
-                    cands = self.names.find(sent, 0, len(sent))
-                    if cands:
-                        cis = cands[-1][2]
+                    sent = re.split(r"[.!?;]\s|[\"“”]", head)[-1]
+                    cands = [
+                        c for c in self.names.find(sent, 0, len(sent)) if c[2][0] not in exclude
+                    ]
+                    pm = re.search(r"\b(he|she|I|you|He|She|You)\b", sent)
+                    if cands and not (pm and pm.start() < cands[0][0]):
+                        cis = cands[0][2]
                         who = cis[0] if len(cis) == 1 else self._recent_of(cis, q.start)
-                    else:
-                        pm = list(re.finditer(r"\b(he|she|I|you|He|She|You)\b", sent))
-                        if pm:
-                            who = self.resolve_pronoun(pm[-1].group().lower(), a, spoken, exclude, avoid)
+                    elif pm:
+                        who = self.resolve_pronoun(pm.group().lower(), a, spoken, exclude, avoid)
                 if who is not None:
                     return who, 0.9
         return None, 0.0
@@ -575,7 +584,8 @@ class _Attributor:
         total = sum(counts.values()) or 1
         said_i = len(
             re.findall(
-                r"\b(?:said|asked|cried|replied|answered) I\b|\bI (?:said|asked|cried|replied|answered)\b",
+                r"\b(?:said|asked|cried|replied|answered) I\b"
+                r"|\bI (?:said|asked|cried|replied|answered)\b",
                 self.text,
             )
         )
@@ -605,6 +615,22 @@ class _Attributor:
             sc = v / (1 + named.get(ci, 0))
             if v >= 2 and sc > score:
                 best, score = ci, sc
+        if best is None:
+            # the name may never appear outside quotes ("Clarke," she says): add it
+            seen: dict[str, int] = {}
+            for s in self.segs:
+                if s.kind == "dialogue":
+                    for m in _VOC_NAME.finditer(self.text, s.start, s.end):
+                        w = m.group(1)
+                        if w not in STOP_NAMES and not self.names.find(w, 0, len(w)):
+                            seen[w] = seen.get(w, 0) + 1
+            if seen:
+                w, v = max(seen.items(), key=lambda kv: kv[1])
+                if v >= 2:
+                    self.chars.append(Character(w, [], guess_gender(w)))  # type: ignore[arg-type]
+                    self.genders.append(_gender_code(self.chars[-1].gender))
+                    self.names = _Names(self.chars)
+                    best, score = len(self.chars) - 1, 1.0
         if best is not None and score >= 0.2:
             self.narrator = best
         else:
@@ -647,7 +673,7 @@ def guess_gender(name: str) -> str:
 def attribute(text: str, segments: list[Segment], cast: Cast | None = None) -> Attribution:
     """Give every dialogue segment a speaker, a confidence and a stable line id."""
     segs = [Segment(s.start, s.end, s.kind) for s in segments]
-    for s, lid in zip(segs, line_ids(text, segs)):
+    for s, lid in zip(segs, line_ids(text, segs), strict=True):
         s.line_id = lid
     chars = _cast_characters(cast)
     if not chars:

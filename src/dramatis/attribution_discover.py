@@ -1,3 +1,4 @@
+# ruff: noqa: SIM905  (word lists read best as one string each)
 """Discover the characters of a story nobody listed: recurring names, merged aliases, gender.
 
 Why statistics over the story itself rather than an NER model: nothing may download at run
@@ -38,10 +39,12 @@ _NAME_RE = re.compile(
     + r"){0,2})(?![\w'])"
 )
 _PLACE_SUFFIX = frozenset(
-    "Hall Street Park Lodge House Road Court Abbey Place Square Lane Castle Manor Cottage Farm "
-    "Church Inn Hotel Row Bridge Terrace Gardens Garden Hill Wood Woods Town City River Station "
-    "Island Bay Mountain Mount College School Club Avenue Crescent Gate Common Cross Chapel "
-    "Office Company".split()
+    """
+    Hall Street Park Lodge House Road Court Abbey Place Square Lane Castle Manor Cottage Farm
+    Church Inn Hotel Row Bridge Terrace Gardens Garden Hill Wood Woods Town City River Station
+    Island Bay Mountain Mount College School Club Avenue Crescent Gate Common Cross Chapel
+    Office Company
+    """.split()
 )
 _SPEECH_NEAR = re.compile(
     r"(?:" + SPEECH_VERB_RE + r")\s+(?P<a>(?:(?:" + _TITLE_ALT + r")\.?\s+)?" + _CAP + r")"
@@ -75,8 +78,13 @@ def _norm_title(t: str | None) -> str:
     )
 
 
-def discover(text: str, segments: list[Segment], min_count: int = 3) -> list[Character]:
-    """Characters named in ``text``: canonical name (fullest common form), aliases, gender."""
+def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Character]:
+    """Characters named in ``text``: canonical name (fullest common form), aliases, gender.
+
+    ``min_count`` (default: 2 for a short story, 3 for a long text) is the fewest mentions a
+    character needs unless a speech verb names them.
+    """
+    min_count = min_count or (2 if len(text) < 50000 else 3)
     narr = [(s.start, s.end) for s in segments if s.kind == "narration"]
     in_narr = _membership(narr)
     forms: Counter[tuple[str, str]] = Counter()  # (title, name) -> count
@@ -126,6 +134,7 @@ def discover(text: str, segments: list[Segment], min_count: int = 3) -> list[Cha
     lower_words = Counter(w for w in re.findall(r"\b[a-z][a-z'-]+\b", text))
 
     cands: dict[tuple[str, str], int] = {}
+    surnames = {name.split()[-1] for (title, name) in forms if title}
     for key, n in forms.items():
         title, name = key
         toks = name.split()
@@ -136,14 +145,18 @@ def discover(text: str, segments: list[Segment], min_count: int = 3) -> list[Cha
             low = lower_words[name.lower()] if len(toks) == 1 else 0
             if low > 0.5 * n:
                 continue  # a common word capitalised ("Hope", "Will")
-            if noninitial < 2 and sp == 0:
+            known = (
+                toks[0] in FEMALE_NAMES
+                or toks[0] in MALE_NAMES
+                or toks[0] in NICKNAMES
+                or toks[-1] in surnames
+            )
+            if noninitial < 2 and sp == 0 and not (known or len(toks) > 1):
                 continue
             if place_prep[name] > 0.3 * max(1, narr_count[key]) and sp == 0:
                 continue
-        if n < min_count and sp == 0:
-            continue
         cands[key] = n
-    return _merge(cands, pron, speech)
+    return _merge(cands, pron, speech, min_count)
 
 
 def _membership(spans: list[tuple[int, int]]):
@@ -171,7 +184,17 @@ class _Entity:
         self.forms[form] += n
 
 
-def _merge(cands: dict[tuple[str, str], int], pron, speech) -> list[Character]:
+def _first_name_gender(name: str) -> str:
+    first = name.split()[0]
+    first = NICKNAMES.get(first, first)
+    if first in FEMALE_NAMES:
+        return "female"
+    if first in MALE_NAMES:
+        return "male"
+    return "unknown"
+
+
+def _merge(cands: dict[tuple[str, str], int], pron, speech, min_count: int) -> list[Character]:
     ents: list[_Entity] = []
     by_full: dict[str, _Entity] = {}
     # 1. multi-word untitled names: "Elizabeth Bennet", "Sherlock Holmes"
@@ -182,7 +205,7 @@ def _merge(cands: dict[tuple[str, str], int], pron, speech) -> list[Character]:
         if name in by_full:
             by_full[name].add(name, n)
             continue
-        e = _Entity("", name, "unknown")
+        e = _Entity("", name, _first_name_gender(name))
         e.add(name, n)
         ents.append(e)
         by_full[name] = e
@@ -255,7 +278,7 @@ def _merge(cands: dict[tuple[str, str], int], pron, speech) -> list[Character]:
     seen_names: set[str] = set()
     for e in ents:
         total = sum(e.forms.values())
-        if total < 3 and not any(speech[f] for f in e.forms):
+        if total < min_count and not any(speech[f] for f in e.forms):
             continue
         pc: Counter[str] = Counter()
         for f in e.forms:

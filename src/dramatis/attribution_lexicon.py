@@ -1,3 +1,4 @@
+# ruff: noqa: SIM905  (word lists read best as one string each)
 """Word lists the attributor needs: speech verbs, honorifics, pronouns, nicknames, first names.
 
 Hand-written general English knowledge (no list was taken from the evaluation corpus), kept

@@ -35,8 +35,41 @@ SINGLE_OPEN_ONLY = frozenset("‘‚")
 
 # Words that begin with an apostrophe in informal English: 'em, 'tis, 'n', 'cause, '90s...
 ELISIONS = frozenset(
-    "em tis twas twere twill twould n cause cos coz til bout im er ere ow ave ad e is it "
-    "un uns round neath mongst gainst nough s ye self appen tain".split()
+    [
+        "em",
+        "tis",
+        "twas",
+        "twere",
+        "twill",
+        "twould",
+        "n",
+        "cause",
+        "cos",
+        "coz",
+        "til",
+        "bout",
+        "im",
+        "er",
+        "ere",
+        "ow",
+        "ave",
+        "ad",
+        "e",
+        "is",
+        "it",
+        "un",
+        "uns",
+        "round",
+        "neath",
+        "mongst",
+        "gainst",
+        "nough",
+        "s",
+        "ye",
+        "self",
+        "appen",
+        "tain",
+    ]
 )
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -135,8 +168,10 @@ def _marks(text: str, s: int, e: int, style: frozenset[str]) -> Iterator[tuple[i
                 role |= 2
                 if prev in "sS" or text[max(s, i - 3) : i].lower() == "in":
                     role |= 4  # the Bennets' house, runnin' away: maybe an apostrophe
-            if prev.isalnum() and nxt.isalnum():
-                role = 0
+            if (prev.isalnum() and nxt.isalnum()) or (
+                i >= s + 2 and text[i - 2] in SINGLE_MARKS and text[i - 1] in "nN"
+            ):
+                role = 0  # don't, o'clock; the second mark of rock 'n' roll
         else:
             if c in DOUBLE_OPEN_ONLY:
                 role = 1
@@ -157,7 +192,7 @@ def _marks(text: str, s: int, e: int, style: frozenset[str]) -> Iterator[tuple[i
 
 
 def _is_non_speech(text: str, qs: int, qe: int, ps: int) -> bool:
-    """A short quoted phrase inside a sentence with no speech punctuation: a title or scare quote."""
+    """A short quoted phrase mid-sentence with no speech punctuation: a title or scare quote."""
     inner = text[qs + 1 : qe - 1].strip()
     if not inner or inner[-1] in _SPEECH_END or inner[-1] in DOUBLE_MARKS | SINGLE_MARKS:
         return not inner
