@@ -88,7 +88,7 @@ def test_first_person_narrator_named_by_others() -> None:
 
 def test_second_person_narrator() -> None:
     text = (
-        'You wait for Lexa by the tent. She comes at last. "Clarke," she says.\n\n'
+        'You wait for Lexa by the tent. She comes at last. "Clarke," Lexa says.\n\n'
         '"Lexa," you say. You cannot look at her.\n\n"Look at me, Clarke."\n\n'
         '"I can\'t," you whisper.'
     )

@@ -20,7 +20,7 @@ from dramatis.attribution_lexicon import (
     NEUTRAL_TITLES,
     NICKNAMES,
     PLACE_PREPOSITIONS,
-    SPEECH_VERB_RE,
+    SPEECH_VERBS,
     STOP_NAMES,
     TITLES,
 )
@@ -46,17 +46,13 @@ _PLACE_SUFFIX = frozenset(
     Office Company
     """.split()
 )
-_SPEECH_NEAR = re.compile(
-    r"(?:" + SPEECH_VERB_RE + r")\s+(?P<a>(?:(?:" + _TITLE_ALT + r")\.?\s+)?" + _CAP + r")"
-    r"|(?P<b>(?:(?:"
-    + _TITLE_ALT
-    + r")\.?\s+)?"
-    + _CAP
-    + r")\s+(?:\w+ly\s+)?(?:"
-    + SPEECH_VERB_RE
-    + r")\b"
-)
+_LAST_WORD = re.compile(r"\b([a-z]+)[ \t\n]+$")
+_NEXT_WORD = re.compile(r",?[ \t\n]+(?:[a-z]+ly[ \t\n]+)?([a-z]+)\b")
 _SENT_START = re.compile(r'(?:[.!?]["\'”’)]*\s+|^\s*|["“‘]\s*|\n\s*\n\s*)$')
+_TOK = r"(?:(?:Mr|Mrs|Ms|Dr|St|Rev|Prof|Mme|Mlle)\.|[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)"
+_SEQ_RE = re.compile(
+    r"(?<![\w'.-])" + _TOK + r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)" + _TOK + r"){0,3}(?![\w'])"
+)
 _PRONOUNS = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.I)
 
 
@@ -95,44 +91,51 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
     head = text[:3000]
     authors = set(re.findall(r"\b[Bb]y\s+(" + _CAP + r"(?:\s" + _CAP + r"){0,3})", head))
     author_tokens = {t for a in authors for t in a.split()}
-    for m in _NAME_RE.finditer(text):
-        title = m.group("title") or ""
-        name = m.group("name")
-        toks = name.split()
-        # drop leading stop words: "The Hatter" -> "Hatter", "Then Jane" -> "Jane"
-        while toks and toks[0] in STOP_NAMES:
+    lower_words = Counter(re.findall(r"\b[a-z][a-z'-]+\b", text))
+    cap_words = Counter(re.findall(r"\b[A-Z][a-z]+\b", text))
+    speech: Counter[str] = Counter()
+    for m in _SEQ_RE.finditer(text):
+        toks = [t.rstrip(".") for t in m.group().split()]
+        start = m.start()
+        # drop leading stop words and common words: "The Hatter", "Whenever Charlotte"
+        skipped = 0
+        while toks and (
+            (toks[0] in STOP_NAMES and toks[0] not in TITLES)
+            or (len(toks) > 1 and lower_words[toks[0].lower()] > cap_words[toks[0]])
+        ):
             toks = toks[1:]
-        if not toks or (title and title in STOP_NAMES and title not in TITLES):
+            skipped += 1
+        title = ""
+        if len(toks) > 1 and toks[0] in TITLES:
+            title = toks[0]
+            toks = toks[1:]
+        if not toks or toks[0] in TITLES:
+            continue
+        if toks[-1] in STOP_NAMES or toks[-1] in _PLACE_SUFFIX:
             continue
         name = " ".join(toks)
-        if any(t in STOP_NAMES for t in toks[-1:]) or toks[-1] in _PLACE_SUFFIX:
-            continue
-        if not title and set(toks) & author_tokens and m.start() < 3000:
+        if not title and set(toks) & author_tokens and start < 3000:
             continue
         key = (title, name)
         forms[key] += 1
-        start = m.start()
-        if (
-            not title
-            and len(toks) == len(m.group("name").split())
-            and _SENT_START.search(text[max(0, start - 4) : start])
+        before = _LAST_WORD.search(text, max(0, start - 20), start)
+        after = _NEXT_WORD.match(text, m.end(), m.end() + 40)
+        if (before and before.group(1) in SPEECH_VERBS) or (
+            after and after.group(1) in SPEECH_VERBS
         ):
+            full = (_norm_title(title) + " " + name).strip()
+            speech[full] += 1
+            speech[name] += 1
+        if not title and not skipped and _SENT_START.search(text, max(0, start - 4), start):
             initial[key] += 1
         if in_narr(start):
             narr_count[key] += 1
             prev = text[max(0, start - 12) : start].split()
             if prev and prev[-1].lower() in PLACE_PREPOSITIONS - {"of"}:
                 place_prep[name] += 1
-            after = text[m.end() : m.end() + 120]
-            pm = _PRONOUNS.search(after)
+            pm = _PRONOUNS.search(text, m.end(), m.end() + 120)
             if pm:
                 pron[key][pm.group().lower()] += 1
-    speech: Counter[str] = Counter()
-    for m in _SPEECH_NEAR.finditer(text):
-        n = m.group("a") or m.group("b")
-        speech[" ".join(n.split())] += 1
-    lower_words = Counter(w for w in re.findall(r"\b[a-z][a-z'-]+\b", text))
-
     cands: dict[tuple[str, str], int] = {}
     surnames = {name.split()[-1] for (title, name) in forms if title}
     for key, n in forms.items():
@@ -184,6 +187,9 @@ class _Entity:
         self.forms[form] += n
 
 
+_KIN = frozenset("Aunt Uncle Cousin Sister Brother Grandma Grandpa Granny".split())
+
+
 def _first_name_gender(name: str) -> str:
     first = name.split()[0]
     first = NICKNAMES.get(first, first)
@@ -209,42 +215,36 @@ def _merge(cands: dict[tuple[str, str], int], pron, speech, min_count: int) -> l
         e.add(name, n)
         ents.append(e)
         by_full[name] = e
-    # 2. titled forms
+    # 2. titled forms, fullest first: "Mrs. Rachel Lynde" before "Mrs. Lynde"
     titled: dict[tuple[str, str], _Entity] = {}
-    for (title, name), n in sorted(cands.items(), key=lambda kv: -kv[1]):
+    for (title, name), n in sorted(cands.items(), key=lambda kv: (-len(kv[0][1].split()), -kv[1])):
         if not title:
             continue
         tg = _title_gender(title)
         form = (_norm_title(title) + " " + name).strip()
-        if name in by_full:
-            e = by_full[name]
+        toks = name.split()
+
+        def compatible(x: _Entity, tg: str = tg) -> bool:
+            return tg == "unknown" or x.gender in ("unknown", tg)
+
+        if name in by_full and compatible(by_full[name]):
+            fits = [by_full[name]]
+        elif len(toks) > 1:
+            fits = [x for x in ents if x.last == toks[-1] and x.first == toks[0] and compatible(x)]
         else:
-            toks = name.split()
-            # Mr. Darcy -> an entity whose last name is Darcy, if exactly one fits
-            fits = [
-                x
-                for x in ents
-                if x.last == toks[-1]
-                and (len(toks) == 1 or x.name.split()[0] == toks[0])
-                and (x.gender in ("unknown", tg) or tg == "unknown")
-                and not (x.title and _title_gender(x.title) != tg and tg != "unknown")
-            ]
-            if tg != "unknown":
-                same_title = [x for x in fits if x.title == title]
-                if same_title:
-                    fits = same_title
-            e = (
-                fits[0]
-                if len(fits) == 1
-                and not (fits[0].title and fits[0].title != title and len(toks) == 1)
-                else None
-            )
-            if e is None:
-                e = titled.get((title, name))
-            if e is None:
-                e = _Entity(title, name, tg)
-                ents.append(e)
-                titled[(title, name)] = e
+            tok = toks[0]
+            fits = [x for x in ents if x.last == tok and x.title == title]
+            if not fits and title not in ("Mr", "Mrs"):
+                fits = [x for x in ents if x.last == tok and compatible(x)]
+            if not fits and (title in _KIN or _first_name_gender(tok) != "unknown"):
+                fits = [x for x in ents if x.first == tok and compatible(x)]
+        e = fits[0] if len(fits) == 1 else titled.get((title, name))
+        if e is None:
+            e = _Entity(title, name, tg)
+            if len(toks) == 1 and (_first_name_gender(name) != "unknown" or title in _KIN):
+                e.first = name
+            ents.append(e)
+            titled[(title, name)] = e
         if e.gender == "unknown":
             e.gender = tg
         if not e.title:
@@ -255,7 +255,14 @@ def _merge(cands: dict[tuple[str, str], int], pron, speech, min_count: int) -> l
         if title or len(name.split()) != 1:
             continue
         formal = NICKNAMES.get(name)
-        fits = [x for x in ents if x.first == name or (x.first and x.first == formal)]
+        fits = [x for x in ents if x.first == name]
+        if not fits and formal:
+            fits = [
+                x for x in ents if x.first == formal and (len(x.name.split()) > 1 or not x.title)
+            ]
+        if len(fits) > 1:
+            # a lone first name is mostly the best-known bearer's ("Anne" -> Anne Shirley)
+            fits = sorted(fits, key=lambda x: -sum(x.forms.values()))[:1]
         if not fits:
             fits = [x for x in ents if x.last == name and len(x.name.split()) >= 1 and x.forms]
             if len(fits) > 1:
@@ -278,8 +285,11 @@ def _merge(cands: dict[tuple[str, str], int], pron, speech, min_count: int) -> l
     seen_names: set[str] = set()
     for e in ents:
         total = sum(e.forms.values())
-        if total < min_count and not any(speech[f] for f in e.forms):
+        spoke = sum(speech[f] for f in e.forms)
+        if total < min_count and not spoke:
             continue
+        if not e.title and not spoke and _first_name_gender(e.name) == "unknown":
+            continue  # no sign of a person: a place, a thing, a society
         pc: Counter[str] = Counter()
         for f in e.forms:
             t, _, rest = f.partition(" ") if f.split()[0].rstrip(".") in TITLES else ("", "", f)

@@ -81,20 +81,20 @@ TITLES = MALE_TITLES | FEMALE_TITLES | NEUTRAL_TITLES
 FEMALE_NAMES = frozenset(
     """Abigail Ada Adela Agatha Agnes Alice Amelia Amy Ann Anna Anne Annie Arabella Augusta
     Barbara Beatrice Becky Bella Bertha Bess Bessie Betsy Betty Caroline Catherine Cecilia
-    Cecily Charlotte Clara Clarissa Clarke Cora Daisy Diana Dinah Dora Dorothy Edith Eleanor
+    Cecily Charlotte Clara Clarissa Cora Daisy Diana Dinah Dora Dorothy Edith Eleanor
     Elinor Eliza Elizabeth Ella Ellen Elsie Emily Emma Esther Ethel Eva Eve Fanny Flora Florence
     Frances Georgiana Georgina Gertrude Grace Hannah Harriet Helen Henrietta Hester Isabel
     Isabella Jane Janet Jenny Jessie Joan Josephine Josie Judith Julia Juliet Kate Katherine
-    Kathleen Kitty Laura Lexa Lily Lizzie Lizzy Louisa Louise Lucy Lydia Mabel Margaret Maria
-    Marian Marianne Marilla Martha Mary Matilda Maud May Meg Minnie Molly Nancy Nell Nellie
+    Kathleen Kitty Laura Lily Lizzie Lizzy Louisa Louise Lucy Lydia Mabel Margaret Maria
+    Marian Marianne Martha Mary Matilda Maud May Meg Minnie Molly Nancy Nell Nellie
     Octavia Olivia Penelope Phoebe Polly Priscilla Rachel Rebecca Rose Ruth Sally Sarah Sophia
     Sophie Susan Susannah Sybil Victoria Violet Winifred""".split()
 )
 MALE_NAMES = frozenset(
-    """Adam Albert Alexander Alfred Andrew Anthony Archibald Arthur Bellamy Benjamin Bill Bob
+    """Adam Albert Alexander Alfred Andrew Anthony Archibald Arthur Benjamin Bill Bob
     Charles Charley Charlie Christopher Daniel David Dick Edgar Edmund Edward Edwin Francis
     Frank Frederick Fred George Gilbert Harry Henry Herbert Hugh Isaac Jack Jacob James Jasper
-    Jem Jim Jo John Jonathan Joseph Josiah Lawrence Louis Mark Martin Matthew Michael Monty
+    Jem Jim Jo John Jonathan Joseph Josiah Lawrence Louis Mark Martin Matthew Michael
     Nathaniel Ned Nicholas Oliver Patrick Paul Peter Philip Ralph Richard Robert Roger Samuel
     Sam Simon Stephen Thomas Tim Timothy Tom Walter William Will Finn Jasper""".split()
 )
