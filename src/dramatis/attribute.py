@@ -272,10 +272,9 @@ class _Attributor:
         speakers, decaying with distance.  ``avoid`` is the previous line's speaker: in a
         conversation a "said she" right after her own line usually means the other woman.
         """
-        if p == "i":
-            return self.narrator if self.person == "first" else None
-        if p == "you":
-            return self.narrator if self.person == "second" else None
+        if p in ("i", "you"):
+            who = self.narrator if self.person == ("first" if p == "i" else "second") else None
+            return None if who in exclude else who
         want = "m" if p == "he" else "f"
 
         def ok(ci: int) -> bool:
@@ -615,22 +614,21 @@ class _Attributor:
             sc = v / (1 + named.get(ci, 0))
             if v >= 2 and sc > score:
                 best, score = ci, sc
-        if best is None:
-            # the name may never appear outside quotes ("Clarke," she says): add it
-            seen: dict[str, int] = {}
-            for s in self.segs:
-                if s.kind == "dialogue":
-                    for m in _VOC_NAME.finditer(self.text, s.start, s.end):
-                        w = m.group(1)
-                        if w not in STOP_NAMES and not self.names.find(w, 0, len(w)):
-                            seen[w] = seen.get(w, 0) + 1
-            if seen:
-                w, v = max(seen.items(), key=lambda kv: kv[1])
-                if v >= 2:
-                    self.chars.append(Character(w, [], guess_gender(w)))  # type: ignore[arg-type]
-                    self.genders.append(_gender_code(self.chars[-1].gender))
-                    self.names = _Names(self.chars)
-                    best, score = len(self.chars) - 1, 1.0
+        # the name may never appear outside quotes ("Clarke," she says): a new character
+        seen: dict[str, int] = {}
+        for s in self.segs:
+            if s.kind == "dialogue":
+                for m in _VOC_NAME.finditer(self.text, s.start, s.end):
+                    w = m.group(1)
+                    if w not in STOP_NAMES and not self.names.find(w, 0, len(w)):
+                        seen[w] = seen.get(w, 0) + 1
+        if seen:
+            w, v = max(seen.items(), key=lambda kv: kv[1])
+            if v >= 2 and v > score:
+                self.chars.append(Character(w, [], guess_gender(w)))  # type: ignore[arg-type]
+                self.genders.append(_gender_code(self.chars[-1].gender))
+                self.names = _Names(self.chars)
+                best, score = len(self.chars) - 1, float(v)
         if best is not None and score >= 0.2:
             self.narrator = best
         else:

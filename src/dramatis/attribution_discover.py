@@ -53,7 +53,8 @@ _TOK = r"(?:(?:Mr|Mrs|Ms|Dr|St|Rev|Prof|Mme|Mlle)\.|[A-Z][a-z]+(?:-[A-Z]?[a-z]+)
 _SEQ_RE = re.compile(
     r"(?<![\w'.-])" + _TOK + r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)" + _TOK + r"){0,3}(?![\w'])"
 )
-_PRONOUNS = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.I)
+_SENT_STOP = re.compile(r"[.!?;\"“”]")
+_PRONOUNS = re.compile(r"\b([Hh]e|[Ss]he)\b")  # subjects: "Clarke looks at him as she..."
 
 
 def _title_gender(title: str | None) -> str:
@@ -133,7 +134,8 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
             prev = text[max(0, start - 12) : start].split()
             if prev and prev[-1].lower() in PLACE_PREPOSITIONS - {"of"}:
                 place_prep[name] += 1
-            pm = _PRONOUNS.search(text, m.end(), m.end() + 120)
+            se = _SENT_STOP.search(text, m.end(), m.end() + 150)
+            pm = _PRONOUNS.search(text, m.end(), se.start() if se else m.end() + 150)
             if pm:
                 pron[key][pm.group().lower()] += 1
     cands: dict[tuple[str, str], int] = {}
@@ -288,8 +290,6 @@ def _merge(cands: dict[tuple[str, str], int], pron, speech, min_count: int) -> l
         spoke = sum(speech[f] for f in e.forms)
         if total < min_count and not spoke:
             continue
-        if not e.title and not spoke and _first_name_gender(e.name) == "unknown":
-            continue  # no sign of a person: a place, a thing, a society
         pc: Counter[str] = Counter()
         for f in e.forms:
             t, _, rest = f.partition(" ") if f.split()[0].rstrip(".") in TITLES else ("", "", f)
@@ -303,16 +303,12 @@ def _merge(cands: dict[tuple[str, str], int], pron, speech, min_count: int) -> l
                 g = "female"
             elif first in MALE_NAMES or NICKNAMES.get(first) in MALE_NAMES:
                 g = "male"
-            elif male + female >= 2:
-                g = (
-                    "male"
-                    if male > 1.5 * female
-                    else "female"
-                    if female > 1.5 * male
-                    else "unknown"
-                )
+            elif male + female >= 1:
+                g = "male" if male > 1.5 * female else "female" if female > 1.5 * male else g
         if e.title and e.title in NEUTRAL_TITLES and g == "unknown" and male + female >= 2:
             g = "male" if male >= female else "female"
+        if not e.title and not spoke and g == "unknown":
+            continue  # no sign of a person: a place, a thing, a society
         top = max(e.forms.values())
         common = [f for f, n in e.forms.items() if n >= 0.25 * top]
         canon = max(common, key=lambda f: (len(f.split()), e.forms[f]))
