@@ -90,7 +90,6 @@ def main() -> int:
                 (a.dump / f"{cond}-{p.name}").write_text(json.dumps(pred))
             r = score.score(gold, pred)
             q = r["quotation"]
-            cover = sum(1 for x in []) if False else None
             missed = coverage_missed(gold, pred)
             ng = len(gold["quotes"])
             nd = len(pred["quotes"])
@@ -120,10 +119,12 @@ def main() -> int:
                 f"{r['span']['accuracy']:6.3f} {1 - missed / ng:7.2%} "
                 f"{r['spurious_predictions'] / max(1, nd):6.2%} {dt:5.2f}"
             )
-            del cover
     for cond in conds:
         t = tot[cond]
-        f = lambda k: f"{t[k][0] / t[k][1]:6.3f}" if t.get(k) and t[k][1] else "     -"  # noqa: E731
+
+        def f(k: str, t: dict = t) -> str:
+            return f"{t[k][0] / t[k][1]:6.3f}" if t.get(k) and t[k][1] else "     -"
+
         print(
             f"{'ALL (micro)':28s} {cond:4s} {t['all'][1]:5d} {f('all')} "
             + " ".join(f(k) for k in TYPES)

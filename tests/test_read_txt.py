@@ -393,3 +393,32 @@ def test_story_files_expands_folders_sorted(tmp_path: Path) -> None:
     empty.mkdir()
     with pytest.raises(DramatisError, match="no story files"):
         story_files([empty])
+
+
+def test_heading_with_a_title_line_and_a_part_heading(tmp_path: Path) -> None:
+    text = (
+        "Title: Hard Days\n\nAuthor: C. Writer\n\n"
+        "BOOK THE FIRST\n_SOWING_\n\n\nCHAPTER I\nTHE ONE THING NEEDFUL\n\n\n"
+        '"NOW, what I want is, Facts."\n\nCHAPTER II\nMURDER\n\nA man of realities.\n\n'
+        "Part Two\n\nCHAPTER III\n\nIt rained.\n"
+    )
+    story = read_story(write(tmp_path, text))
+    check_spans(story)
+    assert story.title == "Hard Days"
+    assert story.author == "C. Writer"
+    assert [story.text[a:b] for a, b in story.hidden] == ["Title: Hard Days\n\nAuthor: C. Writer"]
+    assert titles(story) == [
+        "CHAPTER I: THE ONE THING NEEDFUL",
+        "CHAPTER II: MURDER",
+        "CHAPTER III",
+    ]
+    assert story.text[slice(*story.chapters[0].heading)] == "CHAPTER I\nTHE ONE THING NEEDFUL"
+    # The part headings open the chapter after them rather than closing the one before.
+    assert chapter_text(story, 0).startswith("BOOK THE FIRST\n_SOWING_")
+    assert chapter_text(story, 1).endswith("A man of realities.\n\n")
+    assert chapter_text(story, 2).startswith("Part Two\n\nCHAPTER III")
+
+
+def test_sentence_under_a_heading_is_not_its_title(tmp_path: Path) -> None:
+    story = read_story(write(tmp_path, "Chapter 1\nIt was dark.\n\nMore.\n"))
+    assert titles(story) == ["Chapter 1"]

@@ -31,11 +31,15 @@ from dramatis.attribution_lexicon import (
     MALE_TITLES,
     PARTICLE_VERBS,
     SPEECH_VERB_RE,
+    STOP_NAMES,
 )
 from dramatis.model import NARRATOR, Cast, Character, Segment
 from dramatis.segment import paragraphs
 
 LOW_CONFIDENCE = 0.5
+AVOID = False
+SAL = [2.0, 2.0, 600.0]
+WINDOW = 1500
 
 _VERB = SPEECH_VERB_RE
 _PRON = r"(?:he|she|I|you|He|She|You)"
@@ -61,8 +65,8 @@ class Attribution:
 class _Mention:
     pos: int
     end: int
-    char: int  # index into characters, -1 for a pronoun
-    pron: str = ""  # "m", "f", "i", "you"
+    char: int  # index into characters
+    role: str = ""  # "s" when the name opens a sentence or clause (likely its subject)
 
 
 def line_ids(text: str, segments: list[Segment]) -> list[str | None]:
@@ -93,6 +97,23 @@ def line_ids(text: str, segments: list[Segment]) -> list[str | None]:
     return out
 
 
+_ARTICLE = re.compile(r"^(?:The|A|An)\s+(?=[A-Z])")
+
+
+def _variants(alias: str) -> list[str]:
+    """Forms an alias takes in running text: "The Mock Turtle" is "the Mock Turtle" mid-sentence."""
+    if not alias:
+        return []
+    out = [alias]
+    m = _ARTICLE.match(alias)
+    if m:
+        rest = alias[m.end() :]
+        out.append(alias[0].lower() + alias[1:])
+        if len(rest) > 2:
+            out.append(rest)
+    return out
+
+
 def _gender_code(g: str) -> str:
     return {"female": "f", "male": "m"}.get(g, "u")
 
@@ -105,9 +126,9 @@ class _Names:
         table: dict[str, list[int]] = {}
         for ci, c in enumerate(chars):
             for a in c.names:
-                a = a.strip()
-                if a and ci not in table.setdefault(a, []):
-                    table[a].append(ci)
+                for v in _variants(a.strip()):
+                    if ci not in table.setdefault(v, []):
+                        table[v].append(ci)
         self.table = table
         alts = sorted(table, key=len, reverse=True)
         self.regex = (
@@ -126,6 +147,12 @@ class _Names:
 
 
 _SENT_END = re.compile(r"[.!?]")
+_SUBJ_BEFORE = re.compile(r"(?:^|[.!?;]['\"”’]?\s+|\n\s*|,\s+(?:and|but)\s+|\band\s+|\bthen\s+)$")
+_SENT_OPEN = re.compile(r"(?:^|[.!?]\s+|\n)\s*")
+_NAME_PREFIXES = frozenset(("the", "little", "old", "young", "poor", "dear", "and", "then"))
+_SUBJ_PRON = re.compile(r"(he|she|I|you)\b", re.I)
+_SUBJ_PRON_POSS = re.compile(r"(he|she|I|you|his|her|my|your)\b", re.I)
+_PRON_NORM = {"his": "he", "her": "she", "my": "i", "your": "you"}
 _PRONOUN_RE = re.compile(r"\b(he|she|him|her|his|I|me|my|you|He|She|Him|Her|His|My|You|Me)\b")
 _SAID_AFTER = re.compile(
     r"^[\s,;:—–\-]*(?:(?:and|then)\s+)?"
@@ -145,6 +172,7 @@ _SUBJ_FIRST = re.compile(
 _VERB_BEFORE_END = re.compile(
     r"(?P<verb>" + _VERB + r")\b(?P<rest>[^.!?\"“”]{0,60})[,:]?\s*$", re.S
 )
+_VOC_NAME = re.compile(r"(?:[\"“‘']|,\s*)([A-Z][a-z]+)(?=\s*[,.!?—–-])")
 _VOC_PATTERNS = (r"^\W*{n}\s*[,!?.;—–-]", r",\s*{n}\s*[,!?.;—–-]", r"\b(?:dear|O|oh|Oh)\s+{n}\b")
 
 
@@ -161,27 +189,33 @@ class _Attributor:
         self.mpos: list[int] = []
         self.narrator: int | None = None
         self.person = ""  # "first" / "second" / ""
+        self.method: dict[int, str] = {}  # how each line was attributed (for diagnostics)
+        self.pmethod: dict[int, str] = {}
 
     # --- context -----------------------------------------------------------------------
     def para_of(self, pos: int) -> int:
         return max(0, bisect_right(self.pstarts, pos) - 1)
 
     def collect_mentions(self) -> None:
+        """Name mentions in the narration (with a subject flag), and pronoun counts."""
         ments: list[_Mention] = []
+        text = self.text
+        pron = {"i": 0, "you": 0, "3": 0}
         for s in self.segs:
             if s.kind != "narration":
                 continue
-            for a, b, cis in self.names.find(self.text, s.start, s.end):
-                ments.append(_Mention(a, b, cis[0] if len(cis) == 1 else self._pick(cis, ments)))
-            for m in _PRONOUN_RE.finditer(self.text, s.start, s.end):
+            for a, b, cis in self.names.find(text, s.start, s.end):
+                ci = cis[0] if len(cis) == 1 else self._pick(cis, ments)
+                ments.append(
+                    _Mention(a, b, ci, "s" if _SUBJ_BEFORE.search(text, max(0, a - 4), a) else "")
+                )
+            for m in _PRONOUN_RE.finditer(text, s.start, s.end):
                 w = m.group().lower()
-                code = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}.get(w)
-                if code is None:
-                    code = "i" if w in ("i", "me", "my") else "you"
-                ments.append(_Mention(m.start(), m.end(), -1, code))
+                pron["i" if w in ("i", "me", "my") else "you" if w == "you" else "3"] += 1
         ments.sort(key=lambda m: m.pos)
         self.mentions = ments
         self.mpos = [m.pos for m in ments]
+        self.pron_counts = pron
 
     def _pick(self, cis: list[int], ments: list[_Mention]) -> int:
         """An alias shared by several characters: the one mentioned most recently."""
@@ -191,21 +225,29 @@ class _Attributor:
         return cis[0]
 
     # --- resolving a mention string ------------------------------------------------------
-    def resolve_subject(self, s: str, pos: int, spoken: dict[int, tuple[int, int]]) -> int | None:
-        """Character index named at the start of ``s`` (name, alias or pronoun), else None."""
+    def resolve_subject(
+        self,
+        s: str,
+        pos: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int] = frozenset(),
+        possessive: bool = False,
+        avoid: int | None = None,
+    ) -> int | None:
+        """Character index named at the start of ``s`` (name, alias or pronoun), else None.
+
+        With ``possessive`` a sentence opening "Her voice..." counts as "she" (an action beat).
+        """
         s = s.lstrip(" \n\t,")
-        best = None
         for a, _b, cis in self.names.find(s, 0, min(len(s), 60)):
-            if a <= 4 or (
-                a <= 12 and s[:a].strip().lower() in ("the", "little", "old", "young", "poor")
-            ):
+            if a <= 4 or (a <= 12 and s[:a].strip().lower() in _NAME_PREFIXES):
                 best = cis[0] if len(cis) == 1 else self._recent_of(cis, pos)
+                return None if best in exclude else best
             break
-        if best is not None:
-            return best
-        m = re.match(r"(he|she|I|you)\b", s, re.I)
+        m = (_SUBJ_PRON_POSS if possessive else _SUBJ_PRON).match(s)
         if m:
-            return self.resolve_pronoun(m.group(1).lower(), pos, spoken)
+            p = _PRON_NORM.get(m.group(1).lower(), m.group(1).lower())
+            return self.resolve_pronoun(p, pos, spoken, exclude, avoid)
         return None
 
     def _recent_of(self, cis: list[int], pos: int) -> int:
@@ -216,34 +258,73 @@ class _Attributor:
             i -= 1
         return cis[0]
 
-    def resolve_pronoun(self, p: str, pos: int, spoken: dict[int, tuple[int, int]]) -> int | None:
-        if p == "i":
-            return self.narrator if self.person == "first" else None
-        if p == "you":
-            return self.narrator if self.person == "second" else None
+    def resolve_pronoun(
+        self,
+        p: str,
+        pos: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int] = frozenset(),
+        avoid: int | None = None,
+    ) -> int | None:
+        """The character a he/she at ``pos`` most likely means: the most salient of that gender.
+
+        Salience adds recent name mentions (sentence subjects count double) and recent
+        speakers, decaying with distance.  ``avoid`` is the previous line's speaker: in a
+        conversation a "said she" right after her own line usually means the other woman.
+        """
+        if p in ("i", "you"):
+            who = self.narrator if self.person == ("first" if p == "i" else "second") else None
+            return None if who in exclude else who
         want = "m" if p == "he" else "f"
-        # candidates: named mentions and recent speakers before pos, most recent first
+
+        def ok(ci: int) -> bool:
+            return self.genders[ci] == want and ci != self.narrator and ci not in exclude
+
+        # recent mentions of that gender, most recent first; speakers count as subjects
+        cands: list[tuple[int, int, bool]] = []  # (pos, char, is_subject)
         i = bisect_right(self.mpos, pos) - 1
-        cand: dict[int, int] = {}
-        while i >= 0 and pos - self.mentions[i].pos < 4000 and len(cand) < 12:
+        while i >= 0 and pos - self.mentions[i].pos < WINDOW:
             m = self.mentions[i]
-            if m.char >= 0 and m.char not in cand:
-                cand[m.char] = m.pos
+            if ok(m.char):
+                cands.append((m.pos, m.char, bool(m.role)))
             i -= 1
         for ci, (spos, _) in spoken.items():
-            if pos - spos < 4000 and cand.get(ci, -1) < spos:
-                cand[ci] = spos
-        order = sorted(cand, key=lambda c: -cand[c])
-        for ci in order:
-            if self.genders[ci] == want and ci != self.narrator:
+            if 0 <= pos - spos < WINDOW and ok(ci):
+                cands.append((spos, ci, True))
+        cands.sort(key=lambda c: -c[0])
+        ranked: list[int] = []
+        for _p, ci, subj in cands:
+            if subj and ci not in ranked:
+                ranked.append(ci)
+        for _p, ci, _s in cands:
+            if ci not in ranked:
+                ranked.append(ci)
+        if ranked:
+            if avoid is not None and ranked[0] == avoid and len(ranked) > 1:
+                return ranked[1]
+            return ranked[0]
+        # nobody of that gender nearby: look further back, then anyone of unknown gender
+        i = bisect_right(self.mpos, pos) - 1
+        while i >= 0 and pos - self.mentions[i].pos < 30000:
+            if ok(self.mentions[i].char):
+                return self.mentions[i].char
+            i -= 1
+        i = bisect_right(self.mpos, pos) - 1
+        while i >= 0 and pos - self.mentions[i].pos < 3000:
+            ci = self.mentions[i].char
+            if self.genders[ci] == "u" and ci != self.narrator and ci not in exclude:
                 return ci
-        for ci in order:
-            if self.genders[ci] == "u" and ci != self.narrator:
-                return ci
+            i -= 1
         return None
 
     # --- the sieve -----------------------------------------------------------------------
-    def explicit(self, k: int, spoken: dict[int, tuple[int, int]]) -> tuple[int | None, float]:
+    def explicit(
+        self,
+        k: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int],
+        avoid: int | None = None,
+    ) -> tuple[int | None, float]:
         """Speaker named by a speech verb next to dialogue segment k."""
         text, segs = self.text, self.segs
         q = segs[k]
@@ -255,33 +336,38 @@ class _Attributor:
             after = text[a:b]
             m = _SAID_AFTER.match(after)
             if m and self._particle_ok(m):
-                who = self.resolve_subject(m.group("subj"), q.start, spoken)
+                who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude, avoid=avoid)
                 if who is not None:
                     return who, 0.95 if not _is_pronoun(m.group("subj")) else 0.85
             m = _SUBJ_FIRST.match(after)
             if m and self._particle_ok(m) and not _SENT_END.search(m.group("subj")):
-                who = self.resolve_subject(m.group("subj"), q.start, spoken)
+                who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude, avoid=avoid)
                 if who is not None:
                     return who, 0.95 if not _is_pronoun(m.group("subj")) else 0.85
-        # before the quote (same paragraph)
+        # before the quote: same paragraph, or a paragraph ending "Lydia laughed, and said,"
         if k > 0 and segs[k - 1].kind == "narration":
             a, b = max(segs[k - 1].start, ps), segs[k - 1].end
+            if a >= b - 1 and q.start == ps and pi > 0:
+                pps, ppe = self.paras[pi - 1]
+                if segs[k - 1].start <= pps and text[ppe - 1] in ",:-—":
+                    a, b = pps, ppe
             before = text[a:b]
             m = _VERB_BEFORE_END.search(before)
             if m:
                 # inverted: 'said Jane, "..."'
-                who = self.resolve_subject(m.group("rest"), q.start, spoken)
+                who = self.resolve_subject(m.group("rest"), q.start, spoken, exclude, avoid=avoid)
                 if who is None:
                     head = before[: m.start()]
-                    sent = re.split(r"[.!?]\s|[\"“”]", head)[-1]
-                    cands = self.names.find(sent, 0, len(sent))
-                    if cands:
-                        cis = cands[-1][2]
+                    sent = re.split(r"[.!?;]\s|[\"“”]", head)[-1]
+                    cands = [
+                        c for c in self.names.find(sent, 0, len(sent)) if c[2][0] not in exclude
+                    ]
+                    pm = re.search(r"\b(he|she|I|you|He|She|You)\b", sent)
+                    if cands and not (pm and pm.start() < cands[0][0]):
+                        cis = cands[0][2]
                         who = cis[0] if len(cis) == 1 else self._recent_of(cis, q.start)
-                    else:
-                        pm = list(re.finditer(r"\b(he|she|I|you|He|She|You)\b", sent))
-                        if pm:
-                            who = self.resolve_pronoun(pm[-1].group().lower(), a, spoken)
+                    elif pm:
+                        who = self.resolve_pronoun(pm.group().lower(), a, spoken, exclude, avoid)
                 if who is not None:
                     return who, 0.9
         return None, 0.0
@@ -297,27 +383,26 @@ class _Attributor:
         rest = m.string[m.end("verb") : m.end("verb") + 6].split()
         return bool(rest) and rest[0] == need
 
-    def beat(self, pi: int, qpos: int, spoken: dict[int, tuple[int, int]]) -> int | None:
-        """Subject of the narration in paragraph pi (an action beat)."""
+    def beat(
+        self, pi: int, spoken: dict[int, tuple[int, int]], exclude: frozenset[int]
+    ) -> int | None:
+        """Subject of the narration in paragraph pi (an action beat: "She turns away.")."""
         ps, pe = self.paras[pi]
-        for s in self._para_segs(pi):
+        for k in self.para_segs[pi]:
+            s = self.segs[k]
             if s.kind != "narration":
                 continue
             a, b = max(s.start, ps), min(s.end, pe)
             chunk = self.text[a:b]
             # sentence-initial name or pronoun
-            for m in re.finditer(r"(?:^|[.!?]\s+|\n)\s*", chunk):
+            for m in _SENT_OPEN.finditer(chunk):
                 rest = chunk[m.end() : m.end() + 60]
                 if not rest:
                     continue
-                who = self.resolve_subject(rest, a + m.end(), spoken)
-                if who is not None and who != -1:
+                who = self.resolve_subject(rest, a + m.end(), spoken, exclude, possessive=True)
+                if who is not None:
                     return who
         return None
-
-    def _para_segs(self, pi: int) -> list[Segment]:
-        ps, pe = self.paras[pi]
-        return [s for s in self.segs if s.end > ps and s.start < pe]
 
     def vocatives(self, q: Segment) -> list[int]:
         inner = self.text[q.start : q.end]
@@ -332,56 +417,67 @@ class _Attributor:
         return out
 
     def run(self) -> None:
-        text, segs = self.text, self.segs
+        segs = self.segs
         self.collect_mentions()
+        self.para_segs: list[list[int]] = [[] for _ in self.paras]
+        for k, sg in enumerate(segs):
+            pi = self.para_of(sg.start)
+            self.para_segs[pi].append(k)
+            if sg.kind == "narration":  # a narration segment can span paragraphs
+                j = pi + 1
+                while j < len(self.paras) and self.paras[j][0] < sg.end:
+                    self.para_segs[j].append(k)
+                    j += 1
         self.detect_narrator()
         dia = [k for k, s in enumerate(segs) if s.kind == "dialogue"]
+        vocs = {k: frozenset(self.vocatives(segs[k])) for k in dia}
         spk: dict[int, int] = {}
         conf: dict[int, float] = {}
-        spoken: dict[int, tuple[int, int]] = {}
-        # 1-2: explicit speech verbs, in reading order (pronouns use earlier speakers)
-        for k in dia:
-            who, c = self.explicit(k, spoken)
-            if who is not None:
-                spk[k], conf[k] = who, c
-                spoken[who] = (segs[k].start, k)
-        # group dialogue by paragraph
         by_para: dict[int, list[int]] = {}
         for k in dia:
             by_para.setdefault(self.para_of(segs[k].start), []).append(k)
+        pvoc = {pi: frozenset().union(*(vocs[k] for k in ks)) for pi, ks in by_para.items()}
         pspk: dict[int, int] = {}
         pconf: dict[int, float] = {}
-        for pi, ks in by_para.items():
+        spoken: dict[int, tuple[int, int]] = {}
+        prev_pi: int | None = None
+        prev_spk: int | None = None
+        before_prev: int | None = None
+        # 2-4 in reading order, so pronouns can use the speakers of earlier lines
+        for pi in sorted(by_para):
+            ks = by_para[pi]
+            adjacent = prev_pi is not None and pi - prev_pi == 1
+            avoid = prev_spk if adjacent and AVOID else None
+            for k in ks:
+                who, c = self.explicit(k, spoken, vocs[k], avoid)
+                if who is not None:
+                    spk[k], conf[k] = who, c
+                    self.method[k] = "explicit"
             known = [spk[k] for k in ks if k in spk]
             if known:
                 pspk[pi] = known[0]
                 pconf[pi] = max(conf[k] for k in ks if k in spk)
-        # 4: action beats
-        spoken2: dict[int, tuple[int, int]] = {}
-        for pi, ks in sorted(by_para.items()):
-            if pi in pspk:
-                spoken2[pspk[pi]] = (self.paras[pi][0], ks[0])
-                continue
-            who = self.beat(pi, segs[ks[0]].start, spoken2)
-            if who is not None:
-                pspk[pi], pconf[pi] = who, 0.7
-                spoken2[who] = (self.paras[pi][0], ks[0])
-        # 5: turn-taking through runs of quote paragraphs
-        order = sorted(by_para)
-        runs: list[list[int]] = []
-        for pi in order:
-            if runs and pi - runs[-1][-1] == 1:
-                runs[-1].append(pi)
             else:
-                runs.append([pi])
-        for run in runs:
-            self.turns(run, by_para, pspk, pconf)
+                who = self.beat(pi, spoken, pvoc[pi])
+                if who is not None:
+                    pspk[pi], pconf[pi] = who, 0.7
+                    self.pmethod[pi] = "beat"
+            cur = pspk.get(pi)
+            if cur is None and adjacent:
+                # provisional turn-taking guess, only to keep salience up to date
+                addressed = [x for x in pvoc.get(prev_pi, ()) if x != prev_spk]
+                cur = addressed[0] if addressed else before_prev
+            if cur is not None:
+                spoken[cur] = (self.paras[pi][0], ks[0])
+            before_prev = prev_spk if adjacent else None
+            prev_pi, prev_spk = pi, cur
+        # 5: turn-taking between the attributed lines
+        self.converse(by_para, pvoc, pspk, pconf)
         for pi, ks in by_para.items():
             for k in ks:
-                if k in spk:
-                    continue
-                if pi in pspk:
+                if k not in spk and pi in pspk:
                     spk[k], conf[k] = pspk[pi], pconf[pi]
+                    self.method[k] = self.pmethod.get(pi, "para")
         for k in dia:
             if k in spk:
                 segs[k].speaker = self.chars[spk[k]].name
@@ -389,58 +485,87 @@ class _Attributor:
             else:
                 segs[k].speaker = None
                 segs[k].confidence = 0.0
-        del text
 
-    def turns(
+    def converse(
         self,
-        run: list[int],
         by_para: dict[int, list[int]],
+        voc: dict[int, frozenset[int]],
         pspk: dict[int, int],
         pconf: dict[int, float],
     ) -> None:
-        """Fill unattributed paragraphs of a conversation by alternation and vocatives."""
-        voc: dict[int, list[int]] = {}
-        for pi in run:
-            v: list[int] = []
-            for k in by_para[pi]:
-                v.extend(self.vocatives(self.segs[k]))
-            voc[pi] = v
-        changed = True
-        while changed:
-            changed = False
-            for j, pi in enumerate(run):
-                if pi in pspk:
-                    continue
-                guess = None
-                c = 0.0
-                prev = run[j - 1] if j >= 1 else None
-                if prev is not None and prev in pspk:
-                    # the one addressed in the previous line answers
-                    addressed = [x for x in voc[prev] if x != pspk[prev]]
-                    if addressed:
-                        guess, c = addressed[0], 0.65
-                    elif j >= 2 and run[j - 2] in pspk and pspk[run[j - 2]] != pspk[prev]:
-                        guess, c = pspk[run[j - 2]], pconf[run[j - 2]] * 0.85
-                if guess is None and j + 2 < len(run):
-                    n1, n2 = run[j + 1], run[j + 2]
-                    if n1 in pspk and n2 in pspk and pspk[n1] != pspk[n2]:
-                        guess, c = pspk[n2], pconf[n2] * 0.8
-                if guess is not None and guess not in voc[pi]:
-                    pspk[pi], pconf[pi] = guess, max(0.3, min(c, 0.8))
-                    changed = True
-        # anything left: the most recent other speaker, else the last one
-        for j, pi in enumerate(run):
-            if pi in pspk:
+        """Fill unattributed quote paragraphs by turn-taking between their nearest anchors.
+
+        A chain of unattributed lines between attributed ones alternates between two people:
+        the anchor's speaker and the other participant, who is the one the anchor addressed
+        by name, else the speaker just before it, else the last other person mentioned.
+        """
+        order = sorted(by_para)
+        anchors = {pi: pspk[pi] for pi in order if pi in pspk}
+        n = len(order)
+        i = 0
+        while i < n:
+            if order[i] in anchors:
+                i += 1
                 continue
-            prev = [pspk[p] for p in run[:j] if p in pspk]
-            if len(prev) >= 1:
-                other = [x for x in reversed(prev) if x != prev[-1] and x not in voc[pi]]
-                pspk[pi] = other[0] if other else prev[-1]
-                pconf[pi] = 0.3
-            else:
-                who = self.recent_character(self.paras[pi][0], exclude=voc[pi])
-                if who is not None:
-                    pspk[pi], pconf[pi] = who, 0.25
+            j = i
+            while j < n and order[j] not in anchors:
+                j += 1
+            chain = order[i:j]
+            left = order[i - 1] if i > 0 else None
+            right = order[j] if j < n else None
+            lpair = self._pair(left, order, i - 1, anchors, voc, +1) if left is not None else None
+            rpair = self._pair(right, order, j, anchors, voc, -1) if right is not None else None
+            # a long narration gap makes an anchor a weak guide
+            lgap = chain[0] - left if left is not None else 99
+            rgap = right - chain[-1] if right is not None else 99
+            for ci, pi in enumerate(chain):
+                dl = ci + 1
+                dr = len(chain) - ci
+                use_left = lpair is not None and (rpair is None or dl + lgap <= dr + rgap)
+                pair, d, gap = (lpair, dl, lgap) if use_left else (rpair, dr, rgap)
+                if pair is None:
+                    who = self.recent_character(self.paras[pi][0], exclude=voc[pi])
+                    if who is not None:
+                        pspk[pi], pconf[pi] = who, 0.2
+                        self.pmethod[pi] = "recent"
+                    continue
+                a, b = pair
+                who = b if d % 2 == 1 else a
+                if who is None or who in voc[pi]:
+                    who = a if who == b else b
+                if who is None or who in voc[pi]:
+                    continue
+                c = 0.75 * 0.88 ** (d - 1) * (1.0 if gap <= 2 else 0.7)
+                pspk[pi], pconf[pi] = who, max(0.2, c)
+                self.pmethod[pi] = "turn"
+            i = j
+
+    def _pair(
+        self,
+        anchor: int,
+        order: list[int],
+        idx: int,
+        anchors: dict[int, int],
+        voc: dict[int, frozenset[int]],
+        direction: int,
+    ) -> tuple[int, int | None]:
+        """(anchor's speaker, the other participant) for alternation away from an anchor."""
+        a = anchors[anchor]
+        addressed = [x for x in voc[anchor] if x != a]
+        if addressed:
+            return a, addressed[0]
+        # the speaker on the other side of the anchor, if they alternate
+        k = idx - direction
+        steps = 0
+        while 0 <= k < len(order) and steps < 6:
+            o = anchors.get(order[k])
+            if o is not None and o != a:
+                return a, o
+            k -= direction
+            steps += 1
+        if direction > 0:
+            return a, self.recent_character(self.paras[anchor][0], exclude=frozenset((a,)))
+        return a, None
 
     def recent_character(self, pos: int, exclude: list[int]) -> int | None:
         i = bisect_right(self.mpos, pos) - 1
@@ -454,14 +579,12 @@ class _Attributor:
     # --- first / second person ---------------------------------------------------------
     def detect_narrator(self) -> None:
         """Find a first/second-person narrator and name them by what others call them."""
-        counts = {"i": 0, "you": 0, "3": 0}
-        for m in self.mentions:
-            if m.char == -1:
-                counts[m.pron if m.pron in ("i", "you") else "3"] += 1
+        counts = self.pron_counts
         total = sum(counts.values()) or 1
         said_i = len(
             re.findall(
-                r"\b(?:said|asked|cried|replied|answered) I\b|\bI (?:said|asked|cried|replied|answered)\b",
+                r"\b(?:said|asked|cried|replied|answered) I\b"
+                r"|\bI (?:said|asked|cried|replied|answered)\b",
                 self.text,
             )
         )
@@ -491,6 +614,21 @@ class _Attributor:
             sc = v / (1 + named.get(ci, 0))
             if v >= 2 and sc > score:
                 best, score = ci, sc
+        # the name may never appear outside quotes ("Clarke," she says): a new character
+        seen: dict[str, int] = {}
+        for s in self.segs:
+            if s.kind == "dialogue":
+                for m in _VOC_NAME.finditer(self.text, s.start, s.end):
+                    w = m.group(1)
+                    if w not in STOP_NAMES and not self.names.find(w, 0, len(w)):
+                        seen[w] = seen.get(w, 0) + 1
+        if seen:
+            w, v = max(seen.items(), key=lambda kv: kv[1])
+            if v >= 2 and v > score:
+                self.chars.append(Character(w, [], guess_gender(w)))  # type: ignore[arg-type]
+                self.genders.append(_gender_code(self.chars[-1].gender))
+                self.names = _Names(self.chars)
+                best, score = len(self.chars) - 1, float(v)
         if best is not None and score >= 0.2:
             self.narrator = best
         else:
@@ -533,7 +671,7 @@ def guess_gender(name: str) -> str:
 def attribute(text: str, segments: list[Segment], cast: Cast | None = None) -> Attribution:
     """Give every dialogue segment a speaker, a confidence and a stable line id."""
     segs = [Segment(s.start, s.end, s.kind) for s in segments]
-    for s, lid in zip(segs, line_ids(text, segs)):
+    for s, lid in zip(segs, line_ids(text, segs), strict=True):
         s.line_id = lid
     chars = _cast_characters(cast)
     if not chars:

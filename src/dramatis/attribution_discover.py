@@ -1,3 +1,4 @@
+# ruff: noqa: SIM905  (word lists read best as one string each)
 """Discover the characters of a story nobody listed: recurring names, merged aliases, gender.
 
 Why statistics over the story itself rather than an NER model: nothing may download at run
@@ -19,7 +20,7 @@ from dramatis.attribution_lexicon import (
     NEUTRAL_TITLES,
     NICKNAMES,
     PLACE_PREPOSITIONS,
-    SPEECH_VERB_RE,
+    SPEECH_VERBS,
     STOP_NAMES,
     TITLES,
 )
@@ -38,66 +39,22 @@ _NAME_RE = re.compile(
     + r"){0,2})(?![\w'])"
 )
 _PLACE_SUFFIX = frozenset(
-    [
-        "Hall",
-        "Street",
-        "Park",
-        "Lodge",
-        "House",
-        "Road",
-        "Court",
-        "Abbey",
-        "Place",
-        "Square",
-        "Lane",
-        "Castle",
-        "Manor",
-        "Cottage",
-        "Farm",
-        "Church",
-        "Inn",
-        "Hotel",
-        "Row",
-        "Bridge",
-        "Terrace",
-        "Gardens",
-        "Garden",
-        "Hill",
-        "Wood",
-        "Woods",
-        "Town",
-        "City",
-        "River",
-        "Station",
-        "Island",
-        "Bay",
-        "Mountain",
-        "Mount",
-        "College",
-        "School",
-        "Club",
-        "Avenue",
-        "Crescent",
-        "Gate",
-        "Common",
-        "Cross",
-        "Chapel",
-        "Office",
-        "Company",
-    ]
+    """
+    Hall Street Park Lodge House Road Court Abbey Place Square Lane Castle Manor Cottage Farm
+    Church Inn Hotel Row Bridge Terrace Gardens Garden Hill Wood Woods Town City River Station
+    Island Bay Mountain Mount College School Club Avenue Crescent Gate Common Cross Chapel
+    Office Company
+    """.split()
 )
-_SPEECH_NEAR = re.compile(
-    r"(?:" + SPEECH_VERB_RE + r")\s+(?P<a>(?:(?:" + _TITLE_ALT + r")\.?\s+)?" + _CAP + r")"
-    r"|(?P<b>(?:(?:"
-    + _TITLE_ALT
-    + r")\.?\s+)?"
-    + _CAP
-    + r")\s+(?:\w+ly\s+)?(?:"
-    + SPEECH_VERB_RE
-    + r")\b"
-)
+_LAST_WORD = re.compile(r"\b([a-z]+)[ \t\n]+$")
+_NEXT_WORD = re.compile(r",?[ \t\n]+(?:[a-z]+ly[ \t\n]+)?([a-z]+)\b")
 _SENT_START = re.compile(r'(?:[.!?]["\'”’)]*\s+|^\s*|["“‘]\s*|\n\s*\n\s*)$')
-_PRONOUNS = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.I)
+_TOK = r"(?:(?:Mr|Mrs|Ms|Dr|St|Rev|Prof|Mme|Mlle)\.|[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)"
+_SEQ_RE = re.compile(
+    r"(?<![\w'.-])" + _TOK + r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)" + _TOK + r"){0,3}(?![\w'])"
+)
+_SENT_STOP = re.compile(r"[.!?;\"“”]")
+_PRONOUNS = re.compile(r"\b([Hh]e|[Ss]he)\b")  # subjects: "Clarke looks at him as she..."
 
 
 def _title_gender(title: str | None) -> str:
@@ -118,8 +75,13 @@ def _norm_title(t: str | None) -> str:
     )
 
 
-def discover(text: str, segments: list[Segment], min_count: int = 3) -> list[Character]:
-    """Characters named in ``text``: canonical name (fullest common form), aliases, gender."""
+def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Character]:
+    """Characters named in ``text``: canonical name (fullest common form), aliases, gender.
+
+    ``min_count`` (default: 2 for a short story, 3 for a long text) is the fewest mentions a
+    character needs unless a speech verb names them.
+    """
+    min_count = min_count or (2 if len(text) < 50000 else 3)
     narr = [(s.start, s.end) for s in segments if s.kind == "narration"]
     in_narr = _membership(narr)
     forms: Counter[tuple[str, str]] = Counter()  # (title, name) -> count
@@ -130,45 +92,54 @@ def discover(text: str, segments: list[Segment], min_count: int = 3) -> list[Cha
     head = text[:3000]
     authors = set(re.findall(r"\b[Bb]y\s+(" + _CAP + r"(?:\s" + _CAP + r"){0,3})", head))
     author_tokens = {t for a in authors for t in a.split()}
-    for m in _NAME_RE.finditer(text):
-        title = m.group("title") or ""
-        name = m.group("name")
-        toks = name.split()
-        # drop leading stop words: "The Hatter" -> "Hatter", "Then Jane" -> "Jane"
-        while toks and toks[0] in STOP_NAMES:
+    lower_words = Counter(re.findall(r"\b[a-z][a-z'-]+\b", text))
+    cap_words = Counter(re.findall(r"\b[A-Z][a-z]+\b", text))
+    speech: Counter[str] = Counter()
+    for m in _SEQ_RE.finditer(text):
+        toks = [t.rstrip(".") for t in m.group().split()]
+        start = m.start()
+        # drop leading stop words and common words: "The Hatter", "Whenever Charlotte"
+        skipped = 0
+        while toks and (
+            (toks[0] in STOP_NAMES and toks[0] not in TITLES)
+            or (len(toks) > 1 and lower_words[toks[0].lower()] > cap_words[toks[0]])
+        ):
             toks = toks[1:]
-        if not toks or (title and title in STOP_NAMES and title not in TITLES):
+            skipped += 1
+        title = ""
+        if len(toks) > 1 and toks[0] in TITLES:
+            title = toks[0]
+            toks = toks[1:]
+        if not toks or toks[0] in TITLES:
+            continue
+        if toks[-1] in STOP_NAMES or toks[-1] in _PLACE_SUFFIX:
             continue
         name = " ".join(toks)
-        if any(t in STOP_NAMES for t in toks[-1:]) or toks[-1] in _PLACE_SUFFIX:
-            continue
-        if not title and set(toks) & author_tokens and m.start() < 3000:
+        if not title and set(toks) & author_tokens and start < 3000:
             continue
         key = (title, name)
         forms[key] += 1
-        start = m.start()
-        if (
-            not title
-            and len(toks) == len(m.group("name").split())
-            and _SENT_START.search(text[max(0, start - 4) : start])
+        before = _LAST_WORD.search(text, max(0, start - 20), start)
+        after = _NEXT_WORD.match(text, m.end(), m.end() + 40)
+        if (before and before.group(1) in SPEECH_VERBS) or (
+            after and after.group(1) in SPEECH_VERBS
         ):
+            full = (_norm_title(title) + " " + name).strip()
+            speech[full] += 1
+            speech[name] += 1
+        if not title and not skipped and _SENT_START.search(text, max(0, start - 4), start):
             initial[key] += 1
         if in_narr(start):
             narr_count[key] += 1
             prev = text[max(0, start - 12) : start].split()
             if prev and prev[-1].lower() in PLACE_PREPOSITIONS - {"of"}:
                 place_prep[name] += 1
-            after = text[m.end() : m.end() + 120]
-            pm = _PRONOUNS.search(after)
+            se = _SENT_STOP.search(text, m.end(), m.end() + 150)
+            pm = _PRONOUNS.search(text, m.end(), se.start() if se else m.end() + 150)
             if pm:
                 pron[key][pm.group().lower()] += 1
-    speech: Counter[str] = Counter()
-    for m in _SPEECH_NEAR.finditer(text):
-        n = m.group("a") or m.group("b")
-        speech[" ".join(n.split())] += 1
-    lower_words = Counter(w for w in re.findall(r"\b[a-z][a-z'-]+\b", text))
-
     cands: dict[tuple[str, str], int] = {}
+    surnames = {name.split()[-1] for (title, name) in forms if title}
     for key, n in forms.items():
         title, name = key
         toks = name.split()
@@ -179,14 +150,18 @@ def discover(text: str, segments: list[Segment], min_count: int = 3) -> list[Cha
             low = lower_words[name.lower()] if len(toks) == 1 else 0
             if low > 0.5 * n:
                 continue  # a common word capitalised ("Hope", "Will")
-            if noninitial < 2 and sp == 0:
+            known = (
+                toks[0] in FEMALE_NAMES
+                or toks[0] in MALE_NAMES
+                or toks[0] in NICKNAMES
+                or toks[-1] in surnames
+            )
+            if noninitial < 2 and sp == 0 and not (known or len(toks) > 1):
                 continue
             if place_prep[name] > 0.3 * max(1, narr_count[key]) and sp == 0:
                 continue
-        if n < min_count and sp == 0:
-            continue
         cands[key] = n
-    return _merge(cands, pron, speech)
+    return _merge(cands, pron, speech, min_count)
 
 
 def _membership(spans: list[tuple[int, int]]):
@@ -214,7 +189,20 @@ class _Entity:
         self.forms[form] += n
 
 
-def _merge(cands: dict[tuple[str, str], int], pron, speech) -> list[Character]:
+_KIN = frozenset("Aunt Uncle Cousin Sister Brother Grandma Grandpa Granny".split())
+
+
+def _first_name_gender(name: str) -> str:
+    first = name.split()[0]
+    first = NICKNAMES.get(first, first)
+    if first in FEMALE_NAMES:
+        return "female"
+    if first in MALE_NAMES:
+        return "male"
+    return "unknown"
+
+
+def _merge(cands: dict[tuple[str, str], int], pron, speech, min_count: int) -> list[Character]:
     ents: list[_Entity] = []
     by_full: dict[str, _Entity] = {}
     # 1. multi-word untitled names: "Elizabeth Bennet", "Sherlock Holmes"
@@ -225,46 +213,40 @@ def _merge(cands: dict[tuple[str, str], int], pron, speech) -> list[Character]:
         if name in by_full:
             by_full[name].add(name, n)
             continue
-        e = _Entity("", name, "unknown")
+        e = _Entity("", name, _first_name_gender(name))
         e.add(name, n)
         ents.append(e)
         by_full[name] = e
-    # 2. titled forms
+    # 2. titled forms, fullest first: "Mrs. Rachel Lynde" before "Mrs. Lynde"
     titled: dict[tuple[str, str], _Entity] = {}
-    for (title, name), n in sorted(cands.items(), key=lambda kv: -kv[1]):
+    for (title, name), n in sorted(cands.items(), key=lambda kv: (-len(kv[0][1].split()), -kv[1])):
         if not title:
             continue
         tg = _title_gender(title)
         form = (_norm_title(title) + " " + name).strip()
-        if name in by_full:
-            e = by_full[name]
+        toks = name.split()
+
+        def compatible(x: _Entity, tg: str = tg) -> bool:
+            return tg == "unknown" or x.gender in ("unknown", tg)
+
+        if name in by_full and compatible(by_full[name]):
+            fits = [by_full[name]]
+        elif len(toks) > 1:
+            fits = [x for x in ents if x.last == toks[-1] and x.first == toks[0] and compatible(x)]
         else:
-            toks = name.split()
-            # Mr. Darcy -> an entity whose last name is Darcy, if exactly one fits
-            fits = [
-                x
-                for x in ents
-                if x.last == toks[-1]
-                and (len(toks) == 1 or x.name.split()[0] == toks[0])
-                and (x.gender in ("unknown", tg) or tg == "unknown")
-                and not (x.title and _title_gender(x.title) != tg and tg != "unknown")
-            ]
-            if tg != "unknown":
-                same_title = [x for x in fits if x.title == title]
-                if same_title:
-                    fits = same_title
-            e = (
-                fits[0]
-                if len(fits) == 1
-                and not (fits[0].title and fits[0].title != title and len(toks) == 1)
-                else None
-            )
-            if e is None:
-                e = titled.get((title, name))
-            if e is None:
-                e = _Entity(title, name, tg)
-                ents.append(e)
-                titled[(title, name)] = e
+            tok = toks[0]
+            fits = [x for x in ents if x.last == tok and x.title == title]
+            if not fits and title not in ("Mr", "Mrs"):
+                fits = [x for x in ents if x.last == tok and compatible(x)]
+            if not fits and (title in _KIN or _first_name_gender(tok) != "unknown"):
+                fits = [x for x in ents if x.first == tok and compatible(x)]
+        e = fits[0] if len(fits) == 1 else titled.get((title, name))
+        if e is None:
+            e = _Entity(title, name, tg)
+            if len(toks) == 1 and (_first_name_gender(name) != "unknown" or title in _KIN):
+                e.first = name
+            ents.append(e)
+            titled[(title, name)] = e
         if e.gender == "unknown":
             e.gender = tg
         if not e.title:
@@ -275,7 +257,14 @@ def _merge(cands: dict[tuple[str, str], int], pron, speech) -> list[Character]:
         if title or len(name.split()) != 1:
             continue
         formal = NICKNAMES.get(name)
-        fits = [x for x in ents if x.first == name or (x.first and x.first == formal)]
+        fits = [x for x in ents if x.first == name]
+        if not fits and formal:
+            fits = [
+                x for x in ents if x.first == formal and (len(x.name.split()) > 1 or not x.title)
+            ]
+        if len(fits) > 1:
+            # a lone first name is mostly the best-known bearer's ("Anne" -> Anne Shirley)
+            fits = sorted(fits, key=lambda x: -sum(x.forms.values()))[:1]
         if not fits:
             fits = [x for x in ents if x.last == name and len(x.name.split()) >= 1 and x.forms]
             if len(fits) > 1:
@@ -298,7 +287,8 @@ def _merge(cands: dict[tuple[str, str], int], pron, speech) -> list[Character]:
     seen_names: set[str] = set()
     for e in ents:
         total = sum(e.forms.values())
-        if total < 3 and not any(speech[f] for f in e.forms):
+        spoke = sum(speech[f] for f in e.forms)
+        if total < min_count and not spoke:
             continue
         pc: Counter[str] = Counter()
         for f in e.forms:
@@ -313,16 +303,12 @@ def _merge(cands: dict[tuple[str, str], int], pron, speech) -> list[Character]:
                 g = "female"
             elif first in MALE_NAMES or NICKNAMES.get(first) in MALE_NAMES:
                 g = "male"
-            elif male + female >= 2:
-                g = (
-                    "male"
-                    if male > 1.5 * female
-                    else "female"
-                    if female > 1.5 * male
-                    else "unknown"
-                )
+            elif male + female >= 1:
+                g = "male" if male > 1.5 * female else "female" if female > 1.5 * male else g
         if e.title and e.title in NEUTRAL_TITLES and g == "unknown" and male + female >= 2:
             g = "male" if male >= female else "female"
+        if not e.title and not spoke and g == "unknown":
+            continue  # no sign of a person: a place, a thing, a society
         top = max(e.forms.values())
         common = [f for f, n in e.forms.items() if n >= 0.25 * top]
         canon = max(common, key=lambda f: (len(f.split()), e.forms[f]))

@@ -24,7 +24,6 @@ original text, then re-parse to verify the result.
 from __future__ import annotations
 
 import difflib
-import functools
 import hashlib
 import io
 import re
@@ -40,6 +39,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from dramatis.engines.base import VoiceInfo
 from dramatis.errors import DramatisError
 from dramatis.model import NARRATOR, Cast, Character, Gender, Voice
+from dramatis.normalize import apply_pronunciations, pronunciation_pattern  # noqa: F401 - re-exported
 from dramatis.paths import slugify, write_atomic
 
 RATE_RANGE = (80, 450)  # words per minute
@@ -937,45 +937,6 @@ def _verify(
 
 
 # --------------------------------------------------------------------------- pronunciations
-
-
-def pronunciation_pattern(pronunciations: dict[str, str]) -> re.Pattern[str] | None:
-    """One regex for all the words; None when there are none."""
-    if not pronunciations:
-        return None
-    return _pattern(tuple(sorted(pronunciations)))
-
-
-@functools.lru_cache(maxsize=64)
-def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    """Built once per set of words: it is applied to every line of a book."""
-    parts = []
-    for word in sorted(words, key=len, reverse=True):  # longest first
-        body = re.escape(word)
-        if word == word.lower():  # lower-case key: any capitalisation
-            body = f"(?i:{body})"
-        parts.append(body)
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
-
-
-def apply_pronunciations(text: str, pronunciations: dict[str, str]) -> str:
-    """What the engine should say for ``text``: each word replaced by its pronunciation.
-
-    Whole words only ("Bell" never touches "Bellamy"; "Bellamy's" becomes "BELL-a-mee's").
-    Case-aware: a key with capitals matches that exact spelling ("Reading" the town, not
-    "reading"); an all-lower-case key matches any capitalisation.  Applied to the spoken
-    text only, never to the story text or transcripts.
-    """
-    pattern = pronunciation_pattern(pronunciations)
-    if pattern is None:
-        return text
-    folded = {k.casefold(): v for k, v in pronunciations.items() if k == k.lower()}
-
-    def say(m: re.Match[str]) -> str:
-        word = m.group(0)
-        return pronunciations.get(word) or folded.get(word.casefold(), word)
-
-    return pattern.sub(say, text)
 
 
 # --------------------------------------------------------------------------- reports

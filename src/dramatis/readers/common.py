@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from dramatis.errors import DramatisError
-from dramatis.model import Chapter
+from dramatis.model import Chapter, Story
 
 MAX_BYTES = 100 * 1024 * 1024
 Span = tuple[int, int]
@@ -421,6 +421,19 @@ def iter_lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Li
 # --------------------------------------------------------------------------- chapters
 
 
+def chapter_level(levels: list[int]) -> tuple[int, int | None]:
+    """Given the levels of a document's headings in order, the level that marks chapters and
+    the position of a title heading, if any: the outermost level is the chapter level, unless
+    it is used once, by the first heading, above deeper ones; that one is the story's title."""
+    if not levels:
+        return 0, None
+    outer = min(levels)
+    deeper = sorted({lv for lv in levels if lv > outer})
+    if levels.count(outer) == 1 and levels[0] == outer and deeper:
+        return deeper[0], 0
+    return outer, None
+
+
 @dataclass
 class Mark:
     """Where a chapter starts, its title, and the span of its heading line if it has one."""
@@ -438,6 +451,9 @@ def merge_spans(spans: Iterable[Span]) -> list[Span]:
         else:
             merged.append([a, b])
     return [(a, b) for a, b in merged]
+
+
+_VISIBLE = re.compile(r"\S")
 
 
 class _Spoken:
@@ -465,7 +481,7 @@ class _Spoken:
     def _first_visible(self, a: int, b: int) -> int | None:
         if a >= b:
             return None
-        m = re.compile(r"\S").search(self.text, a, b)
+        m = _VISIBLE.search(self.text, a, b)
         return m.start() if m else None
 
 
@@ -508,6 +524,33 @@ def tile_chapters(
         end = kept[i + 1].start if i + 1 < len(kept) else len(text)
         chapters.append(Chapter(mark.title, start, end, i + 1, mark.heading))
     return chapters
+
+
+def assemble(
+    text: str,
+    path: Path,
+    title: str,
+    marks: list[Mark],
+    *,
+    breaks: list[Span],
+    hidden: list[Span],
+    author: str | None = None,
+    meta: dict[str, object] | None = None,
+    cover: bytes | None = None,
+) -> Story:
+    """The Story every reader returns, chapters tiled over what is spoken."""
+    hidden = sorted(hidden)
+    return Story(
+        text=text,
+        title=title,
+        source=path,
+        author=author,
+        chapters=tile_chapters(text, marks, title, [*hidden, *breaks]),
+        breaks=sorted(breaks),
+        hidden=hidden,
+        meta=meta or {},
+        cover=cover,
+    )
 
 
 # --------------------------------------------------------------------------- built text

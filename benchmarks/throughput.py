@@ -1,0 +1,150 @@
+"""How fast and how lean is a whole-novel build, against the bare minimum?
+
+Builds one dev-set novel with a fresh clip cache, and on the same text runs the bare
+minimum a single-voice audiobook needs: ``espeak-ng -w`` of the whole text in one call, then
+one ffmpeg encode at the same MP3 settings.  Prints both wall times, their ratio, hours of
+audio per minute of wall time, and the build's peak resident memory (the whole process tree:
+the main process plus its synthesis workers and ffmpeg, summed at each instant).
+
+With ``--resume`` it also kills a fresh build with SIGKILL half way (by wall time) and times
+the build that resumes it.
+
+    python benchmarks/throughput.py                       # DaisyMiller, the shortest novel
+    python benchmarks/throughput.py --novel PrideAndPrejudice --resume
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_GOLD = ROOT.parent / "shared" / "attribution" / "dev"
+
+
+def _tree_rss(root_pid: int) -> int:
+    """Resident bytes of ``root_pid`` and all its descendants, right now (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            pid = int(entry.name)
+            children.setdefault(int(fields[1]), []).append(pid)
+            rss[pid] = int(fields[21]) * page
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, ()))
+    return total
+
+
+def run_measured(cmd: list[str], cwd: Path, kill_after: float | None = None) -> dict:
+    """Run ``cmd``; return wall seconds, peak tree RSS, stdout, and whether it was killed."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    t0 = time.monotonic()
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        start_new_session=True,
+    )  # fmt: skip
+    peak = 0
+    killed = False
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss(proc.pid))
+        if kill_after is not None and time.monotonic() - t0 > kill_after:
+            os.killpg(proc.pid, signal.SIGKILL)
+            killed = True
+            break
+        time.sleep(0.05)
+    out, err = proc.communicate()
+    wall = time.monotonic() - t0
+    if proc.returncode != 0 and not killed:
+        sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()[-2000:]}")
+    return {"wall": wall, "peak_rss": peak, "stdout": out.decode(), "killed": killed}
+
+
+def build_cmd(work: Path, cache: Path, jobs: int) -> list[str]:
+    cmd = [
+        sys.executable, "-m", "dramatis.cli", "build", str(work / "stories"), "--quiet", "--json",
+        "--cache", str(cache), "--out", str(work / "audio"), "--voices", str(work / "voices.yaml"),
+    ]  # fmt: skip
+    return [*cmd, "--jobs", str(jobs)] if jobs else cmd
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--novel", default="DaisyMiller")
+    ap.add_argument("--gold-dir", type=Path, default=DEFAULT_GOLD)
+    ap.add_argument("--jobs", type=int, default=0)
+    ap.add_argument("--resume", action="store_true", help="also measure kill -9 half way + resume")
+    args = ap.parse_args()
+
+    text = json.loads((args.gold_dir / f"{args.novel}.json").read_text())["text"]
+    with tempfile.TemporaryDirectory(prefix="dramatis-bench-") as tmp:
+        work = Path(tmp)
+        (work / "stories").mkdir()
+        story = work / "stories" / f"{args.novel}.txt"
+        story.write_text(text, encoding="utf-8")
+
+        # Bare minimum: one espeak-ng call, one encode at our MP3 settings.
+        t0 = time.monotonic()
+        subprocess.run(["espeak-ng", "-w", str(work / "bare.wav"), "-f", str(story)], check=True)
+        t_synth = time.monotonic() - t0
+        t0 = time.monotonic()
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-y", "-i", str(work / "bare.wav"), "-ar", "44100", "-ac", "1",
+             "-c:a", "libmp3lame", "-b:a", "192k", str(work / "bare.mp3")],
+            check=True,
+        )  # fmt: skip
+        t_encode = time.monotonic() - t0
+        bare = t_synth + t_encode
+        (work / "bare.wav").unlink()
+
+        full = run_measured(build_cmd(work, work / "cache", args.jobs), ROOT)
+        summary = json.loads(full["stdout"])
+        hours = sum(c["duration_s"] for s in summary["stories"] for c in s["chapters"]) / 3600
+        chapters = sum(len(s["chapters"]) for s in summary["stories"])
+        print(f"novel: {args.novel} ({len(text) / 1e6:.2f} MB, {len(text.split())} words)")
+        print(
+            f"bare espeak-ng -w: {t_synth:.1f} s, ffmpeg encode: {t_encode:.1f} s, total {bare:.1f} s"
+        )
+        print(
+            f"dramatis build: {full['wall']:.1f} s, {chapters} chapters, "
+            f"{summary['clips']['synthesized']} clips, {hours:.2f} h of audio"
+        )
+        print(f"ratio build / bare: {full['wall'] / bare:.2f}")
+        print(f"hours of audio per minute of wall time: {hours / (full['wall'] / 60):.2f}")
+        print(f"peak resident memory (process tree): {full['peak_rss'] / 1e6:.0f} MB")
+
+        if args.resume:
+            import shutil
+
+            shutil.rmtree(work / "audio")
+            shutil.rmtree(work / "cache")
+            half = run_measured(
+                build_cmd(work, work / "cache2", args.jobs), ROOT, kill_after=full["wall"] / 2
+            )
+            done = len(list((work / "audio").rglob("*.mp3"))) if (work / "audio").exists() else 0
+            resumed = run_measured(build_cmd(work, work / "cache2", args.jobs), ROOT)
+            print(
+                f"killed at {half['wall']:.1f} s with {done}/{chapters} chapter files; "
+                f"resume took {resumed['wall']:.1f} s = {resumed['wall'] / full['wall']:.0%} of a full build"
+            )
+
+
+if __name__ == "__main__":
+    main()

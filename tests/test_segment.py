@@ -1,0 +1,115 @@
+"""Segmentation: every quoting case of issue 3, on short texts with known answers."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from dramatis.segment import segment
+
+
+def check_tiling(text: str, segs) -> None:
+    assert segs[0].start == 0 and segs[-1].end == len(text)
+    for a, b in pairwise(segs):
+        assert a.end == b.start
+    assert all(s.end > s.start for s in segs)
+    assert "".join(text[s.start : s.end] for s in segs) == text
+
+
+def dialogue(text: str) -> list[str]:
+    segs = segment(text)
+    check_tiling(text, segs)
+    return [text[s.start : s.end] for s in segs if s.kind == "dialogue"]
+
+
+def test_straight_double_quotes_and_tiling() -> None:
+    text = '"Hello," said Jane. "How are you?"\n\nHe smiled.\n'
+    assert dialogue(text) == ['"Hello,"', '"How are you?"']
+
+
+def test_curly_quotes() -> None:
+    assert dialogue("“Stop!” she cried. “Now.”") == ["“Stop!”", "“Now.”"]
+
+
+def test_british_single_quotes_with_apostrophes() -> None:
+    text = (
+        "'I don't know,' she said. 'Give 'em the Bennets' house at five o'clock.'\n\n"
+        "'It's rock 'n' roll, isn't it?' he asked.\n"
+    )
+    assert dialogue(text) == [
+        "'I don't know,'",
+        "'Give 'em the Bennets' house at five o'clock.'",
+        "'It's rock 'n' roll, isn't it?'",
+    ]
+
+
+def test_apostrophes_in_double_quoted_text_are_not_quotes() -> None:
+    text = "The Bennets' house stood there. 'Tis late, he thought, and rock 'n' roll played."
+    assert dialogue(text) == []
+
+
+def test_nested_quotes_stay_inside() -> None:
+    text = "\"She told me 'never again' and left,\" he said."
+    assert dialogue(text) == ["\"She told me 'never again' and left,\""]
+    text = "'He said \"no\" to me,' she said."
+    assert dialogue(text) == ["'He said \"no\" to me,'"]
+
+
+def test_multi_paragraph_quotation() -> None:
+    text = '"The first part of my story.\n\n"The second part.\n\n"And the end."\n\nShe stopped.'
+    segs = segment(text)
+    check_tiling(text, segs)
+    kinds = [(text[s.start : s.end], s.kind) for s in segs]
+    assert kinds[:5] == [
+        ('"The first part of my story.', "dialogue"),
+        ("\n\n", "narration"),
+        ('"The second part.', "dialogue"),
+        ("\n\n", "narration"),
+        ('"And the end."', "dialogue"),
+    ]
+
+
+def test_interrupted_quote() -> None:
+    assert dialogue('"I can\'t," she said, "not now."') == ['"I can\'t,"', '"not now."']
+
+
+def test_broken_off_speech() -> None:
+    assert dialogue('"Bellamy-"\n\n"What..."\n\n"Wait--" he began.') == [
+        '"Bellamy-"',
+        '"What..."',
+        '"Wait--"',
+    ]
+
+
+def test_titles_and_scare_quotes_are_narration() -> None:
+    text = 'She read "Hamlet" twice, and called him a "friend" of hers.'
+    assert dialogue(text) == []
+    # but a short spoken line is speech
+    assert dialogue('"Yes," he said. "No"') == ['"Yes,"', '"No"']
+
+
+def test_no_quotes_and_empty_text() -> None:
+    text = "Nothing but narration here.\n\nAnd here."
+    segs = segment(text)
+    check_tiling(text, segs)
+    assert [s.kind for s in segs] == ["narration"]
+    assert segment("") == []
+
+
+def test_unbalanced_mark_recovers_at_paragraph_end() -> None:
+    text = '"I never closed this, she said.\n\nThe next paragraph is narration.'
+    segs = segment(text)
+    check_tiling(text, segs)
+    assert [text[s.start : s.end] for s in segs if s.kind == "dialogue"] == [
+        '"I never closed this, she said.'
+    ]
+    assert segs[-1].kind == "narration" and "next paragraph" in text[segs[-1].start : segs[-1].end]
+
+
+def test_one_paragraph_per_line_text() -> None:
+    text = '"Open quote that never closes\nHe waited. "Then this," she said.\n'
+    assert dialogue(text) == ['"Open quote that never closes', '"Then this,"']
+
+
+def test_hard_wrapped_quote_over_lines() -> None:
+    text = '"This quote is wrapped\nover two lines," said he.\n\nNarration.'
+    assert dialogue(text) == ['"This quote is wrapped\nover two lines,"']
