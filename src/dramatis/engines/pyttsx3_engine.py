@@ -134,6 +134,9 @@ class Pyttsx3Engine(Engine):
         _espeak.SetParameter(_espeak.PITCH, int(voice.pitch if voice.pitch is not None else 50), 0)
         # Synchronous in pyttsx3's retrieval mode: every chunk has arrived when it returns.
         _espeak.Synth(text.encode("utf-8"), flags=_espeak.ENDPAUSE | _espeak.CHARS_UTF8)
+        # pyttsx3 initializes espeak-ng in AUDIO_OUTPUT_RETRIEVAL mode, where Synth returns
+        # before the audio is made (measured: about half the clips came back empty).
+        _espeak.Synchronize()
         with wave.open(str(out), "wb") as w:
             w.setnchannels(1)
             w.setsampwidth(2)
