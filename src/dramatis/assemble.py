@@ -178,20 +178,44 @@ def split_parts(lines: Sequence[Line], max_ms: int = PART_MS) -> list[tuple[int,
 # --- signal pieces ------------------------------------------------------------------------
 
 
+def running_min(x: np.ndarray, radius: int) -> np.ndarray:
+    """Minimum of ``x`` over ``[i - radius, i + radius]``, edges extended (van Herk/Gil-Werman).
+
+    Blocks of the window's width: a running minimum forwards and one backwards within each
+    block, and every window spans the end of one block and the start of the next, so the
+    answer is the smaller of two look-ups.  O(n) and vectorized.
+    """
+    k = 2 * radius + 1
+    padded = np.concatenate((np.full(radius, x[0]), x, np.full(radius, x[-1])))
+    n = padded.size
+    blocks = -(-n // k)
+    tail = np.full(blocks * k - n, x[-1], dtype=x.dtype)
+    grid = np.concatenate((padded, tail)).reshape(blocks, k)
+    forward = np.minimum.accumulate(grid, axis=1).ravel()
+    backward = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()
+    i = np.arange(x.size)
+    return np.minimum(backward[i], forward[i + 2 * radius])
+
+
+def running_mean(x: np.ndarray, radius: int) -> np.ndarray:
+    """Mean of ``x`` over ``[i - radius, i + radius]``, edges extended."""
+    padded = np.concatenate((np.full(radius + 1, x[0]), x, np.full(radius, x[-1])))
+    csum = np.cumsum(padded, dtype=np.float64)
+    k = 2 * radius + 1
+    return ((csum[k:] - csum[:-k]) / k).astype(x.dtype)
+
+
 def limit(y: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
     """Look-ahead peak limiter: ``y`` times a smooth gain that keeps ``|y|`` <= ``ceiling``.
 
     The detector also sees a 4-point estimate of the value half-way between samples, so the
     true peak stays under control after resampling.  The gain is the minimum of the needed
-    gain over +/-W, then smoothed by two moving averages of half that width: each output
-    gain is an average of values that are all <= the gain needed at that very sample, so no
-    peak escapes, and the gain moves in ~10 ms ramps (no clicks, little distortion).
-    scipy.ndimage does both filters in O(n); they run only around the peaks (gain is
-    exactly 1 further than 2W from any), which is a small part of speech.  ``y`` is
-    modified in place and returned.
+    gain over +/-W, then smoothed by two moving averages over +/-W/2: each output gain is
+    an average of values that are all <= the gain needed at that very sample, so no peak
+    escapes, and the gain moves in ~10 ms ramps (no clicks, little distortion).  Both
+    filters run only around the peaks (the gain is exactly 1 further than 2W from any),
+    which is a small part of speech.  ``y`` is modified in place and returned.
     """
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-
     a = np.abs(y)
     if y.size >= 4:
         mid = np.abs(0.5625 * (y[1:-2] + y[2:-1]) - 0.0625 * (y[:-3] + y[3:]))
@@ -200,7 +224,8 @@ def limit(y: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
     over = np.flatnonzero(a > ceiling)
     if over.size == 0:
         return y
-    w = max(2, int(rate * 0.005)) * 2  # even: two smoothing passes of W+1 span +/-W
+    half = max(1, int(rate * 0.005))  # W/2: 5 ms
+    w = 2 * half
     starts = np.maximum(over - 2 * w, 0)
     ends = np.minimum(over + 2 * w + 1, y.size)
     gaps = np.flatnonzero(starts[1:] > ends[:-1])
@@ -210,9 +235,7 @@ def limit(y: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
         strict=True,
     ):
         need = np.minimum(np.float32(1.0), ceiling / np.maximum(a[s:e], np.float32(1e-9)))
-        gain = minimum_filter1d(need, 2 * w + 1, mode="nearest")
-        gain = uniform_filter1d(gain, w + 1, mode="nearest")
-        gain = uniform_filter1d(gain, w + 1, mode="nearest")
+        gain = running_mean(running_mean(running_min(need, w), half), half)
         y[s:e] *= gain
     return y
 
@@ -456,7 +479,7 @@ class ChapterRenderer:
             for i in chosen:
                 x = self._load(i)
                 cut = max(0, (x.size - piece) // 2)
-                samples[v].append(x[cut : cut + piece])
+                samples[v].append(x[cut : cut + piece].copy())  # not a view: free the clip
 
         def voice_level(v: str, gain_db: float) -> float:
             g = 10 ** (gain_db / 20)
