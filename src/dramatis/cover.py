@@ -70,7 +70,10 @@ def _font(size: int, bold: bool):
             candidate = folder / name
             if candidate.is_file():
                 return ImageFont.truetype(str(candidate), size)
-    return ImageFont.load_default(size=size)  # Pillow's bundled font (Pillow >= 10.1)
+    try:
+        return ImageFont.load_default(size=size)  # Pillow's bundled font (Pillow >= 10.1)
+    except TypeError:  # older Pillow: a small bitmap font, still legible
+        return ImageFont.load_default()
 
 
 def _wrap(draw, text: str, font, width: int) -> list[str]:

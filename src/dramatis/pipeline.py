@@ -30,14 +30,14 @@ from dramatis.assemble import (
 )
 from dramatis.attribute import Attribution, attribute
 from dramatis.cast import add_characters, load_cast
-from dramatis.cover import load_cover, title_card
+from dramatis.cover import image_mime, load_cover, title_card
 from dramatis.credits import add_credits
 from dramatis.engines import DEFAULT_ENGINE, create_engine
 from dramatis.engines.base import VoiceInfo
 from dramatis.m4b import BookChapter, BookTags, assemble_book, write_book_tags
 from dramatis.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
 from dramatis.model import Cast, Story
-from dramatis.paths import publish, safe_filename, staged_output, temp_for
+from dramatis.paths import publish, safe_filename, staged_output, temp_for, write_atomic
 from dramatis.plan import Line, plan_chapter
 from dramatis.publish import write_sidecars
 from dramatis.read import read_story, story_files
@@ -469,7 +469,23 @@ def _manifest(ps: PlannedStory, chapters: list[ChapterEntry]) -> Manifest:
         author=ps.story.author,
         summary=_str(ps.story.meta.get("summary")),
         language=_str(ps.story.meta.get("language")) or "en",
+        cover=_cover_file(ps),
     )
+
+
+def _cover_file(ps: PlannedStory) -> str | None:
+    """The cover beside the audio (``cover.jpg``/``.png``) for feeds and players."""
+    if not ps.story.cover:
+        return None
+    name, other = ("cover.png", "cover.jpg")
+    if image_mime(ps.story.cover) != "image/png":
+        name, other = other, name
+    (ps.dir / other).unlink(missing_ok=True)
+    path = ps.dir / name
+    if not (path.is_file() and path.read_bytes() == ps.story.cover):
+        ps.dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, ps.story.cover)
+    return name
 
 
 def _save_progress(ps: PlannedStory, entries: dict[int, ChapterEntry]) -> None:
