@@ -136,11 +136,22 @@ def test_missing_clip_is_a_clear_error(tmp_path: Path) -> None:
     assert not (tmp_path / "x.mp3").exists()
 
 
+def test_a_file_over_the_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dramatis.assemble
+
+    monkeypatch.setattr(dramatis.assemble, "MAX_FILE_MS", 5000)
+    cache = ClipCache(tmp_path / "cache")
+    lines, keys = script(cache, SPEC[:3])
+    with pytest.raises(DramatisError, match="limit for one file"):
+        assemble_chapter(lines, keys, cache, tmp_path / "long.mp3")
+    assert not (tmp_path / "long.mp3").exists()
+
+
 def _long_chapter(n: int, scene_every: int = 15) -> list[Line]:
-    # ~30 s lines; a scene break every few lines, paragraphs otherwise.
+    # 30 s lines (510 characters at 17 a second); a scene break every few lines.
     return [
         Line(
-            0, 0, None, "x" * 420, Voice(rate=175), "scene" if i % scene_every == 0 else "paragraph"
+            0, 0, None, "x" * 510, Voice(rate=175), "scene" if i % scene_every == 0 else "paragraph"
         )
         for i in range(n)
     ]

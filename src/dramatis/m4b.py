@@ -159,6 +159,7 @@ def assemble_book(
     except BaseException:
         if encoder is not None:
             encoder.abort()
+        out.unlink(missing_ok=True)
         raise
     finally:
         audio_tmp.unlink(missing_ok=True)
