@@ -19,7 +19,7 @@ from dramatis.assemble import (
     limit,
     split_parts,
 )
-from dramatis.check import measure
+from dramatis.check import check_file, measure
 from dramatis.errors import DramatisError
 from dramatis.model import Voice
 from dramatis.plan import Line
@@ -114,6 +114,8 @@ def test_podcast_profile_is_lighter_and_still_in_range(tmp_path: Path) -> None:
     from mutagen.mp3 import MP3
 
     assert 64_000 <= MP3(out).info.bitrate <= 96_000
+    fmt = next(f for f in check_file(out).figures if f.name == "format")
+    assert fmt.ok and "(podcast)" in fmt.rule, fmt
 
 
 def test_limiter_holds_the_ceiling_and_leaves_the_rest() -> None:
