@@ -222,3 +222,13 @@ def test_m4b_without_credits_fails_only_the_credit_rules(
     assert manifest.chapters[0].cues[0].text.startswith("Chapter 1")
     capsys.readouterr()
     assert main(["check", "books"]) == 1
+
+
+def test_unreadable_cover_stops_the_build_before_anything_is_written(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(project)
+    (project / "bad.png").write_text("not a picture")
+    assert main(["build", "--quiet", "--cover", "bad.png", "--out", "nothing"]) == 2
+    assert "bad.png" in capsys.readouterr().err
+    assert not (project / "nothing").exists()

@@ -345,6 +345,8 @@ def build(paths: Sequence[Path], opts: BuildOptions) -> dict:
         raise DramatisError(
             f"unknown profile {opts.profile!r}; choose one of: {', '.join(PROFILES)}"
         )
+    if opts.cover:
+        load_cover(opts.cover)  # a bad cover fails before voices.yaml is touched
     engine = create_engine(opts.engine)
     engine_voices = engine.voices()
     engine.close()
