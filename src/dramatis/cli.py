@@ -76,6 +76,11 @@ def cli() -> None:
     help="Clip cache folder (default: the user cache folder).",
 )
 @click.option("--notes/--no-notes", default=False, help="Also read author's notes aloud.")
+@click.option(
+    "--base-url",
+    envvar="DRAMATIS_BASE_URL",
+    help="Also write OUT/feed.xml for podcast apps, with OUT published at this URL.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print only a JSON summary on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 def build(
@@ -87,6 +92,7 @@ def build(
     profile: str,
     cache_dir: Path | None,
     notes: bool,
+    base_url: str | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -107,6 +113,7 @@ def build(
         cache_dir=cache_dir,
         quiet=quiet,
         include_notes=notes,
+        base_url=base_url,
     )
     summary = run_build(list(paths) or [Path("stories")], opts)
     if as_json:

@@ -29,7 +29,7 @@ from dramatis.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
 from dramatis.model import Cast, Story
 from dramatis.paths import publish, safe_filename, staged_output, temp_for
 from dramatis.plan import Line, plan_chapter
-from dramatis.publish import write_sidecars
+from dramatis.publish import normalize_base_url, write_feed, write_sidecars
 from dramatis.read import read_story, story_files
 from dramatis.segment import segment
 from dramatis.synthesize import (
@@ -54,6 +54,7 @@ class BuildOptions:
     cache_bytes: int = DEFAULT_CACHE_BYTES
     quiet: bool = False
     include_notes: bool = False
+    base_url: str | None = None  # also write OUT/feed.xml for podcast apps
 
 
 @dataclass(slots=True)
@@ -97,21 +98,30 @@ class Progress:
 
 
 def prepare(
-    paths: Sequence[Path], opts: BuildOptions, engine_voices: Sequence[VoiceInfo]
+    paths: Sequence[Path],
+    opts: BuildOptions,
+    engine_voices: Sequence[VoiceInfo],
+    default_voice: str | None = None,
 ) -> list[tuple[Story, Cast, Attribution]]:
     """Read every story and the cast, attribute speakers, add new characters to voices.yaml."""
     files = story_files(list(paths))
     stories = [read_story(f, include_notes=opts.include_notes) for f in files]
+
+    def cast_for(story: Story) -> Cast:
+        # voices.yaml's `stories:` section may name a story by slug or by file name.
+        keys = [story.slug, story.source.name, story.source.stem]
+        return load_cast(opts.voices, engine_voices, story=keys, default_voice=default_voice)
+
     for story in stories:  # validate before anything is written
-        load_cast(opts.voices, engine_voices, story=story.slug)
+        cast_for(story)
     result = []
     for story in stories:
-        cast = load_cast(opts.voices, engine_voices, story=story.slug)
+        cast = cast_for(story)
         att = attribute(story.text, segment(story.text), cast)
         speaking = {s.speaker for s in att.segments if s.kind == "dialogue" and s.speaker}
         new = [c for c in att.characters if c.name in speaking and c.name not in cast.characters]
-        if new and add_characters(opts.voices, new, engine_voices):
-            cast = load_cast(opts.voices, engine_voices, story=story.slug)
+        if new and add_characters(opts.voices, new, engine_voices, default_voice=default_voice):
+            cast = cast_for(story)
         result.append((story, cast, att))
     return result
 
@@ -254,10 +264,13 @@ def build(paths: Sequence[Path], opts: BuildOptions) -> dict:
         raise DramatisError(
             f"unknown profile {opts.profile!r}; choose one of: {', '.join(PROFILES)}"
         )
+    if opts.base_url:
+        normalize_base_url(opts.base_url)  # a bad URL fails now, not after the build
     engine = create_engine(opts.engine)
     engine_voices = engine.voices()
+    default_voice = engine.default_voice
     engine.close()
-    prepared = prepare(paths, opts, engine_voices)
+    prepared = prepare(paths, opts, engine_voices, default_voice)
     planned = plan(prepared, opts)
     cache = ClipCache(opts.cache_dir or default_cache_dir(), opts.cache_bytes)
 
@@ -271,6 +284,8 @@ def build(paths: Sequence[Path], opts: BuildOptions) -> dict:
     with staged_output(opts.out):
         synthesized, entries = _make_chapters(planned, stale, cache, opts, progress)
         summary_stories = [_finish_story(ps, entries) for ps in planned]
+        if opts.base_url:
+            write_feed(opts.out, opts.base_url)
     all_keys = {k for ps in planned for ch in ps.chapters for k in ch.keys}
     cache.prune(keep=all_keys)
     # Clips of up-to-date chapters count as reused too: they are what those files hold.

@@ -86,6 +86,10 @@ class Pyttsx3Engine(Engine):
         self._voices: list[VoiceInfo] | None = None
 
     @property
+    def default_voice(self) -> str | None:
+        return self._default_voice
+
+    @property
     def is_espeak(self) -> bool:
         return self._driver_name == "espeak"
 
