@@ -112,16 +112,17 @@ def prepare(
         keys = [story.slug, story.source.name, story.source.stem]
         return load_cast(opts.voices, engine_voices, story=keys, default_voice=default_voice)
 
-    for story in stories:  # validate before anything is written
-        cast_for(story)
+    # Validate every story's cast before anything is written.
+    casts = {id(story): cast_for(story) for story in stories}
     result = []
     for story in stories:
-        cast = cast_for(story)
+        cast = casts[id(story)]
         att = attribute(story.text, segment(story.text), cast)
         speaking = {s.speaker for s in att.segments if s.kind == "dialogue" and s.speaker}
         new = [c for c in att.characters if c.name in speaking and c.name not in cast.characters]
         if new and add_characters(opts.voices, new, engine_voices, default_voice=default_voice):
-            cast = cast_for(story)
+            casts = {id(s): cast_for(s) for s in stories}  # the file changed: read it again
+            cast = casts[id(story)]
         result.append((story, cast, att))
     return result
 
