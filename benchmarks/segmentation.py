@@ -50,7 +50,9 @@ def main() -> int:
     files = sorted(p for p in a.gold_dir.glob("*.json") if not p.name.startswith("_"))
     if a.only:
         files = [p for p in files if p.stem in a.only]
-    print(f"{'novel':28s} {'gold':>5s} {'cover':>7s} {'dia':>5s} {'spur':>4s} {'spur%':>6s} {'sec':>5s}")
+    print(
+        f"{'novel':28s} {'gold':>5s} {'cover':>7s} {'dia':>5s} {'spur':>4s} {'spur%':>6s} {'sec':>5s}"
+    )
     tg = tm = td = ts = 0
     tsec = 0.0
     for p in files:
@@ -74,9 +76,9 @@ def main() -> int:
             f"{len(pred):5d} {spur:4d} {spur / max(1, len(pred)):6.2%} {dt:5.2f}"
         )
         if a.show:
-            for (s, e), hit in [x for x in zip(pred, ph, strict=True) if not x[1]][: a.show]:
+            for (s, e), _hit in [x for x in zip(pred, ph, strict=True) if not x[1]][: a.show]:
                 print(f"   SPUR {s}: {text[max(0, s - 60) : s]!r} >>> {text[s:e][:300]!r}")
-            for (s, e), hit in [x for x in zip(gold, gh, strict=True) if not x[1]][: a.show]:
+            for (s, e), _hit in [x for x in zip(gold, gh, strict=True) if not x[1]][: a.show]:
                 print(f"   MISS {s}: {text[max(0, s - 40) : e + 20][:300]!r}")
     print(
         f"{'ALL':28s} {tg:5d} {1 - tm / max(1, tg):7.2%} {td:5d} {ts:4d} "
