@@ -221,7 +221,7 @@ class _Context:
         self.style = style
         indented = sum(1 for ps, _ in paras if self._indent(ps) >= 2)
         # Books that indent every paragraph carry no signal in indentation.
-        self.indent_signal = indented <= 0.15 * max(1, len(paras))
+        self.indent_signal = indented <= 0.3 * max(1, len(paras))
 
     def _indent(self, pos: int) -> int:
         ls = self.text.rfind("\n", 0, pos) + 1
@@ -247,6 +247,15 @@ class _Context:
         if any(c in self.style for c in seg):
             return True
         return any(w.lower() in SPEECH_VERBS for w in _WORD.findall(seg))
+
+    def _verb_right_before(self, j: int, ps: int) -> bool:
+        """A speech verb just before the mark: said "No", saying to herself "This is Bill"."""
+        before = [w.lower() for w in _WORD.findall(self.text[max(ps, j - 40) : j + 1])[-4:]]
+        if len(before) >= 2 and before[-2] == "to":
+            before = before[:-2]  # said to the Knave / to herself
+        elif before and before[-1].endswith("self"):
+            before = before[:-1]
+        return bool(before) and before[-1] in SPEECH_VERBS
 
     def _speech_earlier(self, s: int, ps: int) -> bool:
         """A quote mark or speech verb earlier in the paragraph: this quote continues a speech."""
@@ -283,12 +292,11 @@ class _Context:
         after = self._words_after(e, pe)
         if any(w in SPEECH_VERBS for w in after):
             return None  # "...," said he
-        before = _WORD.findall(text[max(ps, j - 40) : j + 1])[-2:]
         if (
             glued
             and len(words) <= 4
             and inner[-1] not in ".!?-"
-            and not any(w.lower() in SPEECH_VERBS for w in before)
+            and not self._verb_right_before(j, ps)
         ):
             return "mention"  # no comma or colon before it: a name, title or quoted word
         tagged = self._tagged_before(s, ps)
