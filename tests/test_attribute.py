@@ -163,3 +163,22 @@ def test_pins_always_win() -> None:
     dia = [s for s in pinned.segments if s.kind == "dialogue"]
     assert dia[0].speaker == "Jane" and dia[0].confidence == 1.0
     assert dia[1].speaker is None
+
+
+def test_cast_given_still_discovers_unlisted_characters() -> None:
+    clarke = Character("Clarke", ["Clarke Griffin"], "female")
+    text = (
+        "Clarke Griffin sat by the fire. Bellamy watched her from the trees. Bellamy came "
+        'closer.\n\n"The sun is going," said Clarke.\n\n"Then we go too," said Bellamy.\n\n'
+        '"Fine," Clarke says.'
+    )
+    att = run(text, cast(clarke))
+    assert [s.speaker for s in att.segments if s.kind == "dialogue"] == [
+        "Clarke",
+        "Bellamy",
+        "Clarke",
+    ]
+    names = [c.name for c in att.characters]
+    assert names[0] == "Clarke" and "Bellamy" in names
+    # the listed name wins: "Clarke Griffin" is not added as a second character
+    assert not any(n != "Clarke" and "Clarke" in n for n in names)
