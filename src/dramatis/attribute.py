@@ -478,7 +478,13 @@ class _Attributor:
                 if k not in spk and pi in pspk:
                     spk[k], conf[k] = pspk[pi], pconf[pi]
                     self.method[k] = self.pmethod.get(pi, "para")
-        for k in dia:
+        self.spk, self.conf, self.vocs, self.by_para, self.dia = spk, conf, vocs, by_para, dia
+        self.apply()
+
+    def apply(self) -> None:
+        """Write the chosen speakers and confidences into the dialogue segments."""
+        segs, spk, conf = self.segs, self.spk, self.conf
+        for k in self.dia:
             if k in spk:
                 segs[k].speaker = self.chars[spk[k]].name
                 segs[k].confidence = round(conf[k], 3)
@@ -695,16 +701,29 @@ def guess_gender(name: str) -> str:
     return "unknown"
 
 
-def attribute(text: str, segments: list[Segment], cast: Cast | None = None) -> Attribution:
-    """Give every dialogue segment a speaker, a confidence and a stable line id."""
+def sieve(text: str, segments: list[Segment], cast: Cast | None = None) -> _Attributor:
+    """Characters (listed and discovered) and the rule sieve's speakers, before ranking."""
+    from dramatis.attribution_discover import discover
+
     segs = [Segment(s.start, s.end, s.kind) for s in segments]
     for s, lid in zip(segs, line_ids(text, segs), strict=True):
         s.line_id = lid
-    from dramatis.attribution_discover import discover
-
     chars = merge_cast(_cast_characters(cast), discover(text, segs))
     att = _Attributor(text, segs, chars)
     att.run()
+    return att
+
+
+def attribute(text: str, segments: list[Segment], cast: Cast | None = None) -> Attribution:
+    """Give every dialogue segment a speaker, a confidence and a stable line id."""
+    from dramatis.attribution_rank import load_weights, rerank
+
+    att = sieve(text, segments, cast)
+    segs, chars = att.segs, att.chars
+    weights = load_weights()
+    if weights:
+        rerank(att, weights)
+        att.apply()
     narrator = chars[att.narrator].name if att.narrator is not None else None
     if cast is not None and cast.pins:
         by_name = {n.lower(): c.name for c in chars for n in c.names}
