@@ -99,22 +99,24 @@ def fit(data: list[dict], vocab: list[str], l2: float) -> np.ndarray:
     return r.x
 
 
-def evaluate(d: dict, weights: dict[str, float] | None, score) -> dict:
+def evaluate(d: dict, weights: dict[str, float] | None, score, passes: int = 1) -> dict:
     att = d["att"]
-    spk = dict(att.spk)
     if weights is not None:
-        for k, cands, feats, _ in d["rows"]:
-            if cands:
-                sc = [sum(weights.get(n, 0.0) * v for n, v in f.items()) for f in feats]
-                spk[k] = cands[sc.index(max(sc))]
+        for n in range(passes):
+            rows = d["rows"] if n == 0 else candidates(att)
+            for k, cands, feats, *_ in rows:
+                if cands:
+                    sc = [sum(weights.get(n, 0.0) * v for n, v in f.items()) for f in feats]
+                    att.spk[k] = cands[sc.index(max(sc))]
     quotes = [
         {
             "start": att.segs[k].start,
             "end": att.segs[k].end,
-            "speaker": att.chars[spk[k]].name if k in spk else "",
+            "speaker": att.chars[att.spk[k]].name if k in att.spk else "",
         }
         for k in att.dia
     ]
+    att.spk = dict(att.spk0)
     return score.score(d["gold"], {"quotes": quotes})["quotation"]
 
 
@@ -123,6 +125,7 @@ def main() -> int:
     ap.add_argument("--gold-dir", type=Path, default=ROOT.parent / "shared" / "attribution" / "dev")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--passes", type=int, default=1)
     a = ap.parse_args()
     score = load_score(a.gold_dir)
     files = sorted(p for p in a.gold_dir.glob("*.json") if not p.name.startswith("_"))
@@ -152,8 +155,8 @@ def main() -> int:
             d = data[(p.stem, cond)]
             res = {
                 "sieve": evaluate(d, None, score),
-                "loo": evaluate(d, wl, score),
-                "all": evaluate(d, weights_all, score),
+                "loo": evaluate(d, wl, score, a.passes),
+                "all": evaluate(d, weights_all, score, a.passes),
             }
             for m, q in res.items():
                 for t, b in [("all", q)] + [(t, q["by_type"].get(t)) for t in TYPES]:

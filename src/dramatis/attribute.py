@@ -479,6 +479,7 @@ class _Attributor:
                     spk[k], conf[k] = pspk[pi], pconf[pi]
                     self.method[k] = self.pmethod.get(pi, "para")
         self.spk, self.conf, self.vocs, self.by_para, self.dia = spk, conf, vocs, by_para, dia
+        self.spk0, self.conf0 = dict(spk), dict(conf)  # the sieve's own answers, kept
         self.apply()
 
     def apply(self) -> None:
@@ -722,6 +723,8 @@ def attribute(text: str, segments: list[Segment], cast: Cast | None = None) -> A
     segs, chars = att.segs, att.chars
     weights = load_weights()
     if weights:
+        # twice: the second pass sees the first pass's speakers of the neighbouring lines
+        rerank(att, weights)
         rerank(att, weights)
         att.apply()
     narrator = chars[att.narrator].name if att.narrator is not None else None

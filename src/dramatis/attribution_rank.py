@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 _METHODS = ("explicit", "beat", "para", "turn", "recent")
 _PRON = re.compile(r"\b(he|she|I|you|He|She|You)\b")
-_LOOK = 4  # dialogue paragraphs looked at on each side
+_LOOK = 6  # dialogue paragraphs looked at on each side
 NULL = "null"  # the score of "someone else": the speaker is not among the candidates
 
 
@@ -70,7 +70,7 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
         pi = att.para_of(q.start)
         i = where[pi]
         ps, pe = att.paras[pi]
-        lo = att.paras[max(0, pi - 3)][0]
+        lo = max(att.paras[max(0, pi - 6)][0], ps - 3000)
         hi = att.paras[min(len(att.paras) - 1, pi + 1)][1]
         # narration pieces of this paragraph, before and after the quote
         before: list[tuple[int, int]] = []
@@ -87,6 +87,8 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
         m1 = bisect_right(att.mpos, hi)
         window = att.mentions[m0:m1]
         cset: dict[int, None] = {}
+        if k in att.spk0:
+            cset[att.spk0[k]] = None
         if k in att.spk:
             cset[att.spk[k]] = None
         for d in range(-_LOOK, 3):
@@ -150,19 +152,28 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
         )
         pa = _first_pronoun(text, after)
         pb = _last_pronoun(text, before)
-        sieve = att.spk.get(k)
+        sieve = att.spk0.get(k)
         meth = att.method.get(k, "")
         ls = last_spoke[i]
+        bare = not any(text[a:b].strip() for a, b in before + after)
         feats = []
         for c in cands:
             f: dict[str, float] = {}
+            if bare:
+                # a paragraph that is only a quote: turn-taking is all there is
+                if c == p1 and p1a:
+                    f["bare_p1"] = 1.0
+                if c == p2 and p2a:
+                    f["bare_p2"] = 1.0
+                if c in vprev:
+                    f["bare_voc_prev"] = 1.0
             if c == sieve:
                 if meth == "explicit":
-                    sc = att.conf.get(k, 0.0)
+                    sc = att.conf0.get(k, 0.0)
                     f["s_expl_name" if sc >= 0.95 else "s_expl_pron" if sc < 0.9 else "s_expl_pre"] = 1
                 else:
                     f["s_" + (meth if meth in _METHODS else "other")] = 1.0
-                    f["s_conf"] = att.conf.get(k, 0.0)
+                    f["s_conf"] = att.conf0.get(k, 0.0)
             if c == p1:
                 f["p1_adj" if p1a else "p1_far"] = 1.0
                 if p1m == "explicit":
@@ -193,7 +204,9 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
                     f["m_after_subj"] = 1.0
             if c in prevpara:
                 f["m_prevpara"] = 1.0
-            if c in lastpos:
+            if c == att.narrator and att.person:
+                f["narrator"] = 1.0  # "I"/"you" is mentioned all the time, by pronoun
+            elif c in lastpos:
                 f["dist"] = math.log1p((q.start - lastpos[c]) / 100.0)
                 r = recent.index(c)
                 if r < 3:
@@ -215,9 +228,7 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
                     f[tag + "_match"] = 1.0
                 elif g != "u":
                     f[tag + "_clash"] = 1.0
-            if c == att.narrator:
-                f["narrator"] = 1.0
-            if g == "u":
+            if g == "u" and c != att.narrator:
                 f["g_unknown"] = 1.0
             f["lines"] = math.log1p(nlines.get(c, 0)) / 5.0
             f["ments"] = math.log1p(nments.get(c, 0)) / 7.0
