@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 _METHODS = ("explicit", "beat", "para", "turn", "recent")
 _PRON = re.compile(r"\b(he|she|I|you|He|She|You)\b")
+_FIRST = re.compile(r"\b(?:I|me|my|My|Me)\b")
+_SECOND = re.compile(r"\b(?:you|You|your|Your)\b")
 _LOOK = 6  # dialogue paragraphs looked at on each side
 NULL = "null"  # the score of "someone else": the speaker is not among the candidates
 
@@ -48,9 +50,7 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
     first = {pi: ks[0] for pi, ks in att.by_para.items()}
     pspk = {pi: att.spk.get(k) for pi, k in first.items()}
     pmeth = {pi: att.method.get(k, "") for pi, k in first.items()}
-    pvoc = {
-        pi: frozenset().union(*(att.vocs[k] for k in ks)) for pi, ks in att.by_para.items()
-    }
+    pvoc = {pi: frozenset().union(*(att.vocs[k] for k in ks)) for pi, ks in att.by_para.items()}
     nlines: dict[int, int] = {}
     for ci in att.spk.values():
         nlines[ci] = nlines.get(ci, 0) + 1
@@ -64,6 +64,13 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
         last_spoke.append(dict(cur))
         if pspk[pi] is not None:
             cur[pspk[pi]] = i
+    # "I"/"you" in the narration of a first/second-person story mention the narrator
+    npos: list[int] = []
+    if att.narrator is not None and att.person:
+        pr = _FIRST if att.person == "first" else _SECOND
+        for sg in segs:
+            if sg.kind == "narration":
+                npos.extend(m.start() for m in pr.finditer(text, sg.start, sg.end))
     out = []
     for k in att.dia:
         q = segs[k]
@@ -147,6 +154,18 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
             j -= 1
         inb = {m.char: m.role for m in window if any(a <= m.pos < b for a, b in before)}
         ina = {m.char: m.role for m in window if any(a <= m.pos < b for a, b in after)}
+        if npos:
+            nar = att.narrator
+            j = bisect_left(npos, q.start) - 1
+            if j >= 0 and q.start - npos[j] < 6000:
+                lastpos[nar] = npos[j]
+                cnt3k[nar] = bisect_left(npos, q.start) - bisect_left(npos, q.start - 3000)
+            j0, j1 = bisect_left(npos, ps), bisect_left(npos, pe)
+            for x in npos[j0:j1]:
+                if any(a <= x < b for a, b in before):
+                    inb.setdefault(nar, "")
+                if any(a <= x < b for a, b in after):
+                    ina.setdefault(nar, "")
         prevpara = (
             {m.char for m in window if att.paras[pi - 1][0] <= m.pos < ps} if pi > 0 else set()
         )
@@ -170,7 +189,9 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
             if c == sieve:
                 if meth == "explicit":
                     sc = att.conf0.get(k, 0.0)
-                    f["s_expl_name" if sc >= 0.95 else "s_expl_pron" if sc < 0.9 else "s_expl_pre"] = 1
+                    f[
+                        "s_expl_name" if sc >= 0.95 else "s_expl_pron" if sc < 0.9 else "s_expl_pre"
+                    ] = 1
                 else:
                     f["s_" + (meth if meth in _METHODS else "other")] = 1.0
                     f["s_conf"] = att.conf0.get(k, 0.0)
@@ -205,10 +226,10 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
             if c in prevpara:
                 f["m_prevpara"] = 1.0
             if c == att.narrator and att.person:
-                f["narrator"] = 1.0  # "I"/"you" is mentioned all the time, by pronoun
-            elif c in lastpos:
+                f["narrator"] = 1.0
+            if c in lastpos:
                 f["dist"] = math.log1p((q.start - lastpos[c]) / 100.0)
-                r = recent.index(c)
+                r = recent.index(c) if c in recent else 9
                 if r < 3:
                     f[f"rank{r}"] = 1.0
             else:
