@@ -24,7 +24,7 @@ from dramatis.attribution_rank import NULL, candidates
 from dramatis.segment import segment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from attribution import ROOT, TYPES, gold_cast, load_score  # noqa: E402
+from attribution import ROOT, TYPES, gold_cast, load_score
 
 OUT = ROOT / "src" / "dramatis" / "data" / "speaker_ranker.json"
 

@@ -100,9 +100,13 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
             cset[att.spk[k]] = None
         for d in range(-_LOOK, 3):
             j = i + d
-            if d and 0 <= j < len(order) and pspk[order[j]] is not None:
-                if abs(att.paras[order[j]][0] - ps) < 4000:
-                    cset[pspk[order[j]]] = None
+            if (
+                d
+                and 0 <= j < len(order)
+                and pspk[order[j]] is not None
+                and abs(att.paras[order[j]][0] - ps) < 4000
+            ):
+                cset[pspk[order[j]]] = None
         for m in window:
             cset[m.char] = None
         if i > 0:
@@ -115,14 +119,14 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
             out.append((k, [], []))
             continue
 
-        def prev(n: int) -> tuple[int | None, bool, str]:
+        def prev(n: int, i: int = i, pi: int = pi) -> tuple[int | None, bool, str]:
             j = i - n
             if j < 0:
                 return None, False, ""
             contiguous = order[j] == pi - n and all(order[i - x] == pi - x for x in range(n))
             return pspk[order[j]], contiguous, pmeth[order[j]]
 
-        def nxt(n: int) -> tuple[int | None, bool]:
+        def nxt(n: int, i: int = i, pi: int = pi) -> tuple[int | None, bool]:
             j = i + n
             if j >= len(order):
                 return None, False
