@@ -41,7 +41,14 @@ install_system_packages
 PY="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   say "Creating .venv"
-  "$PY" -m venv .venv
+  if ! "$PY" -m venv .venv 2>/dev/null; then
+    rm -rf .venv
+    # Debian and Ubuntu ship venv separately from python3.
+    if command -v apt-get >/dev/null 2>&1; then
+      DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-venv >/dev/null
+    fi
+    "$PY" -m venv .venv
+  fi
 fi
 extra=""
 [ "$mode" = test ] && extra="[test]"

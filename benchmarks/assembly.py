@@ -56,8 +56,9 @@ def main() -> None:
     opts = BuildOptions(voices=voices, out=work / "audio", cache_dir=args.cache)
     engine = create_engine(opts.engine)
     engine_voices = engine.voices()
+    default_voice = engine.default_voice
     engine.close()
-    planned = plan(prepare(args.paths, opts, engine_voices), opts)
+    planned = plan(prepare(args.paths, opts, engine_voices, default_voice), opts)
     cache = ClipCache(args.cache)
     requests = [
         ClipRequest(k, ln.text, ln.voice)

@@ -35,10 +35,21 @@ def load_score(gold_dir: Path):
     return mod
 
 
+ALL_LISTED = False  # --all-listed: also list entries whose gender is not annotated (X)
+
+
 def gold_cast(gold: dict) -> Cast:
+    """The voices.yaml a reader would write: speakers with aliases and gender.
+
+    Entries with gender X ("not annotated": never-speaking mentions such as "Fact", "Heaven",
+    "Kellynch Hall", or a bare "Bounderby" beside "Josiah Bounderby") are left out unless
+    --all-listed is given.
+    """
     chars = {}
     for c in gold["characters"]:
         if c.get("pseudo") or c["name"].startswith("_"):
+            continue
+        if c["gender"] == "X" and not ALL_LISTED:
             continue
         aliases = [a for a in c.get("aliases", []) if a != c["name"]]
         chars[c["name"]] = Character(c["name"], aliases, GENDERS.get(c["gender"], "unknown"))
@@ -68,7 +79,10 @@ def main() -> int:
     ap.add_argument("--only", action="append", help="novel file stem(s) to run")
     ap.add_argument("--cond", choices=["cast", "none", "both"], default="both")
     ap.add_argument("--dump", type=Path, help="write predictions here (outside the repo)")
+    ap.add_argument("--all-listed", action="store_true", help="cast includes gender-X entries")
     a = ap.parse_args()
+    global ALL_LISTED
+    ALL_LISTED = a.all_listed
     score = load_score(a.gold_dir)
     files = sorted(p for p in a.gold_dir.glob("*.json") if not p.name.startswith("_"))
     if a.only:

@@ -163,3 +163,41 @@ def test_pins_always_win() -> None:
     dia = [s for s in pinned.segments if s.kind == "dialogue"]
     assert dia[0].speaker == "Jane" and dia[0].confidence == 1.0
     assert dia[1].speaker is None
+
+
+def test_cast_given_still_discovers_unlisted_characters() -> None:
+    clarke = Character("Clarke", ["Clarke Griffin"], "female")
+    text = (
+        "Clarke Griffin sat by the fire. Bellamy watched her from the trees. Bellamy came "
+        'closer.\n\n"The sun is going," said Clarke.\n\n"Then we go too," said Bellamy.\n\n'
+        '"Fine," Clarke says.'
+    )
+    att = run(text, cast(clarke))
+    assert [s.speaker for s in att.segments if s.kind == "dialogue"] == [
+        "Clarke",
+        "Bellamy",
+        "Clarke",
+    ]
+    names = [c.name for c in att.characters]
+    assert names[0] == "Clarke" and "Bellamy" in names
+    # the listed name wins: "Clarke Griffin" is not added as a second character
+    assert not any(n != "Clarke" and "Clarke" in n for n in names)
+
+
+def test_descriptions_used_as_names_are_discovered() -> None:
+    text = (
+        'The Hatter opened his eyes. "Why is a raven like a desk?" said the Hatter.\n\n'
+        '"I give it up," said Alice. Alice looked at the Queen.\n\n'
+        '"Off with her head!" said the Queen. The Queen turned to the Hatter; she frowned.\n\n'
+        '"Not mine," said the Hatter.'
+    )
+    att = run(text)
+    names = {c.name: c for c in att.characters}
+    assert "The Hatter" in names and "Hatter" in names["The Hatter"].aliases
+    assert "The Queen" in names and names["The Queen"].gender == "female"
+    assert [s.speaker for s in att.segments if s.kind == "dialogue"] == [
+        "The Hatter",
+        "Alice",
+        "The Queen",
+        "The Hatter",
+    ]

@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from mutagen.id3 import ID3
@@ -60,9 +61,31 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     root = tmp_path_factory.mktemp("book")
     (root / "stories").mkdir()
     (root / "stories" / "long-night.txt").write_text(STORY, encoding="utf-8")
-    result = run("build", "--json", "--quiet", "--cache", str(root / "cache"), cwd=root)
+    result = run(
+        "build", "--json", "--quiet", "--cache", str(root / "cache"),
+        "--base-url", "https://example.org/books/", cwd=root,
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     return root, json.loads(result.stdout)
+
+
+def test_build_with_base_url_writes_the_feed(built: tuple[Path, dict]) -> None:
+    import feedparser
+
+    root, summary = built
+    feed = feedparser.parse((root / "audio" / "feed.xml").read_bytes())
+    assert not feed.bozo
+    files = [Path(c["file"]) for c in summary["stories"][0]["chapters"]]
+    urls = [e.enclosures[0].href for e in feed.entries]
+    assert sorted(urls) == sorted(
+        "https://example.org/books/the-long-night/" + quote(f.name) for f in files
+    )
+    lengths = {e.enclosures[0].href: int(e.enclosures[0].length) for e in feed.entries}
+    for f in files:
+        assert (
+            lengths["https://example.org/books/the-long-night/" + quote(f.name)]
+            == (root / f).stat().st_size
+        )
 
 
 def test_summary_lists_each_chapter(built: tuple[Path, dict]) -> None:

@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import HAVE_FFMPEG, ffprobe
 from mutagen.id3 import ID3
+
+from conftest import HAVE_FFMPEG, ffprobe
 
 pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
 

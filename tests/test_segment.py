@@ -113,3 +113,38 @@ def test_one_paragraph_per_line_text() -> None:
 def test_hard_wrapped_quote_over_lines() -> None:
     text = '"This quote is wrapped\nover two lines," said he.\n\nNarration.'
     assert dialogue(text) == ['"This quote is wrapped\nover two lines,"']
+
+
+def test_indented_letter_and_verse_are_narration() -> None:
+    text = (
+        "She opened the letter and read:\n\n"
+        '     "My dear Lizzy, I am well and send my love."\n\n'
+        '"Is that all?" asked Jane.\n\n'
+        "Alice began:\n\n"
+        '"How doth the little crocodile\n    Improve his shining tail!"\n\n'
+        "Nobody answered.\n"
+    )
+    assert dialogue(text) == ['"Is that all?"']
+
+
+def test_mentioned_words_and_labels_are_narration() -> None:
+    text = (
+        'The bottle was marked "poison," so she left it. He called her "carrots" twice.\n\n'
+        '"Come here," she said, saying to herself "This is mine,"\n'
+    )
+    assert dialogue(text) == ['"Come here,"', '"This is mine,"']
+
+
+def test_third_person_reported_thoughts_are_narration() -> None:
+    text = (
+        "Mary deplored the necessity. "
+        '"Nobody knew how much she should suffer; she would put it off as long as she could."'
+        "\n\n"
+        'Mary sighed. "I will not go."\n'
+    )
+    assert dialogue(text) == ['"I will not go."']
+
+
+def test_same_mark_quote_nested_in_speech_stays_inside() -> None:
+    text = '"And I said, "Are you hurt?" (as he did) and he said nothing," she sobbed.\n'
+    assert dialogue(text) == ['"And I said, "Are you hurt?" (as he did) and he said nothing,"']

@@ -478,7 +478,14 @@ class _Attributor:
                 if k not in spk and pi in pspk:
                     spk[k], conf[k] = pspk[pi], pconf[pi]
                     self.method[k] = self.pmethod.get(pi, "para")
-        for k in dia:
+        self.spk, self.conf, self.vocs, self.by_para, self.dia = spk, conf, vocs, by_para, dia
+        self.spk0, self.conf0 = dict(spk), dict(conf)  # the sieve's own answers, kept
+        self.apply()
+
+    def apply(self) -> None:
+        """Write the chosen speakers and confidences into the dialogue segments."""
+        segs, spk, conf = self.segs, self.spk, self.conf
+        for k in self.dia:
             if k in spk:
                 segs[k].speaker = self.chars[spk[k]].name
                 segs[k].confidence = round(conf[k], 3)
@@ -651,6 +658,33 @@ def _cast_characters(cast: Cast | None) -> list[Character]:
     return out
 
 
+def _name_tokens(name: str) -> set[str]:
+    toks = name.replace(".", " ").split()
+    return {t for t in toks if t not in MALE_TITLES and t not in FEMALE_TITLES and t[:1].isupper()}
+
+
+def merge_cast(listed: list[Character], found: list[Character]) -> list[Character]:
+    """The listed characters, then discovered ones the cast does not already name.
+
+    Why: a voices.yaml rarely lists everyone; a new character's lines must not fall to a
+    listed one, and the build adds the newcomers to voices.yaml.  A discovered character is
+    the same as a listed one when any name or alias is equal, or when its name words are all
+    words of a listed name ("Darcy" in "Fitzwilliam Darcy"); the cast's names win.
+    """
+    if not listed:
+        return found
+    names = {n.lower() for c in listed for n in c.names}
+    words = set().union(*(_name_tokens(n) for c in listed for n in c.names))
+    out = list(listed)
+    for c in found:
+        if any(n.lower() in names for n in c.names):
+            continue
+        if any((t := _name_tokens(n)) and t <= words for n in c.names):
+            continue
+        out.append(c)
+    return out
+
+
 def guess_gender(name: str) -> str:
     """Gender from a title or a common first name, else unknown."""
     toks = name.replace(".", " ").split()
@@ -668,18 +702,31 @@ def guess_gender(name: str) -> str:
     return "unknown"
 
 
-def attribute(text: str, segments: list[Segment], cast: Cast | None = None) -> Attribution:
-    """Give every dialogue segment a speaker, a confidence and a stable line id."""
+def sieve(text: str, segments: list[Segment], cast: Cast | None = None) -> _Attributor:
+    """Characters (listed and discovered) and the rule sieve's speakers, before ranking."""
+    from dramatis.attribution_discover import discover
+
     segs = [Segment(s.start, s.end, s.kind) for s in segments]
     for s, lid in zip(segs, line_ids(text, segs), strict=True):
         s.line_id = lid
-    chars = _cast_characters(cast)
-    if not chars:
-        from dramatis.attribution_discover import discover
-
-        chars = discover(text, segs)
+    chars = merge_cast(_cast_characters(cast), discover(text, segs))
     att = _Attributor(text, segs, chars)
     att.run()
+    return att
+
+
+def attribute(text: str, segments: list[Segment], cast: Cast | None = None) -> Attribution:
+    """Give every dialogue segment a speaker, a confidence and a stable line id."""
+    from dramatis.attribution_rank import load_weights, rerank
+
+    att = sieve(text, segments, cast)
+    segs, chars = att.segs, att.chars
+    weights = load_weights()
+    if weights:
+        # twice: the second pass sees the first pass's speakers of the neighbouring lines
+        rerank(att, weights)
+        rerank(att, weights)
+        att.apply()
     narrator = chars[att.narrator].name if att.narrator is not None else None
     if cast is not None and cast.pins:
         by_name = {n.lower(): c.name for c in chars for n in c.names}

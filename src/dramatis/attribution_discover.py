@@ -46,7 +46,7 @@ _PLACE_SUFFIX = frozenset(
     Office Company
     """.split()
 )
-_LAST_WORD = re.compile(r"\b([a-z]+)[ \t\n]+$")
+_LAST_WORD = re.compile(r"\b([a-z]+)[ \t\n]+(?:the[ \t\n]+)?$")
 _NEXT_WORD = re.compile(r",?[ \t\n]+(?:[a-z]+ly[ \t\n]+)?([a-z]+)\b")
 _SENT_START = re.compile(r'(?:[.!?]["\'”’)]*\s+|^\s*|["“‘]\s*|\n\s*\n\s*)$')
 _TOK = r"(?:(?:Mr|Mrs|Ms|Dr|St|Rev|Prof|Mme|Mlle)\.|[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)"
@@ -95,6 +95,7 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
     lower_words = Counter(re.findall(r"\b[a-z][a-z'-]+\b", text))
     cap_words = Counter(re.findall(r"\b[A-Z][a-z]+\b", text))
     speech: Counter[str] = Counter()
+    the_count: Counter[str] = Counter()
     for m in _SEQ_RE.finditer(text):
         toks = [t.rstrip(".") for t in m.group().split()]
         start = m.start()
@@ -106,19 +107,25 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
         ):
             toks = toks[1:]
             skipped += 1
+        # "the Hatter", "The Invisible Man", "the Queen": a description used as a name
+        the_art = (skipped == 1 and m.group().startswith("The")) or text[
+            max(0, start - 4) : start
+        ].lower() == "the "
         title = ""
         if len(toks) > 1 and toks[0] in TITLES:
             title = toks[0]
             toks = toks[1:]
-        if not toks or toks[0] in TITLES:
+        if not toks or (toks[0] in TITLES and not (the_art and len(toks) == 1)):
             continue
-        if toks[-1] in STOP_NAMES or toks[-1] in _PLACE_SUFFIX:
+        if toks[-1] in STOP_NAMES or (toks[-1] in _PLACE_SUFFIX and not title):
             continue
         name = " ".join(toks)
         if not title and set(toks) & author_tokens and start < 3000:
             continue
         key = (title, name)
         forms[key] += 1
+        if the_art and not title:
+            the_count[name] += 1
         before = _LAST_WORD.search(text, max(0, start - 20), start)
         after = _NEXT_WORD.match(text, m.end(), m.end() + 40)
         if (before and before.group(1) in SPEECH_VERBS) or (
@@ -161,7 +168,7 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
             if place_prep[name] > 0.3 * max(1, narr_count[key]) and sp == 0:
                 continue
         cands[key] = n
-    return _merge(cands, pron, speech, min_count)
+    return _merge(cands, pron, speech, min_count, the_count)
 
 
 def _membership(spans: list[tuple[int, int]]):
@@ -202,7 +209,9 @@ def _first_name_gender(name: str) -> str:
     return "unknown"
 
 
-def _merge(cands: dict[tuple[str, str], int], pron, speech, min_count: int) -> list[Character]:
+def _merge(
+    cands: dict[tuple[str, str], int], pron, speech, min_count: int, the_count: Counter[str]
+) -> list[Character]:
     ents: list[_Entity] = []
     by_full: dict[str, _Entity] = {}
     # 1. multi-word untitled names: "Elizabeth Bennet", "Sherlock Holmes"
@@ -305,6 +314,8 @@ def _merge(cands: dict[tuple[str, str], int], pron, speech, min_count: int) -> l
                 g = "male"
             elif male + female >= 1:
                 g = "male" if male > 1.5 * female else "female" if female > 1.5 * male else g
+        if g == "unknown" and len(e.name.split()) == 1:
+            g = _title_gender(e.name)
         if e.title and e.title in NEUTRAL_TITLES and g == "unknown" and male + female >= 2:
             g = "male" if male >= female else "female"
         if not e.title and not spoke and g == "unknown":
@@ -312,9 +323,12 @@ def _merge(cands: dict[tuple[str, str], int], pron, speech, min_count: int) -> l
         top = max(e.forms.values())
         common = [f for f, n in e.forms.items() if n >= 0.25 * top]
         canon = max(common, key=lambda f: (len(f.split()), e.forms[f]))
+        aliases = [f for f, _ in e.forms.most_common() if f != canon]
+        if not e.title and the_count[canon] > 0.5 * e.forms[canon]:
+            aliases.insert(0, canon)  # "the Hatter" is called "The Hatter"
+            canon = "The " + canon
         if canon in seen_names:
             continue
         seen_names.add(canon)
-        aliases = [f for f, _ in e.forms.most_common() if f != canon]
         out.append(Character(name=canon, aliases=aliases, gender=g))
     return out

@@ -95,6 +95,11 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Cover image (JPEG or PNG); default: the story's own, else a generated title card.",
 )
+@click.option(
+    "--base-url",
+    envvar="DRAMATIS_BASE_URL",
+    help="Also write OUT/feed.xml for podcast apps, with OUT published at this URL.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print only a JSON summary on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 def build(
@@ -109,6 +114,7 @@ def build(
     fmt: str,
     credits: bool,
     cover: Path | None,
+    base_url: str | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -132,6 +138,7 @@ def build(
         format=fmt,
         credits=credits,
         cover=cover,
+        base_url=base_url,
     )
     summary = run_build(list(paths) or [Path("stories")], opts)
     if as_json:

@@ -39,7 +39,7 @@ from dramatis.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
 from dramatis.model import Cast, Story
 from dramatis.paths import publish, safe_filename, staged_output, temp_for, write_atomic
 from dramatis.plan import Line, plan_chapter
-from dramatis.publish import write_sidecars
+from dramatis.publish import normalize_base_url, write_feed, write_sidecars
 from dramatis.read import read_story, story_files
 from dramatis.segment import segment
 from dramatis.synthesize import (
@@ -67,6 +67,7 @@ class BuildOptions:
     format: str = "mp3"  # mp3: one file per chapter; m4b: one audiobook file per story
     credits: bool = True  # opening credits and "The End", as ACX asks
     cover: Path | None = None  # the user's cover image (else the story's, else a title card)
+    base_url: str | None = None  # also write OUT/feed.xml for podcast apps
 
 
 @dataclass(slots=True)
@@ -112,21 +113,31 @@ class Progress:
 
 
 def prepare(
-    paths: Sequence[Path], opts: BuildOptions, engine_voices: Sequence[VoiceInfo]
+    paths: Sequence[Path],
+    opts: BuildOptions,
+    engine_voices: Sequence[VoiceInfo],
+    default_voice: str | None = None,
 ) -> list[tuple[Story, Cast, Attribution]]:
     """Read every story and the cast, attribute speakers, add new characters to voices.yaml."""
     files = story_files(list(paths))
     stories = [read_story(f, include_notes=opts.include_notes) for f in files]
-    for story in stories:  # validate before anything is written
-        load_cast(opts.voices, engine_voices, story=story.slug)
+
+    def cast_for(story: Story) -> Cast:
+        # voices.yaml's `stories:` section may name a story by slug or by file name.
+        keys = [story.slug, story.source.name, story.source.stem]
+        return load_cast(opts.voices, engine_voices, story=keys, default_voice=default_voice)
+
+    # Validate every story's cast before anything is written.
+    casts = {id(story): cast_for(story) for story in stories}
     result = []
     for story in stories:
-        cast = load_cast(opts.voices, engine_voices, story=story.slug)
+        cast = casts[id(story)]
         att = attribute(story.text, segment(story.text), cast)
         speaking = {s.speaker for s in att.segments if s.kind == "dialogue" and s.speaker}
         new = [c for c in att.characters if c.name in speaking and c.name not in cast.characters]
-        if new and add_characters(opts.voices, new, engine_voices):
-            cast = load_cast(opts.voices, engine_voices, story=story.slug)
+        if new and add_characters(opts.voices, new, engine_voices, default_voice=default_voice):
+            casts = {id(s): cast_for(s) for s in stories}  # the file changed: read it again
+            cast = casts[id(story)]
         result.append((story, cast, att))
     return result
 
@@ -347,10 +358,13 @@ def build(paths: Sequence[Path], opts: BuildOptions) -> dict:
         )
     if opts.cover:
         load_cover(opts.cover)  # a bad cover fails before voices.yaml is touched
+    if opts.base_url:
+        normalize_base_url(opts.base_url)  # a bad URL fails now, not after the build
     engine = create_engine(opts.engine)
     engine_voices = engine.voices()
+    default_voice = engine.default_voice
     engine.close()
-    prepared = prepare(paths, opts, engine_voices)
+    prepared = prepare(paths, opts, engine_voices, default_voice)
     planned = plan(prepared, opts)
     cache = ClipCache(opts.cache_dir or default_cache_dir(), opts.cache_bytes)
 
@@ -364,6 +378,8 @@ def build(paths: Sequence[Path], opts: BuildOptions) -> dict:
     with staged_output(opts.out):
         synthesized, entries = _make_chapters(planned, stale, cache, opts, progress)
         summary_stories = [_finish_story(ps, entries) for ps in planned]
+        if opts.base_url:
+            write_feed(opts.out, opts.base_url)
     all_keys = {k for ps in planned for ch in ps.chapters for k in ch.keys}
     cache.prune(keep=all_keys)
     # Clips of up-to-date chapters count as reused too: they are what those files hold.

@@ -1,3 +1,4 @@
+# ruff: noqa: SIM905  (word lists read best as one string each)
 """Split story text into narration and dialogue segments that tile it exactly.
 
 Why a hand-written scanner and not a tokenizer library: the segmenter runs on every story before
@@ -25,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dramatis.attribution_lexicon import SPEECH_VERBS
 from dramatis.model import Segment
 
 DOUBLE_MARKS = frozenset('"“”„«»')
@@ -191,41 +193,145 @@ def _marks(text: str, s: int, e: int, style: frozenset[str]) -> Iterator[tuple[i
             yield i, role
 
 
-def _is_non_speech(text: str, qs: int, qe: int, ps: int) -> bool:
-    """A short quoted phrase mid-sentence with no speech punctuation: a title or scare quote."""
-    inner = text[qs + 1 : qe - 1].strip()
-    if not inner or inner[-1] in _SPEECH_END or inner[-1] in DOUBLE_MARKS | SINGLE_MARKS:
-        return not inner
-    if len(inner.split()) > 6:
-        return False
-    j = qs - 1
-    while j >= ps and text[j].isspace():
-        j -= 1
-    if j < ps:
-        return False  # opens the paragraph: speech
-    before = text[j]
-    k = qe
-    while k < len(text) and text[k] in " \t":
-        k += 1
-    after = text[k] if k < len(text) else ""
-    if before in ".!?:" and after in ("", "\n"):
-        return False
-    # mid-sentence: a word or a comma before it, and no ", said" after it
-    return before.isalnum() or before in ",;(" or (after.isalpha() and after.islower())
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+_FIRST_SECOND = frozenset(
+    "i i'm i've i'll i'd me my mine myself we we're we've we'll us our ours ourselves "
+    "you you're you've you'll you'd your yours yourself yourselves thou thee thy thine ye".split()
+)
+_THIRD = frozenset("he she him her his they them their it its".split())
+_PAST = frozenset("was were had would could should might must did".split())
+_SENTENCE_END = re.compile(r"(\w*)[.!?]+[\"')\]”’]*\s")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st messrs mme mlle rev col capt gen lt sgt esq jr sr".split()
+)
+_BLOCK_REASONS = frozenset({"indented"})
 
 
-def _quote_spans(text: str) -> list[tuple[int, int]]:
-    paras = paragraphs(text)
-    style = _primary_style(text, paras)
-    spans: list[tuple[int, int]] = []
+class _Context:
+    """Decides, from the text around a quoted span, whether a listener should hear it as speech.
+
+    Speech goes to a character's voice; a letter or verse set off from the prose, a quoted title,
+    a word being mentioned ("marked *poison*"), or a thought reported in the third person
+    ("she should put it off as long as she could") is the narrator's.
+    """
+
+    def __init__(self, text: str, paras: list[tuple[int, int]], style: frozenset[str]) -> None:
+        self.text = text
+        self.paras = paras
+        self.style = style
+        indented = sum(1 for ps, _ in paras if self._indent(ps) >= 2)
+        # Books that indent every paragraph carry no signal in indentation.
+        self.indent_signal = indented <= 0.3 * max(1, len(paras))
+
+    def _indent(self, pos: int) -> int:
+        ls = self.text.rfind("\n", 0, pos) + 1
+        return pos - ls if self.text[ls:pos].isspace() or ls == pos else 0
+
+    def _block(self, pi: int) -> bool:
+        """A paragraph set off by indentation from unindented prose: a letter, verse, sign."""
+        if not self.indent_signal:
+            return False
+        ps, pe = self.paras[pi]
+        if self._indent(ps) >= 2:
+            return True
+        return re.search(r"\n {3,}\S", self.text[ps:pe]) is not None
+
+    def _tagged_before(self, s: int, ps: int) -> bool:
+        """A speech verb or another quote earlier in the same sentence ("X," said he, "...")."""
+        seg = self.text[ps:s]
+        cut = 0
+        for m in _SENTENCE_END.finditer(seg):
+            if m.group(1).lower() not in _ABBREVIATIONS and not self._inside_quote(seg, m.start()):
+                cut = m.end()
+        seg = seg[cut:]
+        if any(c in self.style for c in seg):
+            return True
+        return any(w.lower() in SPEECH_VERBS for w in _WORD.findall(seg))
+
+    def _verb_right_before(self, j: int, ps: int) -> bool:
+        """A speech verb just before the mark: said "No", saying to herself "This is Bill"."""
+        before = [w.lower() for w in _WORD.findall(self.text[max(ps, j - 40) : j + 1])[-4:]]
+        if len(before) >= 2 and before[-2] == "to":
+            before = before[:-2]  # said to the Knave / to herself
+        elif before and before[-1].endswith("self"):
+            before = before[:-1]
+        return bool(before) and before[-1] in SPEECH_VERBS
+
+    def _speech_earlier(self, s: int, ps: int) -> bool:
+        """A quote mark or speech verb earlier in the paragraph: this quote continues a speech."""
+        seg = self.text[ps:s]
+        return any(c in self.style for c in seg) or any(
+            w.lower() in SPEECH_VERBS for w in _WORD.findall(seg)
+        )
+
+    def _inside_quote(self, seg: str, i: int) -> bool:
+        return sum(seg.count(c, 0, i) for c in self.style) % 2 == 1
+
+    def _words_after(self, e: int, pe: int, n: int = 3) -> list[str]:
+        seg = self.text[e : min(pe, e + 50)]
+        cut = min((i for i in (seg.find(c) for c in '.,;!?"') if i >= 0), default=len(seg))
+        return [w.lower() for w in _WORD.findall(seg[:cut])][:n]
+
+    def narrated(self, s: int, e: int, pi: int) -> str | None:
+        """Why the quoted span ``text[s:e]`` in paragraph ``pi`` is narration, or None (speech)."""
+        text = self.text
+        ps, pe = self.paras[pi]
+        closed = text[e - 1] in self.style and e - 1 > s
+        inner = text[s + 1 : e - 1 if closed else e].strip()
+        if not inner:
+            return "empty"
+        if self._block(pi):
+            return "indented"
+        if s == ps:
+            return None  # a paragraph that opens with a quote is speech
+        words = _WORD.findall(inner)
+        j = s - 1
+        while j > ps and text[j].isspace():
+            j -= 1
+        glued = text[j].isalnum()  # a word right before the mark: ... called "carrots"
+        after = self._words_after(e, pe)
+        if any(w in SPEECH_VERBS for w in after):
+            return None  # "...," said he
+        if (
+            glued
+            and len(words) <= 4
+            and inner[-1] not in ".!?-"
+            and not self._verb_right_before(j, ps)
+        ):
+            return "mention"  # no comma or colon before it: a name, title or quoted word
+        tagged = self._tagged_before(s, ps)
+        if tagged:
+            return None
+        if closed and len(words) <= 4 and inner[-1] not in "!?" and (glued or text[j] in ",;("):
+            return "mention"
+        lower = {w.lower() for w in words}
+        if (
+            not self._speech_earlier(s, ps)
+            and not (lower & _FIRST_SECOND)
+            and lower & _THIRD
+            and lower & _PAST
+            and len(words) >= 4
+        ):
+            return "indirect"
+        return None
+
+
+def _raw_quote_spans(
+    text: str, paras: list[tuple[int, int]], style: frozenset[str]
+) -> list[tuple[int, int, int, bool]]:
+    """(start, end, paragraph index, continues a multi-paragraph quotation) for each quote."""
+    spans: list[tuple[int, int, int, bool]] = []
     carry = False  # a quotation continues from the previous paragraph
     for pi, (ps, pe) in enumerate(paras):
         marks = list(_marks(text, ps, pe, style))
         open_at: int | None = None
+        cont = False
+        depth = 0  # quotes nested in the open one with the same marks
         if carry:
             if marks and marks[0][0] == ps and marks[0][1] & 1:
                 marks = marks[1:]
             open_at = ps
+            cont = True
         carry = False
         for mi, (i, role) in enumerate(marks):
             if open_at is None:
@@ -235,8 +341,10 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
             if not role & 2:
                 if role & 1 and text[i] in DOUBLE_OPEN_ONLY | SINGLE_OPEN_ONLY:
                     # an explicit opener while open: the last quote lost its closer
-                    spans.append((open_at, _rstrip(text, open_at, i)))
-                    open_at = i
+                    spans.append((open_at, _rstrip(text, open_at, i), pi, cont))
+                    open_at, cont = i, False
+                elif role == 1:
+                    depth += 1  # a quotation inside the speech: And I said, "Is it you?" ...
                 continue
             if role & 4 and any(
                 r & 2 and not r & 4 for _, r in marks[mi + 1 :] if not (r & 1 and not r & 2)
@@ -244,18 +352,39 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
                 continue  # a possessive; a real closer comes later
             if i == open_at:
                 continue
-            spans.append((open_at, i + 1))
-            open_at = None
+            if depth:
+                depth -= 1
+                continue
+            spans.append((open_at, i + 1, pi, cont))
+            open_at, cont = None, False
         if open_at is not None:
             nxt = paras[pi + 1][0] if pi + 1 < len(paras) else None
             if nxt is not None and text[nxt] in style:
                 carry = True  # multi-paragraph quotation
-            spans.append((open_at, pe))
-    out = []
-    for s, e in spans:
-        ps = _para_start(paras, s)
-        if e - s >= 1 and not (text[e - 1] in style and _is_non_speech(text, s, e, ps)):
-            out.append((s, e))
+            spans.append((open_at, pe, pi, cont))
+    return spans
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    return [(s, e) for s, e, _ in _classified_spans(text) if _ is None]
+
+
+def _classified_spans(text: str) -> list[tuple[int, int, str | None]]:
+    """Every quoted span with the reason it stays narration (None: it is speech)."""
+    paras = paragraphs(text)
+    style = _primary_style(text, paras)
+    ctx = _Context(text, paras, style)
+    out: list[tuple[int, int, str | None]] = []
+    prev_reason: str | None = None
+    for s, e, pi, cont in _raw_quote_spans(text, paras, style):
+        if e - s < 1:
+            continue
+        if cont and prev_reason in _BLOCK_REASONS:
+            reason: str | None = prev_reason  # the rest of a letter or verse stays with it
+        else:
+            reason = ctx.narrated(s, e, pi)
+        out.append((s, e, reason))
+        prev_reason = reason
     return out
 
 

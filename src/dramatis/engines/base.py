@@ -32,6 +32,11 @@ class Engine(ABC):
     #: Settings ranges the engine honours; values outside are rejected by the cast check.
     default_rate: ClassVar[int] = 175
 
+    @property
+    def default_voice(self) -> str | None:
+        """The voice used when voices.yaml names none (so it is never given to a character)."""
+        return None
+
     @abstractmethod
     def voices(self) -> list[VoiceInfo]:
         """Every voice (including variants) this engine can speak with."""

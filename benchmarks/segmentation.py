@@ -1,0 +1,91 @@
+"""Quote-span quality of the segmenter alone on the PDNC dev set (no attribution, seconds).
+
+    PYTHONPATH=src python benchmarks/segmentation.py [--gold-dir DIR] [--only NOVEL] [--show N]
+
+Per novel: gold spans matched by a dialogue segment (coverage), dialogue segments overlapping
+no gold span (spurious: narration that would be voiced by a character), and segment() time.
+Matching follows the corpus's score.py: any character overlap counts.  ``--show`` prints up to
+N spurious segments and N missed gold spans per novel, to study them.
+The gold data is read from --gold-dir and never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import json
+import sys
+import time
+from pathlib import Path
+
+from dramatis.segment import segment
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def overlap_flags(
+    gold: list[tuple[int, int]], pred: list[tuple[int, int]]
+) -> tuple[list[bool], list[bool]]:
+    """(gold span matched?, prediction matched?) by interval overlap, as score.py counts."""
+    pred = sorted(pred)
+    starts = [s for s, _ in pred]
+    maxlen = max((e - s for s, e in pred), default=0)
+    gold_hit = [False] * len(gold)
+    pred_hit = [False] * len(pred)
+    for gi, (gs, ge) in enumerate(gold):
+        i = bisect.bisect_left(starts, gs - maxlen)
+        while i < len(pred) and starts[i] < ge:
+            if min(ge, pred[i][1]) > max(gs, starts[i]):
+                gold_hit[gi] = pred_hit[i] = True
+            i += 1
+    return gold_hit, pred_hit
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--gold-dir", type=Path, default=ROOT.parent / "shared" / "attribution" / "dev")
+    ap.add_argument("--only", action="append", help="novel file stem(s) to run")
+    ap.add_argument("--show", type=int, default=0, help="print N spurious and N missed per novel")
+    a = ap.parse_args()
+    files = sorted(p for p in a.gold_dir.glob("*.json") if not p.name.startswith("_"))
+    if a.only:
+        files = [p for p in files if p.stem in a.only]
+    print(
+        f"{'novel':28s} {'gold':>5s} {'cover':>7s} {'dia':>5s} {'spur':>4s} {'spur%':>6s} {'sec':>5s}"
+    )
+    tg = tm = td = ts = 0
+    tsec = 0.0
+    for p in files:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        text = data["text"]
+        t0 = time.perf_counter()
+        segs = segment(text)
+        dt = time.perf_counter() - t0
+        pred = sorted((s.start, s.end) for s in segs if s.kind == "dialogue")
+        gold = [(int(q["start"]), int(q["end"])) for q in data["quotes"]]
+        gh, ph = overlap_flags(gold, pred)
+        missed = gh.count(False)
+        spur = ph.count(False)
+        tg += len(gold)
+        tm += missed
+        td += len(pred)
+        ts += spur
+        tsec += dt
+        print(
+            f"{p.stem[:28]:28s} {len(gold):5d} {1 - missed / max(1, len(gold)):7.2%} "
+            f"{len(pred):5d} {spur:4d} {spur / max(1, len(pred)):6.2%} {dt:5.2f}"
+        )
+        if a.show:
+            for (s, e), _hit in [x for x in zip(pred, ph, strict=True) if not x[1]][: a.show]:
+                print(f"   SPUR {s}: {text[max(0, s - 60) : s]!r} >>> {text[s:e][:300]!r}")
+            for (s, e), _hit in [x for x in zip(gold, gh, strict=True) if not x[1]][: a.show]:
+                print(f"   MISS {s}: {text[max(0, s - 40) : e + 20][:300]!r}")
+    print(
+        f"{'ALL':28s} {tg:5d} {1 - tm / max(1, tg):7.2%} {td:5d} {ts:4d} "
+        f"{ts / max(1, td):6.2%} {tsec:5.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

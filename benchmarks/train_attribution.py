@@ -1,0 +1,189 @@
+"""Train the speaker ranker (src/dramatis/data/speaker_ranker.json) on the PDNC dev set.
+
+    PYTHONPATH=src python benchmarks/train_attribution.py [--gold-dir DIR] [--write]
+
+A conditional logit (softmax over each quote's candidate speakers) with L2 regularisation,
+fitted with numpy/scipy here and never imported by Dramatis itself.  Both conditions (cast
+given, characters discovered) are pooled.  Prints leave-one-novel-out accuracy (the figure
+that says whether it generalises) next to the sieve's and the all-novels fit; ``--write``
+stores the all-novels weights.  The gold data is read from --gold-dir, never copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+from dramatis.attribute import sieve
+from dramatis.attribution_rank import NULL, candidates
+from dramatis.segment import segment
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from attribution import ROOT, TYPES, gold_cast, load_score
+
+OUT = ROOT / "src" / "dramatis" / "data" / "speaker_ranker.json"
+
+
+def extract(gold: dict, cast, score) -> dict:
+    """Candidates, features and labels for every dialogue segment of one novel."""
+    text = gold["text"]
+    att = sieve(text, segment(text), cast)
+    resolver = score.Resolver(gold["characters"])
+    gq = sorted(gold["quotes"], key=lambda q: q["start"])
+    starts = [q["start"] for q in gq]
+    import bisect
+
+    rows = []
+    for k, cands, feats in candidates(att):
+        s = att.segs[k]
+        i = bisect.bisect_left(starts, s.end) - 1
+        best, ov = None, 0
+        while i >= 0 and gq[i]["end"] > s.start - 5000:
+            o = min(s.end, gq[i]["end"]) - max(s.start, gq[i]["start"])
+            if o > ov:
+                best, ov = gq[i], o
+            i -= 1
+        gold_spk = best["speaker"] if best else None
+        labels = [
+            bool(gold_spk) and resolver.candidates(att.chars[c].name) == {gold_spk} for c in cands
+        ]
+        rows.append((k, cands, feats, labels))
+    return {"att": att, "rows": rows, "gold": gold}
+
+
+def matrix(data: list[dict], vocab: list[str]):
+    idx = {n: i for i, n in enumerate(vocab)}
+    xs, groups, ys = [], [], []
+    g = 0
+    for d in data:
+        for _k, cands, feats, labels in d["rows"]:
+            if not cands:
+                continue
+            # the null option ("someone else") is right when no candidate is
+            for f, y in zip([*feats, {NULL: 1.0}], [*labels, not any(labels)], strict=True):
+                v = np.zeros(len(vocab))
+                for n, x in f.items():
+                    if n in idx:
+                        v[idx[n]] = x
+                xs.append(v)
+                groups.append(g)
+                ys.append(y)
+            g += 1
+    return np.array(xs), np.array(groups), np.array(ys, dtype=float), g
+
+
+def fit(data: list[dict], vocab: list[str], l2: float) -> np.ndarray:
+    X, grp, y, ng = matrix(data, vocab)
+
+    def obj(w: np.ndarray):
+        s = X @ w
+        mx = np.full(ng, -np.inf)
+        np.maximum.at(mx, grp, s)
+        e = np.exp(s - mx[grp])
+        z = np.zeros(ng)
+        np.add.at(z, grp, e)
+        zp = np.zeros(ng)
+        np.add.at(zp, grp, e * y)
+        loss = -np.sum(np.log(zp) - np.log(z)) + l2 * w @ w
+        p = e / z[grp]
+        py = e * y / zp[grp]
+        grad = X.T @ (p - py) + 2 * l2 * w
+        return loss, grad
+
+    r = minimize(obj, np.zeros(len(vocab)), jac=True, method="L-BFGS-B")
+    return r.x
+
+
+def evaluate(d: dict, weights: dict[str, float] | None, score, passes: int = 1) -> dict:
+    att = d["att"]
+    if weights is not None:
+        for n in range(passes):
+            rows = d["rows"] if n == 0 else candidates(att)
+            for k, cands, feats, *_ in rows:
+                if cands:
+                    sc = [sum(weights.get(n, 0.0) * v for n, v in f.items()) for f in feats]
+                    att.spk[k] = cands[sc.index(max(sc))]
+    quotes = [
+        {
+            "start": att.segs[k].start,
+            "end": att.segs[k].end,
+            "speaker": att.chars[att.spk[k]].name if k in att.spk else "",
+        }
+        for k in att.dia
+    ]
+    att.spk = dict(att.spk0)
+    return score.score(d["gold"], {"quotes": quotes})["quotation"]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--gold-dir", type=Path, default=ROOT.parent / "shared" / "attribution" / "dev")
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--write", action="store_true")
+    ap.add_argument("--passes", type=int, default=1)
+    a = ap.parse_args()
+    score = load_score(a.gold_dir)
+    files = sorted(p for p in a.gold_dir.glob("*.json") if not p.name.startswith("_"))
+    data: dict[tuple[str, str], dict] = {}
+    for p in files:
+        gold = json.loads(p.read_text(encoding="utf-8"))
+        for cond in ("cast", "none"):
+            data[(p.stem, cond)] = extract(gold, gold_cast(gold) if cond == "cast" else None, score)
+        print(f"features: {p.stem}", file=sys.stderr)
+    vocab = sorted({n for d in data.values() for r in d["rows"] for f in r[2] for n in f} | {NULL})
+    for cond in ("cast", "none"):
+        rows = [r for (_n, c), d in data.items() if c == cond for r in d["rows"]]
+        hit = sum(any(r[3]) for r in rows)
+        print(f"candidate recall {cond}: {hit / len(rows):.3f} of {len(rows)} dialogue segments")
+    w_all = fit(list(data.values()), vocab, a.l2)
+    weights_all = dict(zip(vocab, w_all.tolist(), strict=True))
+    tot = {
+        (m, c): {t: [0, 0] for t in ("all", *TYPES)}
+        for m in ("sieve", "loo", "all")
+        for c in ("cast", "none")
+    }
+    print(f"{'novel':28s} cond  sieve    LOO    all   (quotation accuracy)")
+    for p in files:
+        w = fit([d for (n, _c), d in data.items() if n != p.stem], vocab, a.l2)
+        wl = dict(zip(vocab, w.tolist(), strict=True))
+        for cond in ("cast", "none"):
+            d = data[(p.stem, cond)]
+            res = {
+                "sieve": evaluate(d, None, score),
+                "loo": evaluate(d, wl, score, a.passes),
+                "all": evaluate(d, weights_all, score, a.passes),
+            }
+            for m, q in res.items():
+                for t, b in [("all", q)] + [(t, q["by_type"].get(t)) for t in TYPES]:
+                    if b:
+                        tot[(m, cond)][t][0] += b["correct"]
+                        tot[(m, cond)][t][1] += b["n"]
+            print(
+                f"{p.stem[:28]:28s} {cond:4s} "
+                + " ".join(f"{res[m]['accuracy']:6.3f}" for m in ("sieve", "loo", "all"))
+            )
+    for cond in ("cast", "none"):
+        for m in ("sieve", "loo", "all"):
+            t = tot[(m, cond)]
+            print(
+                f"ALL (micro) {cond:4s} {m:5s} "
+                + " ".join(f"{k[:5]} {t[k][0] / max(1, t[k][1]):.3f}" for k in ("all", *TYPES))
+            )
+    for n, v in sorted(weights_all.items(), key=lambda kv: -abs(kv[1])):
+        print(f"  {n:16s} {v:+.3f}", file=sys.stderr)
+    if a.write:
+        keep = [(n, round(v, 4)) for n, v in weights_all.items() if abs(v) > 1e-6]
+        OUT.write_text(
+            json.dumps({"features": [n for n, _ in keep], "weights": [v for _, v in keep]}) + "\n"
+        )
+        print(f"wrote {OUT}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,302 @@
+"""A learned speaker ranker on top of the rule sieve.
+
+Why: the sieve's rules are each right most of the time, but which one to trust depends on
+the scene (a "she said" after a long exchange, a vocative against turn-taking, a beat that
+names the listener).  A small log-linear model over candidate speakers weighs that evidence
+together (as in He et al. 2013 and Muzny et al. 2017): the candidates of a quote are the
+speakers the sieve gave nearby lines and the characters named around it; each gets a
+feature vector; the highest score wins and its softmax probability is the line's
+confidence.  The weights come from ``benchmarks/train_attribution.py`` and are stored as a
+small JSON file; inference is pure Python so ``dramatis script`` stays quick to start.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dramatis.attribute import _Attributor
+
+_METHODS = ("explicit", "beat", "para", "turn", "recent")
+_PRON = re.compile(r"\b(he|she|I|you|He|She|You)\b")
+_FIRST = re.compile(r"\b(?:I|me|my|My|Me)\b")
+_SECOND = re.compile(r"\b(?:you|You|your|Your)\b")
+_LOOK = 6  # dialogue paragraphs looked at on each side
+NULL = "null"  # the score of "someone else": the speaker is not among the candidates
+
+
+@lru_cache(maxsize=1)
+def load_weights() -> dict[str, float] | None:
+    """The shipped weights (feature name -> weight), or None when the file is absent."""
+    try:
+        raw = resources.files("dramatis.data").joinpath("speaker_ranker.json").read_text()
+    except (FileNotFoundError, ModuleNotFoundError):
+        return None
+    data = json.loads(raw)
+    return dict(zip(data["features"], data["weights"], strict=True))
+
+
+def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, float]]]]:
+    """For each dialogue segment: (segment index, candidate characters, their features)."""
+    text, segs = att.text, att.segs
+    order = sorted(att.by_para)
+    where = {pi: i for i, pi in enumerate(order)}
+    first = {pi: ks[0] for pi, ks in att.by_para.items()}
+    pspk = {pi: att.spk.get(k) for pi, k in first.items()}
+    pmeth = {pi: att.method.get(k, "") for pi, k in first.items()}
+    pvoc = {pi: frozenset().union(*(att.vocs[k] for k in ks)) for pi, ks in att.by_para.items()}
+    nlines: dict[int, int] = {}
+    for ci in att.spk.values():
+        nlines[ci] = nlines.get(ci, 0) + 1
+    nments: dict[int, int] = {}
+    for m in att.mentions:
+        nments[m.char] = nments.get(m.char, 0) + 1
+    # when each character last spoke, by dialogue-paragraph number (sieve speakers)
+    last_spoke: list[dict[int, int]] = []
+    cur: dict[int, int] = {}
+    for i, pi in enumerate(order):
+        last_spoke.append(dict(cur))
+        if pspk[pi] is not None:
+            cur[pspk[pi]] = i
+    # "I"/"you" in the narration of a first/second-person story mention the narrator
+    npos: list[int] = []
+    if att.narrator is not None and att.person:
+        pr = _FIRST if att.person == "first" else _SECOND
+        for sg in segs:
+            if sg.kind == "narration":
+                npos.extend(m.start() for m in pr.finditer(text, sg.start, sg.end))
+    out = []
+    for k in att.dia:
+        q = segs[k]
+        pi = att.para_of(q.start)
+        i = where[pi]
+        ps, pe = att.paras[pi]
+        lo = max(att.paras[max(0, pi - 6)][0], ps - 3000)
+        hi = att.paras[min(len(att.paras) - 1, pi + 1)][1]
+        # narration pieces of this paragraph, before and after the quote
+        before: list[tuple[int, int]] = []
+        after: list[tuple[int, int]] = []
+        for j in att.para_segs[pi]:
+            s = segs[j]
+            if s.kind != "narration":
+                continue
+            a, b = max(s.start, ps), min(s.end, pe)
+            if a < b:
+                (before if b <= q.start else after).append((a, b))
+        # mentions in the window
+        m0 = bisect_left(att.mpos, lo)
+        m1 = bisect_right(att.mpos, hi)
+        window = att.mentions[m0:m1]
+        cset: dict[int, None] = {}
+        if k in att.spk0:
+            cset[att.spk0[k]] = None
+        if k in att.spk:
+            cset[att.spk[k]] = None
+        for d in range(-_LOOK, 3):
+            j = i + d
+            if (
+                d
+                and 0 <= j < len(order)
+                and pspk[order[j]] is not None
+                and abs(att.paras[order[j]][0] - ps) < 4000
+            ):
+                cset[pspk[order[j]]] = None
+        for m in window:
+            cset[m.char] = None
+        if i > 0:
+            for ci in pvoc[order[i - 1]]:
+                cset[ci] = None
+        if att.narrator is not None and att.person:
+            cset[att.narrator] = None
+        cands = [c for c in cset if c >= 0]
+        if not cands:
+            out.append((k, [], []))
+            continue
+
+        def prev(n: int, i: int = i, pi: int = pi) -> tuple[int | None, bool, str]:
+            j = i - n
+            if j < 0:
+                return None, False, ""
+            contiguous = order[j] == pi - n and all(order[i - x] == pi - x for x in range(n))
+            return pspk[order[j]], contiguous, pmeth[order[j]]
+
+        def nxt(n: int, i: int = i, pi: int = pi) -> tuple[int | None, bool]:
+            j = i + n
+            if j >= len(order):
+                return None, False
+            return pspk[order[j]], order[j] == pi + n
+
+        p1, p1a, p1m = prev(1)
+        p2, p2a, _ = prev(2)
+        n1, n1a = nxt(1)
+        n2, n2a = nxt(2)
+        vprev = pvoc[order[i - 1]] if i > 0 and order[i - 1] == pi - 1 else frozenset()
+        vnext = pvoc[order[i + 1]] if n1a else frozenset()
+        vpara = pvoc[pi] - att.vocs[k]
+        inquote = {c for _a, _b, cis in att.names.find(text, q.start, q.end) for c in cis[:1]}
+        # last mention of each candidate before the quote, and the most recent ones
+        recent: list[int] = []
+        lastpos: dict[int, int] = {}
+        j = bisect_left(att.mpos, q.start) - 1
+        while j >= 0 and q.start - att.mentions[j].pos < 6000:
+            c = att.mentions[j].char
+            if c not in lastpos:
+                lastpos[c] = att.mentions[j].pos
+                recent.append(c)
+            j -= 1
+        cnt3k: dict[int, int] = {}
+        j = bisect_left(att.mpos, q.start) - 1
+        while j >= 0 and q.start - att.mentions[j].pos < 3000:
+            c = att.mentions[j].char
+            cnt3k[c] = cnt3k.get(c, 0) + 1
+            j -= 1
+        inb = {m.char: m.role for m in window if any(a <= m.pos < b for a, b in before)}
+        ina = {m.char: m.role for m in window if any(a <= m.pos < b for a, b in after)}
+        if npos:
+            nar = att.narrator
+            j = bisect_left(npos, q.start) - 1
+            if j >= 0 and q.start - npos[j] < 6000:
+                lastpos[nar] = npos[j]
+                cnt3k[nar] = bisect_left(npos, q.start) - bisect_left(npos, q.start - 3000)
+            j0, j1 = bisect_left(npos, ps), bisect_left(npos, pe)
+            for x in npos[j0:j1]:
+                if any(a <= x < b for a, b in before):
+                    inb.setdefault(nar, "")
+                if any(a <= x < b for a, b in after):
+                    ina.setdefault(nar, "")
+        prevpara = (
+            {m.char for m in window if att.paras[pi - 1][0] <= m.pos < ps} if pi > 0 else set()
+        )
+        pa = _first_pronoun(text, after)
+        pb = _last_pronoun(text, before)
+        sieve = att.spk0.get(k)
+        meth = att.method.get(k, "")
+        ls = last_spoke[i]
+        bare = not any(text[a:b].strip() for a, b in before + after)
+        feats = []
+        for c in cands:
+            f: dict[str, float] = {}
+            if bare:
+                # a paragraph that is only a quote: turn-taking is all there is
+                if c == p1 and p1a:
+                    f["bare_p1"] = 1.0
+                if c == p2 and p2a:
+                    f["bare_p2"] = 1.0
+                if c in vprev:
+                    f["bare_voc_prev"] = 1.0
+            if c == sieve:
+                if meth == "explicit":
+                    sc = att.conf0.get(k, 0.0)
+                    f[
+                        "s_expl_name" if sc >= 0.95 else "s_expl_pron" if sc < 0.9 else "s_expl_pre"
+                    ] = 1
+                else:
+                    f["s_" + (meth if meth in _METHODS else "other")] = 1.0
+                    f["s_conf"] = att.conf0.get(k, 0.0)
+            if c == p1:
+                f["p1_adj" if p1a else "p1_far"] = 1.0
+                if p1m == "explicit":
+                    f["p1_expl"] = 1.0
+            if c == p2:
+                f["p2_adj" if p2a else "p2_far"] = 1.0
+            if c == n1:
+                f["n1_adj" if n1a else "n1_far"] = 1.0
+            if c == n2:
+                f["n2_adj" if n2a else "n2_far"] = 1.0
+            if c in att.vocs[k]:
+                f["voc_self"] = 1.0
+            if c in vpara:
+                f["voc_para"] = 1.0
+            if c in vprev:
+                f["voc_prev"] = 1.0
+            if c in vnext:
+                f["voc_next"] = 1.0
+            if c in inquote and c not in att.vocs[k]:
+                f["in_quote"] = 1.0
+            if c in inb:
+                f["m_before"] = 1.0
+                if inb[c]:
+                    f["m_before_subj"] = 1.0
+            if c in ina:
+                f["m_after"] = 1.0
+                if ina[c]:
+                    f["m_after_subj"] = 1.0
+            if c in prevpara:
+                f["m_prevpara"] = 1.0
+            if c == att.narrator and att.person:
+                f["narrator"] = 1.0
+            if c in lastpos:
+                f["dist"] = math.log1p((q.start - lastpos[c]) / 100.0)
+                r = recent.index(c) if c in recent else 9
+                if r < 3:
+                    f[f"rank{r}"] = 1.0
+            else:
+                f["no_mention"] = 1.0
+            if c in cnt3k:
+                f["cnt3k"] = math.log1p(cnt3k[c])
+            g = att.genders[c]
+            for tag, p in (("pa", pa), ("pb", pb)):
+                if p is None:
+                    continue
+                if p in ("i", "you"):
+                    if c == att.narrator and att.person == ("first" if p == "i" else "second"):
+                        f[tag + "_match"] = 1.0
+                    continue
+                want = "m" if p == "he" else "f"
+                if g == want:
+                    f[tag + "_match"] = 1.0
+                elif g != "u":
+                    f[tag + "_clash"] = 1.0
+            if g == "u" and c != att.narrator:
+                f["g_unknown"] = 1.0
+            f["lines"] = math.log1p(nlines.get(c, 0)) / 5.0
+            f["ments"] = math.log1p(nments.get(c, 0)) / 7.0
+            if c in ls:
+                since = i - ls[c]
+                f["since"] = min(since, 10) / 10.0
+                if since <= 2:
+                    f[f"since{since}"] = 1.0
+            else:
+                f["never_spoke"] = 1.0
+            feats.append(f)
+        out.append((k, cands, feats))
+    return out
+
+
+def _first_pronoun(text: str, spans: list[tuple[int, int]]) -> str | None:
+    for a, b in spans:
+        m = _PRON.search(text, a, min(b, a + 40))
+        if m:
+            return m.group().lower()
+        return None
+    return None
+
+
+def _last_pronoun(text: str, spans: list[tuple[int, int]]) -> str | None:
+    if not spans:
+        return None
+    a, b = spans[-1]
+    ms = list(_PRON.finditer(text, max(a, b - 60), b))
+    return ms[-1].group().lower() if ms else None
+
+
+def rerank(att: _Attributor, weights: dict[str, float]) -> None:
+    """Replace the sieve's speakers with the ranker's choice, confidence its probability."""
+    for k, cands, feats in candidates(att):
+        if not cands:
+            continue
+        scores = [sum(weights.get(n, 0.0) * v for n, v in f.items()) for f in feats]
+        top = max(scores)
+        best = scores.index(top)
+        # "none of these" (the speaker is someone not among the candidates) keeps the
+        # probability honest when there is a single candidate
+        null = weights.get(NULL, 0.0)
+        z = sum(math.exp(s - top) for s in scores) + math.exp(null - top)
+        att.spk[k] = cands[best]
+        att.conf[k] = 1.0 / z
