@@ -130,6 +130,18 @@ def test_limiter_holds_the_ceiling_and_leaves_the_rest() -> None:
     assert np.array_equal(out[far], before[far])
 
 
+def test_running_min_and_mean_match_brute_force() -> None:
+    from dramatis.assemble import running_mean, running_min
+
+    rng = np.random.default_rng(2)
+    for n, r in [(1, 3), (5, 2), (37, 20), (500, 11)]:
+        x = rng.random(n).astype(np.float32)
+        padded = np.concatenate((np.full(r, x[0]), x, np.full(r, x[-1])))
+        windows = [padded[i : i + 2 * r + 1] for i in range(n)]
+        assert np.array_equal(running_min(x, r), [w.min() for w in windows])
+        assert np.allclose(running_mean(x, r), [w.mean() for w in windows], atol=1e-6)
+
+
 def test_missing_clip_is_a_clear_error(tmp_path: Path) -> None:
     cache = ClipCache(tmp_path / "cache")
     lines = [Line(0, 0, None, "hello", Voice())]

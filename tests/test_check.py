@@ -232,3 +232,36 @@ def test_unreadable_cover_stops_the_build_before_anything_is_written(
     assert main(["build", "--quiet", "--cover", "bad.png", "--out", "nothing"]) == 2
     assert "bad.png" in capsys.readouterr().err
     assert not (project / "nothing").exists()
+
+
+def test_k_weighting_matches_pyloudnorm_and_ffmpeg(tmp_path: Path) -> None:
+    """Our BS.1770 meter: pyloudnorm's filter design, ffmpeg's integrated loudness."""
+    from dramatis import loudness
+
+    pyloudnorm = pytest.importorskip("pyloudnorm")
+    rate = 44100
+    for r in (22050, 44100, 48000):
+        theirs = list(pyloudnorm.Meter(r)._filters.values())
+        for (b, a), f in zip(loudness.filters(r), theirs, strict=True):
+            assert np.allclose(b, f.b) and np.allclose(a, f.a)
+    rng = np.random.default_rng(5)
+    t = np.arange(rate * 6) / rate
+    x = (0.2 * rng.standard_normal(t.size) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))).astype(
+        np.float32
+    )
+    x[rate * 2 : rate * 3] *= 0.01  # a quiet stretch the gates must drop
+    ours = loudness.integrated(loudness.block_powers(x, rate))
+    assert abs(ours - pyloudnorm.Meter(rate).integrated_loudness(x.astype(np.float64))) < 0.01
+    raw = tmp_path / "x.f32"
+    raw.write_bytes(x.tobytes())
+    log = subprocess.run(
+        ["ffmpeg", "-nostats", "-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", str(raw),
+         "-af", "ebur128=framelog=verbose", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    ).stderr  # fmt: skip
+    assert abs(ours - float(log.split("I:")[-1].split()[0])) <= 0.1
+    # Streamed in odd-sized chunks, the step meter gives the same blocks.
+    meter = loudness.StepMeter(rate)
+    for i in range(0, x.size, 12345):
+        meter.feed(x[i : i + 12345])
+    assert abs(loudness.integrated(meter.block_powers()) - ours) < 1e-6
