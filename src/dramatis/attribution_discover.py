@@ -55,6 +55,14 @@ _SEQ_RE = re.compile(
 )
 _SENT_STOP = re.compile(r"[.!?;\"“”]")
 _PRONOUNS = re.compile(r"\b([Hh]e|[Ss]he)\b")  # subjects: "Clarke looks at him as she..."
+# "Lexa tilts her head": a possessive right after the name's verb is the name's own (weaker
+# evidence than a subject pronoun: "Tom looked at her" is why a noun must follow)
+_POSSESSIVE = re.compile(r"[ \t\n]+[a-z]+[ \t\n]+(his|her)[ \t\n]+([a-z]+)\b")
+_NOT_NOUN = frozenset(
+    "to and the a an that as in with for at of on from when so but or if up down out away back "
+    "off into by was is had has".split()
+)
+_VOCATIVE = re.compile(r"(?:^[\"“‘']\s*|,\s*)(" + _CAP + r")(?=\s*[,.!?—–-])")
 
 
 def _title_gender(title: str | None) -> str:
@@ -96,6 +104,12 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
     cap_words = Counter(re.findall(r"\b[A-Z][a-z]+\b", text))
     speech: Counter[str] = Counter()
     the_count: Counter[str] = Counter()
+    # a name addressed in a quote ("Lexa," you say) is a person's
+    for sg in segments:
+        if sg.kind == "dialogue":
+            for vm in _VOCATIVE.finditer(text[sg.start : sg.end]):
+                if vm.group(1) not in STOP_NAMES:
+                    speech["voc:" + vm.group(1)] += 1
     for m in _SEQ_RE.finditer(text):
         toks = [t.rstrip(".") for t in m.group().split()]
         start = m.start()
@@ -145,6 +159,10 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
             pm = _PRONOUNS.search(text, m.end(), se.start() if se else m.end() + 150)
             if pm:
                 pron[key][pm.group().lower()] += 1
+            else:
+                pp = _POSSESSIVE.match(text, m.end(), m.end() + 60)
+                if pp and pp.group(2) not in _NOT_NOUN:
+                    pron[key][pp.group(1)] += 1
     cands: dict[tuple[str, str], int] = {}
     surnames = {name.split()[-1] for (title, name) in forms if title}
     for key, n in forms.items():
@@ -303,8 +321,9 @@ def _merge(
         for f in e.forms:
             t, _, rest = f.partition(" ") if f.split()[0].rstrip(".") in TITLES else ("", "", f)
             pc.update(pron.get((t.rstrip("."), rest), {}))
-        male = pc["he"] + pc["him"] + pc["his"] + pc["himself"]
-        female = pc["she"] + pc["her"] + pc["hers"] + pc["herself"]
+        male = pc["he"] + pc["his"]
+        female = pc["she"] + pc["her"]
+        voc = sum(speech["voc:" + f] for f in e.forms)
         g = e.gender
         if g == "unknown":
             first = e.name.split()[0]
@@ -318,13 +337,15 @@ def _merge(
             g = _title_gender(e.name)
         if e.title and e.title in NEUTRAL_TITLES and g == "unknown" and male + female >= 2:
             g = "male" if male >= female else "female"
-        if not e.title and not spoke and g == "unknown":
+        if not e.title and not spoke and not voc and g == "unknown":
             continue  # no sign of a person: a place, a thing, a society
         top = max(e.forms.values())
         common = [f for f, n in e.forms.items() if n >= 0.25 * top]
         canon = max(common, key=lambda f: (len(f.split()), e.forms[f]))
         aliases = [f for f, _ in e.forms.most_common() if f != canon]
         if not e.title and the_count[canon] > 0.5 * e.forms[canon]:
+            if not spoke:
+                continue  # "the Grounder camp", "a Grounder": a kind of person, never a speaker
             aliases.insert(0, canon)  # "the Hatter" is called "The Hatter"
             canon = "The " + canon
         if canon in seen_names:

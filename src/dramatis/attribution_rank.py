@@ -20,6 +20,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from dramatis.attribution_lexicon import SPEECH_VERB_RE
+
 if TYPE_CHECKING:
     from dramatis.attribute import _Attributor
 
@@ -27,6 +29,10 @@ _METHODS = ("explicit", "beat", "para", "turn", "recent")
 _PRON = re.compile(r"\b(he|she|I|you|He|She|You)\b")
 _FIRST = re.compile(r"\b(?:I|me|my|My|Me)\b")
 _SECOND = re.compile(r"\b(?:you|You|your|Your)\b")
+_SENT_END = re.compile(r"[.!?]")
+_LEAD_POSS = re.compile(r"[\s,.!?]*(His|Her)\b")
+_VERB = re.compile(r"\b" + SPEECH_VERB_RE + r"\b")
+_CLAUSE = re.compile(r",?\s+(?:and|but|then|so|while)\s+(?=(?:he|she|[A-Z])\b)")
 _LOOK = 6  # dialogue paragraphs looked at on each side
 NULL = "null"  # the score of "someone else": the speaker is not among the candidates
 
@@ -112,6 +118,9 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
         if i > 0:
             for ci in pvoc[order[i - 1]]:
                 cset[ci] = None
+        if i + 1 < len(order) and order[i + 1] == pi + 1:
+            for ci in pvoc[order[i + 1]]:
+                cset[ci] = None
         if att.narrator is not None and att.person:
             cset[att.narrator] = None
         cands = [c for c in cset if c >= 0]
@@ -173,7 +182,21 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
         prevpara = (
             {m.char for m in window if att.paras[pi - 1][0] <= m.pos < ps} if pi > 0 else set()
         )
+        # who acts last before the line: the subject of the previous paragraph's last sentence
+        # when it is narration ("He searches her face ... shaking his head." / "Please.")
+        lsub: tuple[str, int | None] | None = None
+        lsq = ""
+        if pi > 0 and (not before or not text[before[0][0] : before[-1][1]].strip()):
+            lsub = _last_subject(att, pi - 1)
+            lsq = "_q" if (pi - 1) in att.by_para else "_n"  # did that paragraph hold a line?
         pa = _first_pronoun(text, after)
+        # a beat without a speech verb ("She looks down.") is often the listener's reaction
+        atag = "pa"
+        if pa is not None and after:
+            a0, b0 = after[0]
+            stop = _SENT_END.search(text, a0 + 1, b0)
+            if not _VERB.search(text, a0, stop.start() if stop else b0):
+                atag = "pab"
         pb = _last_pronoun(text, before)
         sieve = att.spk0.get(k)
         meth = att.method.get(k, "")
@@ -241,18 +264,28 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
             if c in cnt3k:
                 f["cnt3k"] = math.log1p(cnt3k[c])
             g = att.genders[c]
-            for tag, p in (("pa", pa), ("pb", pb)):
+            if atag == "pab" and c == p1 and p1a:
+                f["pab_p1"] = 1.0
+            for tag, p in ((atag, pa), ("pb", pb)):
                 if p is None:
                     continue
                 if p in ("i", "you"):
                     if c == att.narrator and att.person == ("first" if p == "i" else "second"):
                         f[tag + "_match"] = 1.0
                     continue
+                if c == att.narrator and att.person:
+                    # "she"/"he" never means the "I"/"you" who tells the story
+                    f[tag + "_clash"] = 1.0
+                    continue
                 want = "m" if p == "he" else "f"
                 if g == want:
                     f[tag + "_match"] = 1.0
                 elif g != "u":
                     f[tag + "_clash"] = 1.0
+            if lsub is not None:
+                kind, who = lsub
+                if who == c:
+                    f["ls_" + kind + lsq] = 1.0
             if g == "u" and c != att.narrator:
                 f["g_unknown"] = 1.0
             f["lines"] = math.log1p(nlines.get(c, 0)) / 5.0
@@ -269,9 +302,43 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
     return out
 
 
+_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’']?\s+")
+_LEAD_PRON = re.compile(r"\W*(he|she|his|her)\b", re.I)
+
+
+def _last_subject(att: _Attributor, pj: int) -> tuple[str, int | None] | None:
+    """("name", character) or ("pron", character) for the last narration sentence of
+    paragraph ``pj`` when the paragraph ends in narration, else None."""
+    ps, pe = att.paras[pj]
+    tail = att.text[ps:pe].rstrip()
+    if not tail or tail[-1] in "\"”’'":
+        return None
+    sents = _SENT_SPLIT.split(tail)
+    last = sents[-1] if sents else ""
+    if not last or '"' in last or "“" in last:
+        return None
+    clauses = _CLAUSE.split(last)  # "She offers it to him but he shakes his head."
+    last = clauses[-1]
+    pos = ps + len(tail) - len(last)
+    for a, _b, cis in att.names.find(last, 0, min(len(last), 30)):
+        if a <= 4:
+            return "name", cis[0] if len(cis) == 1 else att._recent_of(cis, pos)
+        break
+    m = _LEAD_PRON.match(last)
+    if m:
+        p = m.group(1).lower()
+        p = {"his": "he", "her": "she"}.get(p, p)
+        return "pron", att.resolve_pronoun(p, pos, {})
+    return None
+
+
 def _first_pronoun(text: str, spans: list[tuple[int, int]]) -> str | None:
     for a, b in spans:
-        m = _PRON.search(text, a, min(b, a + 40))
+        lead = _LEAD_POSS.match(text, a, b)  # "His words ring of truth."
+        if lead:
+            return "he" if lead.group(1) == "His" else "she"
+        stop = _SENT_END.search(text, a + 1, min(b, a + 40))  # the first sentence only
+        m = _PRON.search(text, a, stop.start() if stop else min(b, a + 40))
         if m:
             return m.group().lower()
         return None
