@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import HAVE_FFMPEG
 
+from conftest import HAVE_FFMPEG
 from dramatis.cast import load_cast
 from dramatis.plan import plan_chapter
 from dramatis.read import read_story
