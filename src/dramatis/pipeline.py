@@ -12,12 +12,14 @@ import hashlib
 import json
 import os
 import sys
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from dramatis import __version__
 from dramatis.assemble import (
@@ -51,6 +53,8 @@ from dramatis.synthesize import (
     synthesize_iter,
 )
 from dramatis.tag import Tags, read_fingerprint, write_tags
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -426,13 +430,21 @@ def _make_chapters(
     ):
         futures: dict[Future[tuple[ChapterEntry, Path]], PlannedChapter] = {}
 
+        jobs = max(1, opts.jobs or os.cpu_count() or 1)
+        # While worker processes synthesize, one chapter at a time is assembled: the cores
+        # are busy anyway, early chapters finish sooner (a killed build keeps more), and
+        # peak memory stays bounded (each assembly runs its own ffmpeg).
+        gate = _Gate(max(1, jobs - 1) if requests else jobs)
+        arrived = 0
+
         def ready(ch: PlannedChapter) -> None:
             ps = owner[id(ch)]
             ps.dir.mkdir(parents=True, exist_ok=True)
-            futures[pool.submit(_write_chapter, ps, ch, cache, opts, asm_bar.update)] = ch
+            futures[pool.submit(gate.run, _write_chapter, ps, ch, cache, opts, asm_bar.update)] = ch
 
         def collect(block: bool) -> None:
-            done = [f for f in futures if f.done()] if not block else list(as_completed(futures))
+            # as_completed is consumed lazily: each chapter is published as soon as it is done.
+            done = as_completed(list(futures)) if block else [f for f in futures if f.done()]
             for f in done:
                 ch = futures.pop(f)
                 entries[id(ch)], tmp = f.result()
@@ -446,6 +458,9 @@ def _make_chapters(
                 for ch in stale:
                     ready(ch)
             for key, made in synthesize_iter(requests, cache, engine=opts.engine, jobs=opts.jobs):
+                arrived += 1
+                if arrived == n_clips:
+                    gate.widen(jobs)
                 synthesized += made
                 synth_bar.update(1)
                 for ch in waiting.pop(key, ()):
@@ -462,6 +477,31 @@ def _make_chapters(
                     f.result()[1].unlink(missing_ok=True)
             raise
     return synthesized, entries
+
+
+class _Gate:
+    """A limit on concurrent work that can be raised while work is running."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._running = 0
+        self._cond = threading.Condition()
+
+    def widen(self, limit: int) -> None:
+        with self._cond:
+            self._limit = limit
+            self._cond.notify_all()
+
+    def run(self, fn: Callable[..., T], *args: object) -> T:
+        with self._cond:
+            self._cond.wait_for(lambda: self._running < self._limit)
+            self._running += 1
+        try:
+            return fn(*args)
+        finally:
+            with self._cond:
+                self._running -= 1
+                self._cond.notify_all()
 
 
 def _story_entries(ps: PlannedStory, entries: dict[int, ChapterEntry]) -> list[ChapterEntry]:
