@@ -225,3 +225,20 @@ def test_bad_voices_yaml_is_one_line_exit_2_nothing_written(
     assert "Traceback" not in result.stderr
     assert (tmp_path / "voices.yaml").read_text() == yaml_text
     assert not (tmp_path / "audio").exists()
+
+
+def test_a_deleted_output_is_rebuilt_even_when_inputs_are_unchanged(
+    built: tuple[Path, dict],
+) -> None:
+    root, summary = built
+    first = root / summary["stories"][0]["chapters"][0]["file"]
+    second = root / summary["stories"][0]["chapters"][1]["file"]
+    kept = second.stat().st_mtime_ns
+    first.unlink()
+    result = run("build", "--json", "--quiet", "--cache", str(root / "cache"), "--base-url",
+                 "https://example.org/books/", cwd=root)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    again = json.loads(result.stdout)
+    assert again["clips"]["synthesized"] == 0  # its clips are still cached
+    assert float(ffprobe(first)["format"]["duration"]) > 5
+    assert second.stat().st_mtime_ns == kept

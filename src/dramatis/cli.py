@@ -123,9 +123,13 @@ def build(
     Writes OUT/<story>/<NN> - <chapter>.mp3, tagged, with transcripts beside them.
     New characters are added to the voices file with a voice of their own.
     """
-    from dramatis.pipeline import BuildOptions
-    from dramatis.pipeline import build as run_build
+    import time
 
+    from dramatis.buildstate import BuildOptions, inputs_key, reuse
+    from dramatis.read import story_files
+    from dramatis.synthesize import default_cache_dir
+
+    t0 = time.monotonic()
     opts = BuildOptions(
         voices=voices,
         out=out,
@@ -140,7 +144,16 @@ def build(
         cover=cover,
         base_url=base_url,
     )
-    summary = run_build(list(paths) or [Path("stories")], opts)
+    targets = list(paths) or [Path("stories")]
+    # Nothing changed since the last build: answer at once, without the audio stack.
+    key = inputs_key(story_files(targets), opts)
+    summary = reuse(cache_dir or default_cache_dir(), key, opts)
+    if summary is not None:
+        summary["seconds"] = round(time.monotonic() - t0, 3)
+    else:
+        from dramatis.pipeline import build as run_build
+
+        summary = run_build(targets, opts)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False))
     else:

@@ -31,10 +31,11 @@ from dramatis.assemble import (
     split_parts,
 )
 from dramatis.attribute import Attribution, attribute
+from dramatis.buildstate import BuildOptions, inputs_key, record
 from dramatis.cast import add_characters, load_cast
 from dramatis.cover import image_mime, load_cover, title_card
 from dramatis.credits import add_credits
-from dramatis.engines import DEFAULT_ENGINE, create_engine
+from dramatis.engines import create_engine
 from dramatis.engines.base import VoiceInfo
 from dramatis.m4b import BookChapter, BookTags, assemble_book, write_book_tags
 from dramatis.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
@@ -45,7 +46,6 @@ from dramatis.publish import normalize_base_url, write_feed, write_sidecars
 from dramatis.read import read_story, story_files
 from dramatis.segment import segment
 from dramatis.synthesize import (
-    DEFAULT_CACHE_BYTES,
     ClipCache,
     ClipRequest,
     clip_key,
@@ -55,23 +55,6 @@ from dramatis.synthesize import (
 from dramatis.tag import Tags, read_fingerprint, write_tags
 
 T = TypeVar("T")
-
-
-@dataclass(slots=True)
-class BuildOptions:
-    voices: Path = Path("voices.yaml")
-    out: Path = Path("audio")
-    engine: str = DEFAULT_ENGINE
-    jobs: int = 0
-    profile: str = "acx"
-    cache_dir: Path | None = None
-    cache_bytes: int = DEFAULT_CACHE_BYTES
-    quiet: bool = False
-    include_notes: bool = False
-    format: str = "mp3"  # mp3: one file per chapter; m4b: one audiobook file per story
-    credits: bool = True  # opening credits and "The End", as ACX asks
-    cover: Path | None = None  # the user's cover image (else the story's, else a title card)
-    base_url: str | None = None  # also write OUT/feed.xml for podcast apps
 
 
 @dataclass(slots=True)
@@ -387,11 +370,13 @@ def build(paths: Sequence[Path], opts: BuildOptions) -> dict:
     all_keys = {k for ps in planned for ch in ps.chapters for k in ch.keys}
     cache.prune(keep=all_keys)
     # Clips of up-to-date chapters count as reused too: they are what those files hold.
-    return {
+    summary = {
         "stories": summary_stories,
         "clips": {"synthesized": synthesized, "reused": len(all_keys) - synthesized},
-        "seconds": round(time.monotonic() - t0, 3),
     }
+    # Keyed on the inputs as they are now: voices.yaml may have gained characters.
+    record(cache.root, inputs_key(story_files(list(paths)), opts), opts, summary)
+    return {**summary, "seconds": round(time.monotonic() - t0, 3)}
 
 
 def _make_chapters(
