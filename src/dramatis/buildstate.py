@@ -63,6 +63,11 @@ def inputs_key(files: Sequence[Path], opts: BuildOptions) -> str:
         )
     }
     h.update(json.dumps([STATE_VERSION, __version__, fields], sort_keys=True).encode())
+    # Dramatis' own code: an upgrade (or an edit to an installed checkout) rebuilds.
+    package = Path(__file__).parent
+    for source in sorted(package.rglob("*.py")) + sorted(package.rglob("*.json")):
+        st = source.stat()
+        h.update(f"{source.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
     extra = [opts.voices, opts.cover]
     for path in [*files, *extra]:
         if path is None:
