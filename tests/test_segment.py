@@ -148,3 +148,46 @@ def test_third_person_reported_thoughts_are_narration() -> None:
 def test_same_mark_quote_nested_in_speech_stays_inside() -> None:
     text = '"And I said, "Are you hurt?" (as he did) and he said nothing," she sobbed.\n'
     assert dialogue(text) == ['"And I said, "Are you hurt?" (as he did) and he said nothing,"']
+
+
+def test_unindented_letter_run_is_narration() -> None:
+    # dateline, salutation with a dash, fully quoted paragraphs, sign-off and name: all the letter
+    text = (
+        "It had been begun several days back.\n\n"
+        '"February 1st."\n\n'
+        '"My dear Anne,--I make no apology for my silence.  All is dull here."\n\n'
+        '"We had a visit from the Harvilles, who are well."\n\n'
+        '"Yours affectionately,"\n\n'
+        '"Mary M."\n\n'
+        '"Well?" said her father. "What does she say?"\n'
+    )
+    assert dialogue(text) == ['"Well?"', '"What does she say?"']
+
+
+def test_letter_tagged_by_wrote_and_by_its_source() -> None:
+    text = (
+        '"Dearest Diana" [wrote Anne],\n\n'
+        '"Here it is Tuesday night and I am writing in the library."\n\n'
+        '"Yours devotedly,"\n\n'
+        '"Anne"\n\n'
+        '"That girl!" said Marilla.\n\n'
+        '"You have been clever," this letter ran, "though you are against me."\n\n'
+        'The advertisement ran in this way:\n\n"Lost. A steam launch, black."\n'
+    )
+    assert dialogue(text) == ['"That girl!"']
+
+
+def test_vocatives_and_proceeding_speech_are_not_letters() -> None:
+    # "My dear Louisa," said as speech, "Sir," alone, and "proceeded thus" stay dialogue
+    text = (
+        '"My dear Louisa," said her father, "sit down."\n\n'
+        '"Sir,"\n\n'
+        "He cleared his throat, and proceeded thus:\n\n"
+        '"I confess that I do think so."\n'
+    )
+    assert dialogue(text) == [
+        '"My dear Louisa,"',
+        '"sit down."',
+        '"Sir,"',
+        '"I confess that I do think so."',
+    ]
