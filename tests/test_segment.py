@@ -191,3 +191,14 @@ def test_vocatives_and_proceeding_speech_are_not_letters() -> None:
         '"Sir,"',
         '"I confess that I do think so."',
     ]
+
+
+def test_reported_speech_after_a_speech_verb_in_narration() -> None:
+    # "said" earlier in the narration does not make a third-person past-tense report speech,
+    # but a question after "repeated her question" is still asked aloud
+    text = (
+        "She was said to be a pretty woman. "
+        '"He longed to see her. He hoped she might make some amends."\n\n'
+        'Alice repeated her question. "Why did they live at the bottom of a well?"\n'
+    )
+    assert dialogue(text) == ['"Why did they live at the bottom of a well?"']

@@ -368,8 +368,16 @@ class _Context:
         if closed and len(words) <= 4 and inner[-1] not in "!?" and (glued or text[j] in ",;("):
             return "mention"
         lower = {w.lower() for w in words}
+        # A speech verb earlier in the paragraph ("she was said to be pretty.  "He longed to see
+        # her...") does not make a third-person past-tense report speech; it still marks a
+        # question or exclamation as asked aloud ("repeated her question.  "Why did they...?").
+        earlier = (
+            self._speech_earlier(s, ps)
+            if inner[-1] in "?!"
+            else any(c in self.style for c in text[ps:s])
+        )
         if (
-            not self._speech_earlier(s, ps)
+            not earlier
             and not (lower & _FIRST_SECOND)
             and lower & _THIRD
             and lower & _PAST
