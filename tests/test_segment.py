@@ -202,3 +202,11 @@ def test_reported_speech_after_a_speech_verb_in_narration() -> None:
         'Alice repeated her question. "Why did they live at the bottom of a well?"\n'
     )
     assert dialogue(text) == ['"Why did they live at the bottom of a well?"']
+
+
+def test_title_case_titles_are_narration() -> None:
+    text = (
+        'A picture entitled "Christ Blessing Little Children" hung by a placard, "Mordecai Smith" '
+        'in red, while he cried, "Good Morning!" and she said "Come In"\n'
+    )
+    assert dialogue(text) == ['"Good Morning!"', '"Come In"']

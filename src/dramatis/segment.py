@@ -204,6 +204,11 @@ _SENTENCE_END = re.compile(r"(\w*)[.!?]+[\"')\]”’]*\s")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st messrs mme mlle rev col capt gen lt sgt esq jr sr".split()
 )
+# A title in Title Case with no closing punctuation: every word capitalised but short
+# function words.  Speech ends in punctuation or has lower-case words.
+_TITLE = re.compile(
+    r"^[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|of|the|a|an|in|on|to|and|at|for|by|with|from)){1,7}$"
+)
 _BLOCK_REASONS = frozenset({"indented", "document"})
 
 # A letter, note, notice or inscription read out in the story.  Choice: the narrator reads it.
@@ -355,6 +360,8 @@ class _Context:
         after = self._words_after(e, pe)
         if any(w in SPEECH_VERBS for w in after):
             return None  # "...," said he
+        if _TITLE.match(inner) and not self._verb_right_before(j, ps):
+            return "title"  # a song, picture, inn or book: "Nelly of the Hazel Dell"
         if (
             glued
             and len(words) <= 4
