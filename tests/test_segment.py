@@ -210,3 +210,8 @@ def test_title_case_titles_are_narration() -> None:
         'in red, while he cried, "Good Morning!" and she said "Come In"\n'
     )
     assert dialogue(text) == ['"Good Morning!"', '"Come In"']
+
+
+def test_running_people_do_not_make_letters() -> None:
+    text = 'He ran after her: "Wait!"\n\nThe notice ran thus:\n\n"Closed on Sundays."\n'
+    assert dialogue(text) == ['"Wait!"']

@@ -233,15 +233,17 @@ _SIGNATURE = re.compile(
     re.IGNORECASE,
 )
 # Words ending the narration before a quotation that announce a document rather than a
-# speaker: "It ran in this way:", "he wrote:", "as follows:--".  ("read" is left out: a character
+# speaker: "It ran in this way:", "he wrote:", "as follows:--" (a document must be the one that
+# "ran": "He ran after her: "Wait!"" is speech).  ("read" is left out: a character
 # reading aloud, or calling out while another reads, is still heard as speech.)
 _DOC_LEAD = re.compile(
-    r"(?:\b(?:ran|runs|wrote|writes)\b(?:\s+\w+){0,3}|\bas\s+follows)\s*[:,]?\s*-*\s*$",
+    r"(?:\b(?:(?:it|letter|note|notice|message|telegram|advertisement|inscription)\s+"
+    r"(?:ran|runs|reads)|wrote|writes)\b(?:\s+\w+){0,3}|\bas\s+follows)\s*[:,]?\s*-*\s*$",
     re.IGNORECASE,
 )
 # Words after a quotation naming a document as its source: "...," this letter ran / it remarked.
 _DOC_AFTER = re.compile(
-    r"[\s,;]*(?:(?:this|the|his|her|my)\s+(?:letter|note|card|telegram|notice|paper|message)"
+    r"[ \t,;]*(?:\n[ \t]*)?(?:(?:this|the|his|her|my)\s+(?:letter|note|card|telegram|notice|paper|message)"
     r"\s+(?:ran|runs|said|says|went\s+on|continued)|it\s+(?:ran|runs)\b|"
     r"\[?\s*(?:wrote|writes)\b)",
     re.IGNORECASE,
