@@ -319,11 +319,11 @@ class _Context:
         """The narration just before a quote: its sentence, or the previous paragraph's last
         sentence when the quote opens a paragraph and that paragraph is pure narration."""
         ps, _ = self.paras[pi]
-        seg = self.text[ps:s]
+        seg = self.text[max(ps, s - 160) : s]  # only the words right before the quote matter
         if not seg.strip() and pi > 0:
             qs, qe = self.paras[pi - 1]
-            seg = self.text[qs:qe]
-            if any(c in self.style for c in seg):
+            seg = self.text[max(qs, qe - 160) : qe]
+            if any(c in seg for c in self.style):
                 return ""
         cut = 0
         for m in _SENTENCE_END.finditer(seg):
@@ -337,7 +337,10 @@ class _Context:
             return True
         if _DOC_AFTER.match(self.text, e, min(len(self.text), e + 40)):
             return True
-        lead = self._lead(s, pi)
+        window = self.text[max(0, s - 200) : s].lower()
+        if not any(w in window for w in ("ran", "runs", "reads", "wrote", "writes", "follows")):
+            return False  # cheap test first: most quotes have none of these words before them
+        lead = self._lead(s, pi)[-60:]
         return bool(lead) and _DOC_LEAD.search(lead) is not None
 
     def narrated(self, s: int, e: int, pi: int) -> str | None:
