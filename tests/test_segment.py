@@ -148,3 +148,70 @@ def test_third_person_reported_thoughts_are_narration() -> None:
 def test_same_mark_quote_nested_in_speech_stays_inside() -> None:
     text = '"And I said, "Are you hurt?" (as he did) and he said nothing," she sobbed.\n'
     assert dialogue(text) == ['"And I said, "Are you hurt?" (as he did) and he said nothing,"']
+
+
+def test_unindented_letter_run_is_narration() -> None:
+    # dateline, salutation with a dash, fully quoted paragraphs, sign-off and name: all the letter
+    text = (
+        "It had been begun several days back.\n\n"
+        '"February 1st."\n\n'
+        '"My dear Anne,--I make no apology for my silence.  All is dull here."\n\n'
+        '"We had a visit from the Harvilles, who are well."\n\n'
+        '"Yours affectionately,"\n\n'
+        '"Mary M."\n\n'
+        '"Well?" said her father. "What does she say?"\n'
+    )
+    assert dialogue(text) == ['"Well?"', '"What does she say?"']
+
+
+def test_letter_tagged_by_wrote_and_by_its_source() -> None:
+    text = (
+        '"Dearest Diana" [wrote Anne],\n\n'
+        '"Here it is Tuesday night and I am writing in the library."\n\n'
+        '"Yours devotedly,"\n\n'
+        '"Anne"\n\n'
+        '"That girl!" said Marilla.\n\n'
+        '"You have been clever," this letter ran, "though you are against me."\n\n'
+        'The advertisement ran in this way:\n\n"Lost. A steam launch, black."\n'
+    )
+    assert dialogue(text) == ['"That girl!"']
+
+
+def test_vocatives_and_proceeding_speech_are_not_letters() -> None:
+    # "My dear Louisa," said as speech, "Sir," alone, and "proceeded thus" stay dialogue
+    text = (
+        '"My dear Louisa," said her father, "sit down."\n\n'
+        '"Sir,"\n\n'
+        "He cleared his throat, and proceeded thus:\n\n"
+        '"I confess that I do think so."\n'
+    )
+    assert dialogue(text) == [
+        '"My dear Louisa,"',
+        '"sit down."',
+        '"Sir,"',
+        '"I confess that I do think so."',
+    ]
+
+
+def test_reported_speech_after_a_speech_verb_in_narration() -> None:
+    # "said" earlier in the narration does not make a third-person past-tense report speech,
+    # but a question after "repeated her question" is still asked aloud
+    text = (
+        "She was said to be a pretty woman. "
+        '"He longed to see her. He hoped she might make some amends."\n\n'
+        'Alice repeated her question. "Why did they live at the bottom of a well?"\n'
+    )
+    assert dialogue(text) == ['"Why did they live at the bottom of a well?"']
+
+
+def test_title_case_titles_are_narration() -> None:
+    text = (
+        'A picture entitled "Christ Blessing Little Children" hung by a placard, "Mordecai Smith" '
+        'in red, while he cried, "Good Morning!" and she said "Come In"\n'
+    )
+    assert dialogue(text) == ['"Good Morning!"', '"Come In"']
+
+
+def test_running_people_do_not_make_letters() -> None:
+    text = 'He ran after her: "Wait!"\n\nThe notice ran thus:\n\n"Closed on Sundays."\n'
+    assert dialogue(text) == ['"Wait!"']

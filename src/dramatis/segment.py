@@ -204,7 +204,50 @@ _SENTENCE_END = re.compile(r"(\w*)[.!?]+[\"')\]”’]*\s")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st messrs mme mlle rev col capt gen lt sgt esq jr sr".split()
 )
-_BLOCK_REASONS = frozenset({"indented"})
+# A title in Title Case with no closing punctuation: every word capitalised but short
+# function words.  Speech ends in punctuation or has lower-case words.
+_TITLE = re.compile(
+    r"^[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|of|the|a|an|in|on|to|and|at|for|by|with|from)){1,7}$"
+)
+_BLOCK_REASONS = frozenset({"indented", "document"})
+
+# A letter, note, notice or inscription read out in the story.  Choice: the narrator reads it.
+# The writer is not speaking in the scene (the letter is being read, often by someone else, long
+# after it was written), a whole letter in one character's voice drowns the scene's dialogue,
+# and this matches indented letters (already the narrator's) and how PDNC annotates them.
+_MONTHS = "january february march april may june july august september october november december"
+_DATELINE = re.compile(
+    r"^(?:[A-Z][\w .,'-]{0,40}[,.]\s*)?(?:" + "|".join(_MONTHS.split()) + r")\.?\s+\d{1,2}"
+    r"(?:st|nd|rd|th)?\.?(?:,?\s*\d{4})?\.?$",
+    re.IGNORECASE,
+)
+# "My dear Anne,--I make...", "Dear Smith,--", "Sir,--": a letter's salutation.  Speech says
+# "My dear Anne, you..." or "Sir," with no dash, so the dash is required.
+_SALUTATION = re.compile(
+    r"^(?:(?:my\s+)?(?:very\s+)?(?:dear(?:est)?|beloved)(?:\s+[A-Z][\w.]*){1,3}|"
+    r"(?:dear\s+)?(?:sir|madam|gentlemen))\s*,\s*--\s*\S",
+    re.IGNORECASE,
+)
+_SIGNATURE = re.compile(
+    r"^(?:(?:yours|ever\s+yours|your)\b[\w\s]{0,30}|(?:believe\s+me[\w\s,]{0,40}))[,.]?$",
+    re.IGNORECASE,
+)
+# Words ending the narration before a quotation that announce a document rather than a
+# speaker: "It ran in this way:", "he wrote:", "as follows:--" (a document must be the one that
+# "ran": "He ran after her: "Wait!"" is speech).  ("read" is left out: a character
+# reading aloud, or calling out while another reads, is still heard as speech.)
+_DOC_LEAD = re.compile(
+    r"(?:\b(?:(?:it|letter|note|notice|message|telegram|advertisement|inscription)\s+"
+    r"(?:ran|runs|reads)|wrote|writes)\b(?:\s+\w+){0,3}|\bas\s+follows)\s*[:,]?\s*-*\s*$",
+    re.IGNORECASE,
+)
+# Words after a quotation naming a document as its source: "...," this letter ran / it remarked.
+_DOC_AFTER = re.compile(
+    r"[ \t,;]*(?:\n[ \t]*)?(?:(?:this|the|his|her|my)\s+(?:letter|note|card|telegram|notice|paper|message)"
+    r"\s+(?:ran|runs|said|says|went\s+on|continued)|it\s+(?:ran|runs)\b|"
+    r"\[?\s*(?:wrote|writes)\b)",
+    re.IGNORECASE,
+)
 
 
 class _Context:
@@ -272,6 +315,34 @@ class _Context:
         cut = min((i for i in (seg.find(c) for c in '.,;!?"') if i >= 0), default=len(seg))
         return [w.lower() for w in _WORD.findall(seg[:cut])][:n]
 
+    def _lead(self, s: int, pi: int) -> str:
+        """The narration just before a quote: its sentence, or the previous paragraph's last
+        sentence when the quote opens a paragraph and that paragraph is pure narration."""
+        ps, _ = self.paras[pi]
+        seg = self.text[max(ps, s - 160) : s]  # only the words right before the quote matter
+        if not seg.strip() and pi > 0:
+            qs, qe = self.paras[pi - 1]
+            seg = self.text[max(qs, qe - 160) : qe]
+            if any(c in seg for c in self.style):
+                return ""
+        cut = 0
+        for m in _SENTENCE_END.finditer(seg):
+            if m.group(1).lower() not in _ABBREVIATIONS and m.end() < len(seg.rstrip()):
+                cut = m.end()
+        return seg[cut:]
+
+    def document(self, s: int, e: int, pi: int, inner: str) -> bool:
+        """A letter or notice: a dateline, a salutation, or a lead naming writing or reading."""
+        if _DATELINE.match(inner) or _SALUTATION.match(inner):
+            return True
+        if _DOC_AFTER.match(self.text, e, min(len(self.text), e + 40)):
+            return True
+        window = self.text[max(0, s - 200) : s].lower()
+        if not any(w in window for w in ("ran", "runs", "reads", "wrote", "writes", "follows")):
+            return False  # cheap test first: most quotes have none of these words before them
+        lead = self._lead(s, pi)[-60:]
+        return bool(lead) and _DOC_LEAD.search(lead) is not None
+
     def narrated(self, s: int, e: int, pi: int) -> str | None:
         """Why the quoted span ``text[s:e]`` in paragraph ``pi`` is narration, or None (speech)."""
         text = self.text
@@ -282,6 +353,8 @@ class _Context:
             return "empty"
         if self._block(pi):
             return "indented"
+        if self.document(s, e, pi, inner):
+            return "document"
         if s == ps:
             return None  # a paragraph that opens with a quote is speech
         words = _WORD.findall(inner)
@@ -292,6 +365,8 @@ class _Context:
         after = self._words_after(e, pe)
         if any(w in SPEECH_VERBS for w in after):
             return None  # "...," said he
+        if _TITLE.match(inner) and not self._verb_right_before(j, ps):
+            return "title"  # a song, picture, inn or book: "Nelly of the Hazel Dell"
         if (
             glued
             and len(words) <= 4
@@ -305,8 +380,16 @@ class _Context:
         if closed and len(words) <= 4 and inner[-1] not in "!?" and (glued or text[j] in ",;("):
             return "mention"
         lower = {w.lower() for w in words}
+        # A speech verb earlier in the paragraph ("she was said to be pretty.  "He longed to see
+        # her...") does not make a third-person past-tense report speech; it still marks a
+        # question or exclamation as asked aloud ("repeated her question.  "Why did they...?").
+        earlier = (
+            self._speech_earlier(s, ps)
+            if inner[-1] in "?!"
+            else any(c in self.style for c in text[ps:s])
+        )
         if (
-            not self._speech_earlier(s, ps)
+            not earlier
             and not (lower & _FIRST_SECOND)
             and lower & _THIRD
             and lower & _PAST
@@ -376,13 +459,35 @@ def _classified_spans(text: str) -> list[tuple[int, int, str | None]]:
     ctx = _Context(text, paras, style)
     out: list[tuple[int, int, str | None]] = []
     prev_reason: str | None = None
+    doc_pi = -2  # paragraph where the current letter run last continued
+    sign_off = False  # the run met "Yours truly,": only a name line may follow
     for s, e, pi, cont in _raw_quote_spans(text, paras, style):
         if e - s < 1:
             continue
+        ps, pe = paras[pi]
+        whole = s == ps and e == pe and text[e - 1] in style
         if cont and prev_reason in _BLOCK_REASONS:
             reason: str | None = prev_reason  # the rest of a letter or verse stays with it
+        elif whole and pi == doc_pi + 1 and (not sign_off or len(text[s:e].split()) <= 4):
+            # A letter set in quotes paragraph by paragraph: each fully quoted paragraph after
+            # its opening (salutation, dateline, "wrote Anne") is still the letter.
+            reason = "document"
         else:
             reason = ctx.narrated(s, e, pi)
+        if reason == "document":
+            if pi != doc_pi:
+                sign_off = sign_off and pi == doc_pi + 1
+            inner = text[s + 1 : e - 1].strip()
+            ended = sign_off  # the name under the sign-off ends the letter
+            sign_off = bool(_SIGNATURE.match(inner)) or bool(
+                re.search(r"(?:yours|ever)[\w ]{0,25},?\s*(?:--)?[\w. -]*$", inner, re.I)
+                and len(inner) > 40
+            )
+            doc_pi = -2 if ended else pi
+            if ended:
+                sign_off = False
+        elif pi != doc_pi:
+            doc_pi = -2
         out.append((s, e, reason))
         prev_reason = reason
     return out
