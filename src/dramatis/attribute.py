@@ -717,15 +717,16 @@ def sieve(text: str, segments: list[Segment], cast: Cast | None = None) -> _Attr
 
 def attribute(text: str, segments: list[Segment], cast: Cast | None = None) -> Attribution:
     """Give every dialogue segment a speaker, a confidence and a stable line id."""
-    from dramatis.attribution_rank import load_weights, rerank
+    from dramatis.attribution_rank import ALT, load_weights, rerank
 
     att = sieve(text, segments, cast)
     segs, chars = att.segs, att.chars
     weights = load_weights()
     if weights:
-        # twice: the second pass sees the first pass's speakers of the neighbouring lines
+        # twice: the second pass sees the first pass's speakers of the neighbouring lines,
+        # and decodes each run of adjacent lines jointly as one exchange
         rerank(att, weights)
-        rerank(att, weights)
+        rerank(att, weights, ALT)
         att.apply()
     narrator = chars[att.narrator].name if att.narrator is not None else None
     if cast is not None and cast.pins:
