@@ -675,11 +675,28 @@ def merge_cast(listed: list[Character], found: list[Character]) -> list[Characte
         return found
     names = {n.lower() for c in listed for n in c.names}
     words = set().union(*(_name_tokens(n) for c in listed for n in c.names))
-    out = list(listed)
+    out = [
+        Character(name=c.name, aliases=list(c.aliases), gender=c.gender, voice=c.voice)
+        for c in listed
+    ]
+    ctoks = [set().union(*(_name_tokens(n) for n in c.names)) for c in out]
     for c in found:
         if any(n.lower() in names for n in c.names):
             continue
         if any((t := _name_tokens(n)) and t <= words for n in c.names):
+            # "Mr. Bounderby" when the cast says "Josiah Bounderby": the listed character
+            # of that name (and a compatible gender) answers to it too, when only one does
+            toks = set().union(*(_name_tokens(n) for n in c.names))
+            fit = [
+                i
+                for i, lc in enumerate(out[: len(ctoks)])
+                if toks <= ctoks[i]
+                and not (c.gender != "unknown" and lc.gender != "unknown" and c.gender != lc.gender)
+            ]
+            if len(fit) == 1:
+                lc = out[fit[0]]
+                lc.aliases.extend(n for n in c.names if n.lower() not in names)
+                names.update(n.lower() for n in c.names)
             continue
         out.append(c)
     return out
