@@ -20,12 +20,14 @@ import numpy as np
 from scipy.optimize import minimize
 
 from dramatis.attribute import sieve
-from dramatis.attribution_rank import NULL, candidates
+from dramatis.attribution_rank import ALT as SHIPPED_ALT
+from dramatis.attribution_rank import NULL, candidates, decode
 from dramatis.segment import segment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from attribution import ROOT, TYPES, gold_cast, load_score
 
+ALT: float | None = None
 OUT = ROOT / "src" / "dramatis" / "data" / "speaker_ranker.json"
 
 
@@ -104,10 +106,7 @@ def evaluate(d: dict, weights: dict[str, float] | None, score, passes: int = 1) 
     if weights is not None:
         for n in range(passes):
             rows = d["rows"] if n == 0 else candidates(att)
-            for k, cands, feats, *_ in rows:
-                if cands:
-                    sc = [sum(weights.get(n, 0.0) * v for n, v in f.items()) for f in feats]
-                    att.spk[k] = cands[sc.index(max(sc))]
+            decode(att, rows, weights, ALT if n == passes - 1 else None)
     quotes = [
         {
             "start": att.segs[k].start,
@@ -125,8 +124,18 @@ def main() -> int:
     ap.add_argument("--gold-dir", type=Path, default=ROOT.parent / "shared" / "attribution" / "dev")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--write", action="store_true")
-    ap.add_argument("--passes", type=int, default=1)
+    ap.add_argument("--passes", type=int, default=2, help="2 = what attribute() does")
+    ap.add_argument(
+        "--alt", type=float, default=SHIPPED_ALT, help="Viterbi cost of a repeated speaker"
+    )
+    ap.add_argument("--aba", type=float, help="Viterbi bonus for A-B-A turn-taking")
     a = ap.parse_args()
+    global ALT
+    ALT = a.alt
+    if a.aba is not None:
+        import dramatis.attribution_rank as R
+
+        R.ABA = a.aba
     score = load_score(a.gold_dir)
     files = sorted(p for p in a.gold_dir.glob("*.json") if not p.name.startswith("_"))
     data: dict[tuple[str, str], dict] = {}

@@ -675,11 +675,28 @@ def merge_cast(listed: list[Character], found: list[Character]) -> list[Characte
         return found
     names = {n.lower() for c in listed for n in c.names}
     words = set().union(*(_name_tokens(n) for c in listed for n in c.names))
-    out = list(listed)
+    out = [
+        Character(name=c.name, aliases=list(c.aliases), gender=c.gender, voice=c.voice)
+        for c in listed
+    ]
+    ctoks = [set().union(*(_name_tokens(n) for n in c.names)) for c in out]
     for c in found:
         if any(n.lower() in names for n in c.names):
             continue
         if any((t := _name_tokens(n)) and t <= words for n in c.names):
+            # "Mr. Bounderby" when the cast says "Josiah Bounderby": the listed character
+            # of that name (and a compatible gender) answers to it too, when only one does
+            toks = set().union(*(_name_tokens(n) for n in c.names))
+            fit = [
+                i
+                for i, lc in enumerate(out[: len(ctoks)])
+                if toks <= ctoks[i]
+                and not (c.gender != "unknown" and lc.gender != "unknown" and c.gender != lc.gender)
+            ]
+            if len(fit) == 1:
+                lc = out[fit[0]]
+                lc.aliases.extend(n for n in c.names if n.lower() not in names)
+                names.update(n.lower() for n in c.names)
             continue
         out.append(c)
     return out
@@ -717,15 +734,16 @@ def sieve(text: str, segments: list[Segment], cast: Cast | None = None) -> _Attr
 
 def attribute(text: str, segments: list[Segment], cast: Cast | None = None) -> Attribution:
     """Give every dialogue segment a speaker, a confidence and a stable line id."""
-    from dramatis.attribution_rank import load_weights, rerank
+    from dramatis.attribution_rank import ALT, load_weights, rerank
 
     att = sieve(text, segments, cast)
     segs, chars = att.segs, att.chars
     weights = load_weights()
     if weights:
-        # twice: the second pass sees the first pass's speakers of the neighbouring lines
+        # twice: the second pass sees the first pass's speakers of the neighbouring lines,
+        # and decodes each run of adjacent lines jointly as one exchange
         rerank(att, weights)
-        rerank(att, weights)
+        rerank(att, weights, ALT)
         att.apply()
     narrator = chars[att.narrator].name if att.narrator is not None else None
     if cast is not None and cast.pins:
