@@ -26,6 +26,9 @@ pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
 STORY = """---
 title: The Long Night
 author: A. Writer
+series: The Ark Stories
+part: 2
+summary: Bellamy goes looking for Clarke.
 ---
 
 Chapter 1: The Woods
@@ -121,6 +124,9 @@ def test_mp3s_decode_with_tags_and_plausible_duration(built: tuple[Path, dict]) 
         assert str(id3["TPE1"]) == "A. Writer"
         assert str(id3["TRCK"]) == f"{n}/2"
         assert str(id3["TCON"]) == "Audiobook"
+        assert str(id3["TIT1"]) == "The Ark Stories, part 2"
+        assert str(id3["TXXX:SERIES-PART"]) == "2"
+        assert str(id3["COMM::eng"]) == "Bellamy goes looking for Clarke."
 
 
 def _words(text: str) -> list[str]:

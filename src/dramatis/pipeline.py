@@ -264,6 +264,8 @@ def _write_chapter(
                 language=_str(ps.story.meta.get("language")),
                 comment=_str(ps.story.meta.get("summary")),
                 cover=ps.story.cover,
+                series=_str(ps.story.meta.get("series")),
+                series_part=_str(ps.story.meta.get("series_part")),
                 chapters=spans if len(spans) > 1 else [],
                 fingerprint=ch.fingerprint,
             ),

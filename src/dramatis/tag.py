@@ -14,6 +14,7 @@ from mutagen.id3 import (
     PRIV,
     TALB,
     TCON,
+    TIT1,
     TIT2,
     TLAN,
     TPE1,
@@ -44,6 +45,10 @@ class Tags:
     chapters: list[tuple[int, int, str]] = field(default_factory=list)
     # Hash of the build inputs: an unchanged chapter is not rewritten.
     fingerprint: str | None = None
+    # A story's series ("The Long Night", part 2): grouping for players, and the TXXX
+    # SERIES / SERIES-PART frames audiobook shelves such as Audiobookshelf read.
+    series: str | None = None
+    series_part: str | None = None
 
 
 def write_tags(path: Path, tags: Tags) -> None:
@@ -63,6 +68,12 @@ def write_tags(path: Path, tags: Tags) -> None:
     if tags.cover:
         mime = image_mime(tags.cover) or tags.cover_mime
         id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=tags.cover))
+    if tags.series:
+        group = f"{tags.series}, part {tags.series_part}" if tags.series_part else tags.series
+        id3.add(TIT1(encoding=3, text=group))
+        id3.add(TXXX(encoding=3, desc="SERIES", text=tags.series))
+        if tags.series_part:
+            id3.add(TXXX(encoding=3, desc="SERIES-PART", text=tags.series_part))
     if tags.fingerprint:
         id3.add(TXXX(encoding=3, desc=FINGERPRINT, text=tags.fingerprint))
     if tags.chapters:
