@@ -248,3 +248,25 @@ def test_a_deleted_output_is_rebuilt_even_when_inputs_are_unchanged(
     assert again["clips"]["synthesized"] == 0  # its clips are still cached
     assert float(ffprobe(first)["format"]["duration"]) > 5
     assert second.stat().st_mtime_ns == kept
+
+
+def test_a_renamed_chapter_leaves_no_stale_files(tmp_path: Path) -> None:
+    (tmp_path / "stories").mkdir()
+    story = tmp_path / "stories" / "short.txt"
+    text = 'Chapter 1\n\n"Hello," Anna said.\n\nChapter 2: Home\n\nThe door shut.\n'
+    story.write_text(text, encoding="utf-8")
+    args = ("build", "--json", "--quiet", "--no-credits", "--cache", str(tmp_path / "cache"))
+    assert run(*args, cwd=tmp_path).returncode == 0
+    out = tmp_path / "audio" / "short"
+    assert (out / "02 - Chapter 2 Home.mp3").is_file()
+    story.write_text(text.replace("Home", "House"), encoding="utf-8")
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    names = {p.name for p in out.iterdir()}
+    assert "02 - Chapter 2 House.mp3" in names and "02 - Chapter 2 House.vtt" in names
+    assert not any("Home" in n for n in names), names
+    manifest = json.loads((out / "dramatis.json").read_text())
+    assert [c["file"] for c in manifest["chapters"]] == [
+        "01 - Chapter 1.mp3",
+        "02 - Chapter 2 House.mp3",
+    ]

@@ -77,6 +77,10 @@ class PlannedStory:
     attribution: Attribution
     dir: Path
     chapters: list[PlannedChapter] = field(default_factory=list)
+    # Set by _start_story before anything is written: the manifest of the build before this
+    # one (what to keep, what became stale) and the cover file's name beside the audio.
+    previous: Manifest | None = None
+    cover_name: str | None = None
 
 
 class Progress:
@@ -365,6 +369,8 @@ def build(paths: Sequence[Path], opts: BuildOptions) -> dict:
         if not (ch.path.is_file() and read_fingerprint(ch.path) == ch.fingerprint)
     ]
     with staged_output(opts.out):
+        for ps in planned:
+            _start_story(ps)
         synthesized, entries = _make_chapters(planned, stale, cache, opts, progress)
         summary_stories = [_finish_story(ps, entries) for ps in planned]
         if opts.base_url:
@@ -491,10 +497,15 @@ class _Gate:
                 self._cond.notify_all()
 
 
+def _start_story(ps: PlannedStory) -> None:
+    """Read the previous build's manifest and place the cover, once per story."""
+    ps.previous = _load_manifest(ps.dir / MANIFEST_NAME)
+    ps.cover_name = _cover_file(ps)
+
+
 def _story_entries(ps: PlannedStory, entries: dict[int, ChapterEntry]) -> list[ChapterEntry]:
     """This build's entries, else the previous manifest's for chapters left as they were."""
-    old = _load_manifest(ps.dir / MANIFEST_NAME)
-    previous = {e.file: e for e in (old.chapters if old else [])}
+    previous = {e.file: e for e in (ps.previous.chapters if ps.previous else [])}
     out = []
     for ch in ps.chapters:
         if id(ch) in entries:
@@ -514,7 +525,7 @@ def _manifest(ps: PlannedStory, chapters: list[ChapterEntry]) -> Manifest:
         author=ps.story.author,
         summary=_str(ps.story.meta.get("summary")),
         language=_str(ps.story.meta.get("language")) or "en",
-        cover=_cover_file(ps),
+        cover=ps.cover_name,
     )
 
 
@@ -539,10 +550,13 @@ def _save_progress(ps: PlannedStory, entries: dict[int, ChapterEntry]) -> None:
 
 
 def _finish_story(ps: PlannedStory, entries: dict[int, ChapterEntry]) -> dict:
-    """Final manifest, transcripts and playlist; files of chapters that no longer exist go."""
+    """Final manifest, transcripts and playlist; files of chapters that no longer exist go.
+
+    Compared with the manifest from *before* this build: the progress saves in between
+    already list only this build's chapters, so they cannot tell which files went stale.
+    """
     ps.dir.mkdir(parents=True, exist_ok=True)
-    manifest_path = ps.dir / MANIFEST_NAME
-    old = _load_manifest(manifest_path)
+    old = ps.previous
     manifest = _manifest(ps, _story_entries(ps, entries))
     _remove_stale_files(ps.dir, old, manifest)
     if (
@@ -550,7 +564,7 @@ def _finish_story(ps: PlannedStory, entries: dict[int, ChapterEntry]) -> dict:
         or old.to_dict() != manifest.to_dict()
         or any(id(c) in entries for c in ps.chapters)
     ):
-        manifest.save(manifest_path)
+        manifest.save(ps.dir / MANIFEST_NAME)
         write_sidecars(ps.dir, manifest)
     return {
         "title": ps.story.title,
