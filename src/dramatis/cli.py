@@ -296,14 +296,10 @@ def serve(directory: Path, host: str, port: int, base_url: str | None) -> None:
 
 
 def _engine_voices(engine: str):
-    """The engine's voices (the engine itself is closed again: only the list is needed)."""
-    from dramatis.engines import create_engine
+    """The engine's voices (only the list is needed here)."""
+    from dramatis.engines import engine_voices
 
-    eng = create_engine(engine)
-    try:
-        return eng.voices()
-    finally:
-        eng.close()
+    return engine_voices(engine)[0]
 
 
 def _cast_preview(paths: tuple[Path, ...], voices: Path, engine_voices):

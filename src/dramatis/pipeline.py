@@ -35,7 +35,7 @@ from dramatis.buildstate import BuildOptions, inputs_key, record
 from dramatis.cast import add_characters, load_cast
 from dramatis.cover import image_mime, load_cover, title_card
 from dramatis.credits import add_credits
-from dramatis.engines import create_engine
+from dramatis.engines import engine_voices
 from dramatis.engines.base import VoiceInfo
 from dramatis.m4b import BookChapter, BookTags, assemble_book, write_book_tags
 from dramatis.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
@@ -353,11 +353,8 @@ def build(paths: Sequence[Path], opts: BuildOptions) -> dict:
         load_cover(opts.cover)  # a bad cover fails before voices.yaml is touched
     if opts.base_url:
         normalize_base_url(opts.base_url)  # a bad URL fails now, not after the build
-    engine = create_engine(opts.engine)
-    engine_voices = engine.voices()
-    default_voice = engine.default_voice
-    engine.close()
-    prepared = prepare(paths, opts, engine_voices, default_voice)
+    voices, default_voice = engine_voices(opts.engine)
+    prepared = prepare(paths, opts, voices, default_voice)
     planned = plan(prepared, opts)
     cache = ClipCache(opts.cache_dir or default_cache_dir(), opts.cache_bytes)
 

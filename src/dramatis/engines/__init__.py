@@ -29,4 +29,20 @@ def create_engine(name: str = DEFAULT_ENGINE) -> Engine:
     raise DramatisError(f"unknown engine {name!r}; choose one of: {', '.join(engine_names())}")
 
 
-__all__ = ["DEFAULT_ENGINE", "Engine", "VoiceInfo", "create_engine", "engine_names"]
+def engine_voices(name: str = DEFAULT_ENGINE) -> tuple[list[VoiceInfo], str | None]:
+    """The engine's voices and its default voice; the engine itself is closed again."""
+    engine = create_engine(name)
+    try:
+        return engine.voices(), engine.default_voice
+    finally:
+        engine.close()
+
+
+__all__ = [
+    "DEFAULT_ENGINE",
+    "Engine",
+    "VoiceInfo",
+    "create_engine",
+    "engine_names",
+    "engine_voices",
+]
