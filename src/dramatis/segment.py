@@ -250,6 +250,39 @@ _DOC_AFTER = re.compile(
 )
 
 
+# Speech verbs that, with no comma or colon before the mark, name or cite words rather than
+# introduce speech: called "carrots", the word he wrote "poison", pronounced it "arrum".
+_NAMING_VERBS = frozenset(
+    "call called calls calling name named names naming term termed style styled entitle "
+    "entitled write wrote writes written mention mentioned pronounce pronounced".split()
+)
+# A word right before the mark that makes the quotation a noun phrase inside the sentence: a
+# determiner or possessive, a preposition, or a labelling word (the "Jolly Cricketers", a
+# composition on "A Winter's Walk", cries of "Hold him!", labelled "Best Vanilla.").
+_NOUN_BEFORE = frozenset(
+    "a an the this that these those his her its their our my your of on as about "
+    "word words phrase name label labelled labeled marked headed superscribed inscribed "
+    "printed engraved titled".split()
+)
+# Imagined speech: a look or gesture "as much as to say" something.  Nobody speaks.
+_IMAGINED = re.compile(
+    r"(?:\bas\s+much\s+as\s+to\s+say|\bas\s+if\s+to\s+say|\bas\s+who\s+(?:should|would)\s+say|"
+    r"\b(?:that|which)\s+(?:plainly\s+|clearly\s+|distinctly\s+|silently\s+|eloquently\s+)?"
+    r"(?:said|says|expressed|seemed\s+to\s+say))\s*[,:]?\s*-*\s*$",
+    re.IGNORECASE,
+)
+# A quotation that is the subject of a sentence naming it as a heading or a thought ("..." was
+# the heading; "..." were questions with which she amused herself; "..." would sound well).
+# Many "X," was his reply / was Charles's language / was what she heard him say are speech, so
+# only these nouns count.
+_SUBJECT_AFTER = re.compile(
+    r"[ \t]*\n?[ \t]*(?:(?:was|were)[ \t\n]+(?:(?:the|her|his|their|my|our|its|a|an)[ \t\n]+)?"
+    r"(?:\w+[ \t\n]+)?(?:heading|title|headline|caption|motto|inscription|legend|thought|"
+    r"thoughts|questions|wonder|sound|notion|idea|reflection)\b|would[ \t\n]+(?:sound|look|read)\b|"
+    r"(?:was|were)[ \t\n]+talked[ \t\n]+of)"
+)
+
+
 class _Context:
     """Decides, from the text around a quoted span, whether a listener should hear it as speech.
 
@@ -291,9 +324,15 @@ class _Context:
             return True
         return any(w.lower() in SPEECH_VERBS for w in _WORD.findall(seg))
 
-    def _verb_right_before(self, j: int, ps: int) -> bool:
-        """A speech verb just before the mark: said "No", saying to herself "This is Bill"."""
+    def _verb_right_before(self, j: int, ps: int, glued: bool = False) -> bool:
+        """A speech verb just before the mark: said "No", saying to herself "This is Bill".
+
+        With ``glued`` (no punctuation between the verb and the mark), naming verbs do not
+        count: called "carrots" names, called, "Come!" speaks.
+        """
         before = [w.lower() for w in _WORD.findall(self.text[max(ps, j - 40) : j + 1])[-4:]]
+        if glued and before and before[-1] in _NAMING_VERBS:
+            return False
         if len(before) >= 2 and before[-2] == "to":
             before = before[:-2]  # said to the Knave / to herself
         elif before and before[-1].endswith("self"):
@@ -365,13 +404,32 @@ class _Context:
         after = self._words_after(e, pe)
         if any(w in SPEECH_VERBS for w in after):
             return None  # "...," said he
-        if _TITLE.match(inner) and not self._verb_right_before(j, ps):
+        if _IMAGINED.search(text, max(ps, s - 60), s):
+            return "imagined"  # a look that said, as much as to say, "..."
+        if closed and _SUBJECT_AFTER.match(text, e, min(len(text), e + 60)):
+            return "subject"  # "..." was the heading
+        verb_before = self._verb_right_before(j, ps, glued)
+        if glued and not verb_before:
+            first = next((c for c in inner if c.isalpha()), "")
+            if first.islower() and inner[-1] != "!" and not self._tagged_before(s, ps):
+                # a fragment inside a sentence with no speaker: was "all right."  (After
+                # said Anne slowly "but I didn't..." or a quote earlier, a speech goes on.)
+                return "mention"
+            if (
+                _WORD.findall(text[max(ps, j - 30) : j + 1])[-1].lower() in _NOUN_BEFORE
+                and len(words) <= 8
+                and inner[-1] not in "!?"
+            ):
+                # the "Jolly Cricketers", a composition on "A Winter's Walk"; but an
+                # exclamation of "Hjckrrh!" is heard
+                return "mention"
+        if _TITLE.match(inner) and not verb_before:
             return "title"  # a song, picture, inn or book: "Nelly of the Hazel Dell"
         if (
             glued
             and len(words) <= 4
             and inner[-1] not in ".!?-"
-            and not self._verb_right_before(j, ps)
+            and not verb_before
         ):
             return "mention"  # no comma or colon before it: a name, title or quoted word
         tagged = self._tagged_before(s, ps)
