@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dramatis.attribution_lexicon import SPEECH_VERBS
+from dramatis.attribution_lexicon import PARTICLE_VERBS, SPEECH_VERBS
 from dramatis.model import Segment
 
 DOUBLE_MARKS = frozenset('"“”„«»')
@@ -339,6 +339,22 @@ class _Context:
             before = before[:-1]
         return bool(before) and before[-1] in SPEECH_VERBS
 
+    def _speech_goes_on(self, s: int, ps: int) -> bool:
+        """A quote earlier in the sentence, or a speech verb a few words back: an interrupted
+        speech resumes (said Anne slowly "but I didn't"; spoke of her as "a charming woman")."""
+        seg = self.text[ps:s]
+        cut = 0
+        for m in _SENTENCE_END.finditer(seg):
+            if m.group(1).lower() not in _ABBREVIATIONS and not self._inside_quote(seg, m.start()):
+                cut = m.end()
+        seg = seg[cut:]
+        if any(c in self.style for c in seg):
+            return True
+        return any(
+            w.lower() in SPEECH_VERBS and w.lower() not in _NAMING_VERBS
+            for w in _WORD.findall(seg)[-4:]
+        )
+
     def _speech_earlier(self, s: int, ps: int) -> bool:
         """A quote mark or speech verb earlier in the paragraph: this quote continues a speech."""
         seg = self.text[ps:s]
@@ -402,8 +418,11 @@ class _Context:
             j -= 1
         glued = text[j].isalnum()  # a word right before the mark: ... called "carrots"
         after = self._words_after(e, pe)
-        if any(w in SPEECH_VERBS for w in after):
-            return None  # "...," said he
+        if any(
+            w in SPEECH_VERBS and PARTICLE_VERBS.get(w, nxt) == nxt
+            for w, nxt in zip(after, [*after[1:], ""], strict=False)
+        ):
+            return None  # "...," said he / went on he (but not: she went to the door)
         if _IMAGINED.search(text, max(ps, s - 60), s):
             return "imagined"  # a look that said, as much as to say, "..."
         if closed and _SUBJECT_AFTER.match(text, e, min(len(text), e + 60)):
@@ -411,9 +430,8 @@ class _Context:
         verb_before = self._verb_right_before(j, ps, glued)
         if glued and not verb_before:
             first = next((c for c in inner if c.isalpha()), "")
-            if first.islower() and inner[-1] != "!" and not self._tagged_before(s, ps):
-                # a fragment inside a sentence with no speaker: was "all right."  (After
-                # said Anne slowly "but I didn't..." or a quote earlier, a speech goes on.)
+            if first.islower() and inner[-1] != "!" and not self._speech_goes_on(s, ps):
+                # a fragment inside a sentence: was "all right.", called "carrots."
                 return "mention"
             if (
                 _WORD.findall(text[max(ps, j - 30) : j + 1])[-1].lower() in _NOUN_BEFORE
