@@ -238,14 +238,36 @@ _SIGNATURE = re.compile(
 # reading aloud, or calling out while another reads, is still heard as speech.)
 _DOC_LEAD = re.compile(
     r"(?:\b(?:(?:it|letter|note|notice|message|telegram|advertisement|inscription)\s+"
-    r"(?:ran|runs|reads)|wrote|writes)\b(?:\s+\w+){0,3}|\bas\s+follows)\s*[:,]?\s*-*\s*$",
+    r"(?:ran|runs|reads)|wrote|writes)\b(?:\s+\w+){0,5}|\bas\s+follows|\bpostscript\b(?:\s+\w+){0,4}|"
+    r"\b(?:labell?ed|inscribed|superscribed|engraved)\b(?:\s+\w+){0,2})\s*[:,]?\s*-*\s*$",
     re.IGNORECASE,
+)
+# "The next was in these words." / "a postscript to this effect:": a document, unless a speech
+# verb leads the sentence ("he addressed the mother in these words,").
+_DOC_PHRASE = re.compile(
+    r"\b(?:in\s+these\s+words|to\s+this\s+effect|the\s+following\s+words)\s*[:,.]?\s*-*\s*$",
+    re.IGNORECASE,
+)
+# One of these in the 200 characters before a quotation is needed before _DOC_LEAD is tried.
+_DOC_WORDS = (
+    "ran",
+    "runs",
+    "reads",
+    "wrote",
+    "writes",
+    "follows",
+    "words",
+    "effect",
+    "script",
+    "label",
+    "scribed",
+    "engraved",
 )
 # Words after a quotation naming a document as its source: "...," this letter ran / it remarked.
 _DOC_AFTER = re.compile(
     r"[ \t,;]*(?:\n[ \t]*)?(?:(?:this|the|his|her|my)\s+(?:letter|note|card|telegram|notice|paper|message)"
     r"\s+(?:ran|runs|said|says|went\s+on|continued)|it\s+(?:ran|runs)\b|"
-    r"\[?\s*(?:wrote|writes)\b)",
+    r"\[?[ \t]*(?:(?:he|she|they|I|we|[A-Z][a-z]+)\s+)?(?:wrote|writes)\b|written\s+(?:on|in|across|upon|under)\b)",
     re.IGNORECASE,
 )
 
@@ -254,13 +276,14 @@ _DOC_AFTER = re.compile(
 # introduce speech: called "carrots", the word he wrote "poison", pronounced it "arrum".
 _NAMING_VERBS = frozenset(
     "call called calls calling name named names naming term termed style styled entitle "
-    "entitled write wrote writes written mention mentioned pronounce pronounced".split()
+    "entitled write wrote writes written mention mentioned pronounce pronounced address "
+    "addressed addresses direct directed".split()
 )
 # A word right before the mark that makes the quotation a noun phrase inside the sentence: a
 # determiner or possessive, a preposition, or a labelling word (the "Jolly Cricketers", a
 # composition on "A Winter's Walk", cries of "Hold him!", labelled "Best Vanilla.").
 _NOUN_BEFORE = frozenset(
-    "a an the this that these those his her its their our my your of on as about "
+    "a an the this that these those his her its their our my your of on as about to "
     "word words phrase name label labelled labeled marked headed superscribed inscribed "
     "printed engraved titled".split()
 )
@@ -317,7 +340,7 @@ class _Context:
         seg = self.text[ps:s]
         cut = 0
         for m in _SENTENCE_END.finditer(seg):
-            if m.group(1).lower() not in _ABBREVIATIONS and not self._inside_quote(seg, m.start()):
+            if m.group(1).lower() not in _ABBREVIATIONS and not self._inside_quote(seg, m.end()):
                 cut = m.end()
         seg = seg[cut:]
         if any(c in self.style for c in seg):
@@ -345,7 +368,7 @@ class _Context:
         seg = self.text[ps:s]
         cut = 0
         for m in _SENTENCE_END.finditer(seg):
-            if m.group(1).lower() not in _ABBREVIATIONS and not self._inside_quote(seg, m.start()):
+            if m.group(1).lower() not in _ABBREVIATIONS and not self._inside_quote(seg, m.end()):
                 cut = m.end()
         seg = seg[cut:]
         if any(c in self.style for c in seg):
@@ -393,9 +416,15 @@ class _Context:
         if _DOC_AFTER.match(self.text, e, min(len(self.text), e + 40)):
             return True
         window = self.text[max(0, s - 200) : s].lower()
-        if not any(w in window for w in ("ran", "runs", "reads", "wrote", "writes", "follows")):
+        if not any(w in window for w in _DOC_WORDS):
             return False  # cheap test first: most quotes have none of these words before them
-        lead = self._lead(s, pi)[-60:]
+        lead = self._lead(s, pi)
+        if _DOC_PHRASE.search(lead):
+            return not any(
+                w.lower() in SPEECH_VERBS and w.lower() not in ("wrote", "writes")
+                for w in _WORD.findall(lead)
+            )
+        lead = lead[-60:]
         return bool(lead) and _DOC_LEAD.search(lead) is not None
 
     def narrated(self, s: int, e: int, pi: int) -> str | None:
@@ -417,6 +446,8 @@ class _Context:
         while j > ps and text[j].isspace():
             j -= 1
         glued = text[j].isalnum()  # a word right before the mark: ... called "carrots"
+        if closed and _SUBJECT_AFTER.match(text, e, min(len(text), e + 60)):
+            return "subject"  # "..." was the heading / was her thought
         after = self._words_after(e, pe)
         if any(
             w in SPEECH_VERBS and PARTICLE_VERBS.get(w, nxt) == nxt
@@ -425,8 +456,6 @@ class _Context:
             return None  # "...," said he / went on he (but not: she went to the door)
         if _IMAGINED.search(text, max(ps, s - 60), s):
             return "imagined"  # a look that said, as much as to say, "..."
-        if closed and _SUBJECT_AFTER.match(text, e, min(len(text), e + 60)):
-            return "subject"  # "..." was the heading
         verb_before = self._verb_right_before(j, ps, glued)
         if glued and not verb_before:
             first = next((c for c in inner if c.isalpha()), "")
@@ -443,12 +472,7 @@ class _Context:
                 return "mention"
         if _TITLE.match(inner) and not verb_before:
             return "title"  # a song, picture, inn or book: "Nelly of the Hazel Dell"
-        if (
-            glued
-            and len(words) <= 4
-            and inner[-1] not in ".!?-"
-            and not verb_before
-        ):
+        if glued and len(words) <= 4 and inner[-1] not in ".!?-" and not verb_before:
             return "mention"  # no comma or colon before it: a name, title or quoted word
         tagged = self._tagged_before(s, ps)
         if tagged:
@@ -473,6 +497,13 @@ class _Context:
         ):
             return "indirect"
         return None
+
+
+_LIST_REASONS = frozenset({"mention", "title"})
+# What may separate two items of a list of quoted words: a comma, "and", "or", "some", "the".
+_LIST_GAP = re.compile(
+    r"[\s,;]*(?:(?:and|or|nor)\s+)?(?:(?:the|a|an|some|others|other|then)\s+)?[\s,;]*", re.I
+)
 
 
 def _raw_quote_spans(
@@ -535,6 +566,7 @@ def _classified_spans(text: str) -> list[tuple[int, int, str | None]]:
     ctx = _Context(text, paras, style)
     out: list[tuple[int, int, str | None]] = []
     prev_reason: str | None = None
+    prev_end = -1
     doc_pi = -2  # paragraph where the current letter run last continued
     sign_off = False  # the run met "Yours truly,": only a name line may follow
     for s, e, pi, cont in _raw_quote_spans(text, paras, style):
@@ -550,6 +582,18 @@ def _classified_spans(text: str) -> list[tuple[int, int, str | None]]:
             reason = "document"
         else:
             reason = ctx.narrated(s, e, pi)
+            if (
+                reason is None
+                and prev_reason in _LIST_REASONS
+                and prev_end >= ps
+                and _LIST_GAP.fullmatch(text, prev_end, s)
+                and len(_WORD.findall(text, s, e)) <= 8
+            ):
+                # the next item of a list of quoted words: the words "apology," "Hunsford,"
+                # and "Lady Catherine."; wrote it down "important," and some "unimportant."
+                reason = prev_reason
+            elif reason is None and prev_reason == "document" and ps <= prev_end >= s - 60:
+                reason = "document"  # "...," she wrote.  "They seem..." goes on the letter
         if reason == "document":
             if pi != doc_pi:
                 sign_off = sign_off and pi == doc_pi + 1
@@ -565,7 +609,7 @@ def _classified_spans(text: str) -> list[tuple[int, int, str | None]]:
         elif pi != doc_pi:
             doc_pi = -2
         out.append((s, e, reason))
-        prev_reason = reason
+        prev_reason, prev_end = reason, e
     return out
 
 

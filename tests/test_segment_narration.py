@@ -1,0 +1,102 @@
+"""Quoted text a listener hears from the narrator (issue 3): words mentioned or named inside a
+sentence, imagined speech, quoted headings, lists of quoted words and documents read out; each
+next to the real speech it must not swallow."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from dramatis.segment import segment
+
+
+def dialogue(text: str) -> list[str]:
+    segs = segment(text)
+    assert segs[0].start == 0 and segs[-1].end == len(text)
+    for a, b in pairwise(segs):
+        assert a.end == b.start
+    assert "".join(text[s.start : s.end] for s in segs) == text
+    return [text[s.start : s.end] for s in segs if s.kind == "dialogue"]
+
+
+def test_fragments_inside_a_sentence_are_narration() -> None:
+    text = (
+        'She could not tell the school that she had been called "carrots." On her desk lay a '
+        'big luscious "strawberry apple." Anne caught it up. Matthew thought anyone who '
+        'praised Anne was "all right."  Fearing "something was the matter," she went to the door.\n'
+    )
+    assert dialogue(text) == []
+
+
+def test_interrupted_speech_and_exclamations_stay_speech() -> None:
+    text = (
+        '"Yes, sir," said Anne slowly "but I didn\'t suppose you meant it."\n\n'
+        'The party crowded round her, calling out "Prizes! Prizes!" at once. Sleary (who said '
+        '"Indeed, sir!" to all of it) nodded. There was an occasional exclamation of '
+        '"Hjckrrh!" from the Gryphon.  She sighed. "Well, well," went on Mrs. Lynde.\n'
+    )
+    assert dialogue(text) == [
+        '"Yes, sir,"',
+        '"but I didn\'t suppose you meant it."',
+        '"Prizes! Prizes!"',
+        '"Indeed, sir!"',
+        '"Hjckrrh!"',
+        '"Well, well,"',
+    ]
+
+
+def test_named_things_are_narration() -> None:
+    text = (
+        'They met outside the "Jolly Cricketers" at noon. The pupils must write a composition '
+        'on "A Winter\'s Walk in the Woods," and be observant. Slackbridge unfolded what '
+        'he called "that damning document," and held it up. Kemp addressed it to '
+        '"Colonel Adye, Port Burdock."\n'
+    )
+    assert dialogue(text) == []
+
+
+def test_imagined_speech_is_narration() -> None:
+    text = (
+        'He gave Louisa a look that plainly said, "Behold your Bounderby!"  Mrs. Sparsit shook '
+        'her head, as much as to say, "The great know trouble too."\n\n'
+        'He plainly said, "No."\n'
+    )
+    assert dialogue(text) == ['"No."']
+
+
+def test_quoted_headings_and_thoughts_as_subjects_are_narration() -> None:
+    text = (
+        'He rent the paper open. "An Entire Village in Sussex goes Mad" was the heading.  She '
+        'looked round. "These would have been all my friends," was her thought.\n\n'
+        'He paused. "Yes," was the reply.  Charles was cross. "I could manage them well," was '
+        "what Anne often heard him say.\n"
+    )
+    assert dialogue(text) == ['"Yes,"', '"I could manage them well,"']
+
+
+def test_lists_of_quoted_words_are_narration() -> None:
+    text = (
+        'She saw in the motion of his lips the words "apology," "Hunsford," and '
+        '"Lady Catherine de Bourgh."  He read stray "magnifiques," "coups-de-maitre," and '
+        '"tours-de-force," in the letter.\n'
+    )
+    assert dialogue(text) == []
+
+
+def test_documents_announced_or_labelled_are_narration() -> None:
+    text = (
+        "The next was in these words.\n\n"
+        '"I do not pretend to regret any thing I shall leave in Hertfordshire."\n\n'
+        'A bottle labeled yellowly, "Best Vanilla." stood there.  He had a letter from her. '
+        '"Those people have turned up here," she wrote. "They seem to know everyone."\n\n'
+        "Soon after breakfast, he addressed the mother in these words,\n\n"
+        '"May I hope, Madam, for a private audience with Elizabeth?"\n\n'
+        "She begged him to lose no time before he\nwrote.\n\n"
+        '"Oh! my dear father," she cried.\n\n'
+        '"Tell him to get up, and pack up."\n\n'
+        "He wrote two more notes.\n"
+    )
+    assert dialogue(text) == [
+        '"May I hope, Madam, for a private audience with Elizabeth?"',
+        '"Oh! my dear father,"',
+        '"Tell him to get up, and pack up."',
+    ]
