@@ -363,8 +363,9 @@ class _Context:
         return bool(before) and before[-1] in SPEECH_VERBS
 
     def _speech_goes_on(self, s: int, ps: int) -> bool:
-        """A quote earlier in the sentence, or a speech verb a few words back: an interrupted
-        speech resumes (said Anne slowly "but I didn't"; spoke of her as "a charming woman")."""
+        """A quote earlier in the sentence, or a speech verb within eight words before: an
+        interrupted speech resumes (said Anne slowly "but I didn't"), or a report quotes the
+        speaker's words (declared his conviction that she "would beat the whole Island")."""
         seg = self.text[ps:s]
         cut = 0
         for m in _SENTENCE_END.finditer(seg):
@@ -375,7 +376,7 @@ class _Context:
             return True
         return any(
             w.lower() in SPEECH_VERBS and w.lower() not in _NAMING_VERBS
-            for w in _WORD.findall(seg)[-4:]
+            for w in _WORD.findall(seg)[-8:]
         )
 
     def _speech_earlier(self, s: int, ps: int) -> bool:
