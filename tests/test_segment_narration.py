@@ -20,9 +20,9 @@ def dialogue(text: str) -> list[str]:
 
 def test_fragments_inside_a_sentence_are_narration() -> None:
     text = (
-        'She could not tell the school that she had been called "carrots." On her desk lay a '
-        'big luscious "strawberry apple." Anne caught it up. Matthew thought anyone who '
-        'praised Anne was "all right."  Fearing "something was the matter," she went to the door.\n'
+        'Everyone at the school had called her "carrots." On her desk lay a '
+        'big luscious "strawberry apple." Anne caught it up. The shore road was '
+        '"woodsy and wild and lonesome."  Fearing "something was the matter," she went to the door.\n'
     )
     assert dialogue(text) == []
 
@@ -100,3 +100,16 @@ def test_documents_announced_or_labelled_are_narration() -> None:
         '"Oh! my dear father,"',
         '"Tell him to get up, and pack up."',
     ]
+
+
+def test_speech_tags_after_the_quote_must_be_tags() -> None:
+    # a verb deeper in a clause, a noun ("a laugh"), "so called", "struck" without "in" are no tags
+    text = (
+        'Diana repeated the "oath" with a laugh. The "Avenue," so called by the people, was '
+        'long. He had been writing some verses "To Priscilla" before he called the class. '
+        'Mrs. Sparsit\'s "sir," was a word of ceremony. The clock had struck "eleven with its '
+        'silver sounds," and all was still.\n\n'
+        'She waved. "Come here!" called Anne. The house was furnished with "great '
+        'magnificence," as Anne told Marilla. He sat. "No," the old woman said.\n'
+    )
+    assert dialogue(text) == ['"Come here!"', '"great magnificence,"', '"No,"']

@@ -283,7 +283,7 @@ _NAMING_VERBS = frozenset(
 # determiner or possessive, a preposition, or a labelling word (the "Jolly Cricketers", a
 # composition on "A Winter's Walk", cries of "Hold him!", labelled "Best Vanilla.").
 _NOUN_BEFORE = frozenset(
-    "a an the this that these those his her its their our my your of on as about to "
+    "a an the no this that these those his her its their our my your of on as about to "
     "word words phrase name label labelled labeled marked headed superscribed inscribed "
     "printed engraved titled".split()
 )
@@ -303,6 +303,12 @@ _SUBJECT_AFTER = re.compile(
     r"(?:\w+[ \t\n]+)?(?:heading|title|headline|caption|motto|inscription|legend|thought|"
     r"thoughts|questions|wonder|sound|notion|idea|reflection)\b|would[ \t\n]+(?:sound|look|read)\b|"
     r"(?:was|were)[ \t\n]+talked[ \t\n]+of)"
+)
+
+
+_DETERMINERS = frozenset("a an the his her their my our your its some every each this that".split())
+_SUBJECT_WORDS = frozenset(
+    "as he she it they i we you one someone somebody everybody all both".split()
 )
 
 
@@ -360,7 +366,9 @@ class _Context:
             before = before[:-2]  # said to the Knave / to herself
         elif before and before[-1].endswith("self"):
             before = before[:-1]
-        return bool(before) and before[-1] in SPEECH_VERBS
+        if len(before) >= 2 and PARTICLE_VERBS.get(before[-2]) == before[-1]:
+            return True  # went on "..."
+        return bool(before) and before[-1] in SPEECH_VERBS and before[-1] not in PARTICLE_VERBS
 
     def _speech_goes_on(self, s: int, ps: int) -> bool:
         """A quote earlier in the sentence, or a speech verb within eight words before: an
@@ -375,8 +383,8 @@ class _Context:
         if any(c in self.style for c in seg):
             return True
         return any(
-            w.lower() in SPEECH_VERBS and w.lower() not in _NAMING_VERBS
-            for w in _WORD.findall(seg)[-8:]
+            w in SPEECH_VERBS and w not in _NAMING_VERBS and w not in PARTICLE_VERBS
+            for w in (x.lower() for x in _WORD.findall(seg)[-8:])
         )
 
     def _speech_earlier(self, s: int, ps: int) -> bool:
@@ -389,10 +397,30 @@ class _Context:
     def _inside_quote(self, seg: str, i: int) -> bool:
         return sum(seg.count(c, 0, i) for c in self.style) % 2 == 1
 
-    def _words_after(self, e: int, pe: int, n: int = 3) -> list[str]:
+    def _tag_after(self, e: int, pe: int) -> bool:
+        """A speech tag right after the quote: said he / she answered / the old woman said /
+        went on Mrs. Lynde.  A verb further into a clause is not one ("before he called the
+        class", "with a laugh", "so called by", "she went to the door")."""
         seg = self.text[e : min(pe, e + 50)]
         cut = min((i for i in (seg.find(c) for c in '.,;!?"') if i >= 0), default=len(seg))
-        return [w.lower() for w in _WORD.findall(seg[:cut])][:n]
+        words = _WORD.findall(seg[:cut])[:4]
+        low = [w.lower() for w in words]
+        for i, w in enumerate(low):
+            nxt = low[i + 1] if i + 1 < len(low) else ""
+            if w not in SPEECH_VERBS or PARTICLE_VERBS.get(w, nxt) != nxt:
+                continue
+            if i == 0:
+                return True
+            if low[i - 1] in _DETERMINERS:
+                return False  # a laugh, the answer: nouns
+            return all(
+                x in _SUBJECT_WORDS
+                or x in _DETERMINERS
+                or (j > 0 and low[0] in _DETERMINERS)
+                or words[j][0].isupper()
+                for j, x in enumerate(low[:i])
+            )
+        return False
 
     def _lead(self, s: int, pi: int) -> str:
         """The narration just before a quote: its sentence, or the previous paragraph's last
@@ -449,12 +477,8 @@ class _Context:
         glued = text[j].isalnum()  # a word right before the mark: ... called "carrots"
         if closed and _SUBJECT_AFTER.match(text, e, min(len(text), e + 60)):
             return "subject"  # "..." was the heading / was her thought
-        after = self._words_after(e, pe)
-        if any(
-            w in SPEECH_VERBS and PARTICLE_VERBS.get(w, nxt) == nxt
-            for w, nxt in zip(after, [*after[1:], ""], strict=False)
-        ):
-            return None  # "...," said he / went on he (but not: she went to the door)
+        if self._tag_after(e, pe):
+            return None  # "...," said he
         if _IMAGINED.search(text, max(ps, s - 60), s):
             return "imagined"  # a look that said, as much as to say, "..."
         verb_before = self._verb_right_before(j, ps, glued)
@@ -463,8 +487,9 @@ class _Context:
             if first.islower() and inner[-1] != "!" and not self._speech_goes_on(s, ps):
                 # a fragment inside a sentence: was "all right.", called "carrots."
                 return "mention"
+            last = _WORD.findall(text[max(ps, j - 30) : j + 1])[-1].lower()
             if (
-                _WORD.findall(text[max(ps, j - 30) : j + 1])[-1].lower() in _NOUN_BEFORE
+                (last in _NOUN_BEFORE or last.endswith("'s"))
                 and len(words) <= 8
                 and inner[-1] not in "!?"
             ):
