@@ -215,3 +215,32 @@ def test_title_case_titles_are_narration() -> None:
 def test_running_people_do_not_make_letters() -> None:
     text = 'He ran after her: "Wait!"\n\nThe notice ran thus:\n\n"Closed on Sundays."\n'
     assert dialogue(text) == ['"Wait!"']
+
+
+def test_speech_resumes_after_an_inset_verse() -> None:
+    # the closing mark after the verse ends the speech left open before it; a stray closing
+    # mark with no open speech before it is not dialogue
+    text = (
+        '"I had to sing\n\n'
+        "'Twinkle, twinkle, little bat!'\n\n"
+        'You know the song, perhaps?"\n\n'
+        '"I\'ve heard it," said Alice.\n\n'
+        "He stopped.\n\n"
+        'The end of it all."\n\n'
+        "She left.\n"
+    )
+    assert dialogue(text) == [
+        '"I had to sing',
+        'You know the song, perhaps?"',
+        '"I\'ve heard it,"',
+    ]
+
+
+def test_talk_about_others_in_the_present_is_speech() -> None:
+    text = (
+        "Mrs. Costello looked at them again. "
+        '"He is very handsome. She thinks him the finest gentleman she had ever seen."\n'
+    )
+    assert dialogue(text) == [
+        '"He is very handsome. She thinks him the finest gentleman she had ever seen."'
+    ]

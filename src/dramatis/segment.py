@@ -200,6 +200,9 @@ _FIRST_SECOND = frozenset(
 )
 _THIRD = frozenset("he she him her his they them their it its".split())
 _PAST = frozenset("was were had would could should might must did".split())
+# A report keeps to the past tense; a speaker talking about others slips into the present
+# ("He is very handsome. She thinks him the finest gentleman").
+_PRESENT = frozenset("is are am has does don't doesn't isn't aren't".split())
 _SENTENCE_END = re.compile(r"(\w*)[.!?]+[\"')\]”’]*\s")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st messrs mme mlle rev col capt gen lt sgt esq jr sr".split()
@@ -519,6 +522,7 @@ class _Context:
             and not (lower & _FIRST_SECOND)
             and lower & _THIRD
             and lower & _PAST
+            and not (lower & _PRESENT)
             and len(words) >= 4
         ):
             return "indirect"
@@ -538,6 +542,7 @@ def _raw_quote_spans(
     """(start, end, paragraph index, continues a multi-paragraph quotation) for each quote."""
     spans: list[tuple[int, int, int, bool]] = []
     carry = False  # a quotation continues from the previous paragraph
+    left_open = -9  # last paragraph whose quotation was closed only by the paragraph's end
     for pi, (ps, pe) in enumerate(paras):
         marks = list(_marks(text, ps, pe, style))
         open_at: int | None = None
@@ -553,6 +558,11 @@ def _raw_quote_spans(
             if open_at is None:
                 if role & 1:
                     open_at = i
+                elif mi == 0 and pi - left_open <= 3 and text[i - 1] in "?!.,-":
+                    # The first mark of the paragraph only closes, and a quotation was left
+                    # open just before: the speech resumes after an inset verse or letter.
+                    spans.append((ps, i + 1, pi, True))
+                    left_open = -9
                 continue
             if not role & 2:
                 if role & 1 and text[i] in DOUBLE_OPEN_ONLY | SINGLE_OPEN_ONLY:
@@ -577,6 +587,8 @@ def _raw_quote_spans(
             nxt = paras[pi + 1][0] if pi + 1 < len(paras) else None
             if nxt is not None and text[nxt] in style:
                 carry = True  # multi-paragraph quotation
+            else:
+                left_open = pi
             spans.append((open_at, pe, pi, cont))
     return spans
 
