@@ -113,3 +113,12 @@ def test_speech_tags_after_the_quote_must_be_tags() -> None:
         'magnificence," as Anne told Marilla. He sat. "No," the old woman said.\n'
     )
     assert dialogue(text) == ['"Come here!"', '"great magnificence,"', '"No,"']
+
+
+def test_unsaid_speech_is_narration() -> None:
+    text = (
+        'Mary complained. She never had the smallest temptation to say, "Very true."  Alice '
+        'was very nearly getting up and saying, "Thank you, sir, for your story," but sat.\n\n'
+        'He spoke. She could not help saying, "Oh!"\n'
+    )
+    assert dialogue(text) == ['"Oh!"']

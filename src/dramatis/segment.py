@@ -297,6 +297,15 @@ _IMAGINED = re.compile(
     r"(?:said|says|expressed|seemed\s+to\s+say))\s*[,:]?\s*-*\s*$",
     re.IGNORECASE,
 )
+# Speech wished for, held back or nearly made: "never had the smallest temptation to say,",
+# "almost ready to exclaim,", "was very nearly getting up and saying,", "had no power of
+# saying to herself,".  Nobody says it aloud.  ("could not help saying" is said.)
+_UNSAID = re.compile(
+    r"\b(?:never|no|not|nearly|almost|ready|tempted|temptation|power|wished|longed|inclined)\b"
+    r"(?:\s+[\w']+){0,5}?\s+(?:to\s+(?:say|exclaim|cry\s+out|answer|reply|ask)|(?:of\s+)?saying"
+    r"(?:\s+to\s+(?:her|him|them|my|your)sel(?:f|ves))?)\s*[,:]?\s*-*\s*$",
+    re.IGNORECASE,
+)
 # A quotation that is the subject of a sentence naming it as a heading or a thought ("..." was
 # the heading; "..." were questions with which she amused herself; "..." would sound well).
 # Many "X," was his reply / was Charles's language / was what she heard him say are speech, so
@@ -484,6 +493,9 @@ class _Context:
             return None  # "...," said he
         if _IMAGINED.search(text, max(ps, s - 60), s):
             return "imagined"  # a look that said, as much as to say, "..."
+        lead = text[max(ps, s - 80) : s]
+        if _UNSAID.search(lead) and "help" not in lead:
+            return "unsaid"  # never had the temptation to say, "..."
         verb_before = self._verb_right_before(j, ps, glued)
         if glued and not verb_before:
             first = next((c for c in inner if c.isalpha()), "")
