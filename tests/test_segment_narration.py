@@ -122,3 +122,13 @@ def test_unsaid_speech_is_narration() -> None:
         'He spoke. She could not help saying, "Oh!"\n'
     )
     assert dialogue(text) == ['"Oh!"']
+
+
+def test_list_and_letter_runs_stop_at_a_speech_tag() -> None:
+    text = (
+        'He called it "rubbish," and "Nonsense!" cried Mary.  He was at the "Crown," it must '
+        "be added, all day.\n\n"
+        'She took the pen. "Dear John," she wrote, then looked up. "Is this right?" she asked.'
+        '  "Yes," he then said.\n'
+    )
+    assert dialogue(text) == ['"Nonsense!"', '"Is this right?"', '"Yes,"']

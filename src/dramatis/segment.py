@@ -425,13 +425,14 @@ class _Context:
                 return True
             if low[i - 1] in _DETERMINERS:
                 return False  # a laugh, the answer: nouns
-            return all(
-                x in _SUBJECT_WORDS
-                or x in _DETERMINERS
-                or (j > 0 and low[0] in _DETERMINERS)
-                or words[j][0].isupper()
-                for j, x in enumerate(low[:i])
-            )
+            # the clause must open with its subject: she (then) said, the old woman said,
+            # as Anne told, Mr. Bounderby said; not "it must be added", "There was Fearenside
+            # telling"
+            if low[i - 1] in ("be", "been", "being", "to"):
+                return False
+            if low[0] in _SUBJECT_WORDS or low[0] in _DETERMINERS:
+                return True
+            return all(w[0].isupper() for w in words[:i])
         return False
 
     def _lead(self, s: int, pi: int) -> str:
@@ -638,11 +639,17 @@ def _classified_spans(text: str) -> list[tuple[int, int, str | None]]:
                 and prev_end >= ps
                 and _LIST_GAP.fullmatch(text, prev_end, s)
                 and len(_WORD.findall(text, s, e)) <= 8
+                and not ctx._tag_after(e, pe)
             ):
                 # the next item of a list of quoted words: the words "apology," "Hunsford,"
                 # and "Lady Catherine."; wrote it down "important," and some "unimportant."
                 reason = prev_reason
-            elif reason is None and prev_reason == "document" and ps <= prev_end >= s - 60:
+            elif (
+                reason is None
+                and prev_reason == "document"
+                and ps <= prev_end >= s - 60
+                and not ctx._tag_after(e, pe)
+            ):
                 reason = "document"  # "...," she wrote.  "They seem..." goes on the letter
         if reason == "document":
             if pi != doc_pi:
