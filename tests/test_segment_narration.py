@@ -132,3 +132,8 @@ def test_list_and_letter_runs_stop_at_a_speech_tag() -> None:
         '  "Yes," he then said.\n'
     )
     assert dialogue(text) == ['"Nonsense!"', '"Is this right?"', '"Yes,"']
+
+
+def test_quoted_words_reported_after_said_that_stay_speech() -> None:
+    text = 'He frowned. He said that "The rules are the rules." Nobody argued.\n'
+    assert dialogue(text) == ['"The rules are the rules."']

@@ -508,6 +508,7 @@ class _Context:
                 (last in _NOUN_BEFORE or last.endswith("'s"))
                 and len(words) <= 8
                 and inner[-1] not in "!?"
+                and not (last == "that" and self._speech_goes_on(s, ps))
             ):
                 # the "Jolly Cricketers", a composition on "A Winter's Walk"; but an
                 # exclamation of "Hjckrrh!" is heard
