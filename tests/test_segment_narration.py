@@ -135,5 +135,5 @@ def test_list_and_letter_runs_stop_at_a_speech_tag() -> None:
 
 
 def test_quoted_words_reported_after_said_that_stay_speech() -> None:
-    text = 'He frowned. He said that "The rules are the rules." Nobody argued.\n'
+    text = 'He frowned. He said that "The rules are the rules." Then he left.\n'
     assert dialogue(text) == ['"The rules are the rules."']
