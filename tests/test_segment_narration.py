@@ -137,3 +137,23 @@ def test_list_and_letter_runs_stop_at_a_speech_tag() -> None:
 def test_quoted_words_reported_after_said_that_stay_speech() -> None:
     text = 'He frowned. He said that "The rules are the rules." Then he left.\n'
     assert dialogue(text) == ['"The rules are the rules."']
+
+
+def test_unindented_stanza_in_quotes_is_narration() -> None:
+    # every line of the stanza starts with a capital; wrapped prose lines do not
+    text = (
+        "The Mock Turtle sang this, very slowly and sadly:--\n\n"
+        '"Will you walk a little faster?" said a whiting to a snail.\n'
+        "\"There's a porpoise close behind us, and he's treading on my tail.\n"
+        "See how eagerly the lobsters and the turtles all advance!\n"
+        "Will you, won't you, will you, won't you, will you join the dance?\"\n\n"
+        '"Thank you, it\'s a very interesting dance to watch," said Alice, feeling very\n'
+        'glad that it was over at last: "and I do so like that curious song about\n'
+        "the whiting! I never heard it before, and I should like to hear it again\n"
+        'Now, if you please."\n'
+    )
+    assert dialogue(text) == [
+        '"Thank you, it\'s a very interesting dance to watch,"',
+        '"and I do so like that curious song about\nthe whiting! I never heard it before, '
+        'and I should like to hear it again\nNow, if you please."',
+    ]

@@ -212,7 +212,8 @@ _ABBREVIATIONS = frozenset(
 _TITLE = re.compile(
     r"^[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|of|the|a|an|in|on|to|and|at|for|by|with|from)){1,7}$"
 )
-_BLOCK_REASONS = frozenset({"indented", "document"})
+_BLOCK_REASONS = frozenset({"indented", "document", "verse"})
+_LINE_START = re.compile(r"[\s\"'“”‘’_(\[]*(\w)")
 
 # A letter, note, notice or inscription read out in the story.  Choice: the narrator reads it.
 # The writer is not speaking in the scene (the letter is being read, often by someone else, long
@@ -353,6 +354,21 @@ class _Context:
             return True
         return re.search(r"\n {3,}\S", self.text[ps:pe]) is not None
 
+    def _verse(self, pi: int) -> bool:
+        """A stanza: four or more lines, every one starting with a capital.  Hard-wrapped prose
+        breaks lines mid-sentence, so its lines mostly start in lower case; a song or poem
+        sung or recited in quotes (and the "said a whiting" inside it) is the narrator's,
+        like indented verse."""
+        ps, pe = self.paras[pi]
+        if self.text.count("\n", ps, pe) < 3:
+            return False
+        lines = self.text[ps:pe].split("\n")
+        return all(
+            (m := _LINE_START.match(line)) is not None and m.group(1).isupper()
+            for line in lines
+            if line.strip()
+        )
+
     def _tagged_before(self, s: int, ps: int) -> bool:
         """A speech verb or another quote earlier in the same sentence ("X," said he, "...")."""
         seg = self.text[ps:s]
@@ -479,6 +495,8 @@ class _Context:
             return "empty"
         if self._block(pi):
             return "indented"
+        if self._verse(pi):
+            return "verse"
         if self.document(s, e, pi, inner):
             return "document"
         if s == ps:
