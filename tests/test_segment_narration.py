@@ -157,3 +157,12 @@ def test_unindented_stanza_in_quotes_is_narration() -> None:
         '"and I do so like that curious song about\nthe whiting! I never heard it before, '
         'and I should like to hear it again\nNow, if you please."',
     ]
+
+
+def test_quote_put_first_as_a_predicate_is_narration() -> None:
+    text = (
+        'She had heard of her. "A terrible worker and driver," Mrs. Peter was said to be. He '
+        'bowed. "Common," she was, as her aunt had said.\n\n'
+        'He ran in. "I am frightened!" He was, indeed, half crying.\n'
+    )
+    assert dialogue(text) == ['"I am frightened!"']

@@ -317,6 +317,13 @@ _SUBJECT_AFTER = re.compile(
     r"thoughts|questions|wonder|sound|notion|idea|reflection)\b|would[ \t\n]+(?:sound|look|read)\b|"
     r"(?:was|were)[ \t\n]+talked[ \t\n]+of)"
 )
+# The quote as a predicate put first, after a comma: "Common," she was, as Mrs. Costello had
+# said; "A terrible worker and driver," Mrs. Peter was said to be;
+_PREDICATE_AFTER = re.compile(
+    r"[ \t]*\n?[ \t]*(?:he|she|they|it|(?:Mrs?|Miss|Dr|Sir)\.?[ \t\n]+[A-Z]\w+|"
+    r"(?!(?:He|She|They|It|I|We|You)\b)[A-Z]\w+)[ \t\n]+(?:was|were|is|are)"
+    r"(?:[ \t\n]+said[ \t\n]+to[ \t\n]+be)?[ \t]*[;,:]"
+)
 
 
 _DETERMINERS = frozenset("a an the his her their my our your its some every each this that".split())
@@ -508,6 +515,8 @@ class _Context:
         glued = text[j].isalnum()  # a word right before the mark: ... called "carrots"
         if closed and _SUBJECT_AFTER.match(text, e, min(len(text), e + 60)):
             return "subject"  # "..." was the heading / was her thought
+        if closed and inner[-1] == "," and _PREDICATE_AFTER.match(text, e, min(len(text), e + 60)):
+            return "subject"  # "Common," she was
         if self._tag_after(e, pe):
             return None  # "...," said he
         if _IMAGINED.search(text, max(ps, s - 60), s):
