@@ -322,7 +322,7 @@ _SUBJECT_AFTER = re.compile(
 _PREDICATE_AFTER = re.compile(
     r"[ \t]*\n?[ \t]*(?:he|she|they|it|(?:Mrs?|Miss|Dr|Sir)\.?[ \t\n]+[A-Z]\w+|"
     r"(?!(?:He|She|They|It|I|We|You)\b)[A-Z]\w+)[ \t\n]+(?:was|were|is|are)"
-    r"(?:[ \t\n]+said[ \t\n]+to[ \t\n]+be)?[ \t]*[;,:]"
+    r"(?:[ \t\n]+said[ \t\n]+to[ \t\n]+be)?[ \t]*[;,:.]"
 )
 
 
