@@ -166,3 +166,13 @@ def test_quote_put_first_as_a_predicate_is_narration() -> None:
         'He ran in. "I am frightened!" He was, indeed, half crying.\n'
     )
     assert dialogue(text) == ['"I am frightened!"']
+
+
+def test_newspaper_quoted_is_narration() -> None:
+    text = (
+        'I read the notice. "About twelve last night," said the _Standard_, "Mr. Sholto was '
+        'found dead."  On opening the _Standard_ again I found more. "With reference to the '
+        'tragedy," it remarked, "we have news."\n\n'
+        'The Mouse looked at her. "Come back!" it said, "and I\'ll tell you."\n'
+    )
+    assert dialogue(text) == ['"Come back!"', '"and I\'ll tell you."']

@@ -271,9 +271,17 @@ _DOC_WORDS = (
 _DOC_AFTER = re.compile(
     r"[ \t,;]*(?:\n[ \t]*)?(?:(?:this|the|his|her|my)\s+(?:letter|note|card|telegram|notice|paper|message)"
     r"\s+(?:ran|runs|said|says|went\s+on|continued)|it\s+(?:ran|runs)\b|"
-    r"\[?[ \t]*(?:(?:he|she|they|I|we|[A-Z][a-z]+)\s+)?(?:wrote|writes)\b|written\s+(?:on|in|across|upon|under)\b)",
+    r"\[?[ \t]*(?:(?:he|she|they|I|we|[A-Z][a-z]+)\s+)?(?:wrote|writes)\b|written\s+(?:on|in|across|upon|under)\b|"
+    # a newspaper set in italics speaks: "...," said the _Standard_
+    r"(?:said|says|remarked|observed|continued|went\s+on)\s+the\s+_[A-Z][^_\n]{1,40}_)",
     re.IGNORECASE,
 )
+# "...," it remarked, after the paragraph has named a newspaper in italics (the _Standard_):
+# the paper, not a person, is quoted.  (Alone, "it said" is often an animal speaking.)
+_IT_SAID = re.compile(
+    r"[ \t,;]*\n?[ \t]*it\s+(?:said|says|remarked|observed|continued|went\s+on)\b"
+)
+_PUBLICATION = re.compile(r"\bthe\s+_[A-Z][^_\n]{1,40}_")
 
 
 # Speech verbs that, with no comma or colon before the mark, name or cite words rather than
@@ -479,6 +487,10 @@ class _Context:
         if _DATELINE.match(inner) or _SALUTATION.match(inner):
             return True
         if _DOC_AFTER.match(self.text, e, min(len(self.text), e + 40)):
+            return True
+        if _IT_SAID.match(self.text, e, min(len(self.text), e + 40)) and _PUBLICATION.search(
+            self.text, max(self.paras[pi][0], s - 300), s
+        ):
             return True
         window = self.text[max(0, s - 200) : s].lower()
         if not any(w in window for w in _DOC_WORDS):
