@@ -173,6 +173,7 @@ def test_newspaper_quoted_is_narration() -> None:
         'I read the notice. "About twelve last night," said the _Standard_, "Mr. Sholto was '
         'found dead."  On opening the _Standard_ again I found more. "With reference to the '
         'tragedy," it remarked, "we have news."\n\n'
-        'The Mouse looked at her. "Come back!" it said, "and I\'ll tell you."\n'
+        'He handed me the telegram. "Come at once," it said. "Wait for me."\n\n'
+        'The Mouse did not notice this question. "Come back!" it said, "and I\'ll tell you."\n'
     )
     assert dialogue(text) == ['"Come back!"', '"and I\'ll tell you."']

@@ -276,12 +276,17 @@ _DOC_AFTER = re.compile(
     r"(?:said|says|remarked|observed|continued|went\s+on)\s+the\s+_[A-Z][^_\n]{1,40}_)",
     re.IGNORECASE,
 )
-# "...," it remarked, after the paragraph has named a newspaper in italics (the _Standard_):
-# the paper, not a person, is quoted.  (Alone, "it said" is often an animal speaking.)
+# "...," it remarked, after the paragraph has named a newspaper in italics (the _Standard_) or
+# a telegram or letter: the paper, not a person, is quoted.  (Alone, "it said" is often an
+# animal speaking.)
 _IT_SAID = re.compile(
     r"[ \t,;]*\n?[ \t]*it\s+(?:said|says|remarked|observed|continued|went\s+on)\b"
 )
-_PUBLICATION = re.compile(r"\bthe\s+_[A-Z][^_\n]{1,40}_")
+_PUBLICATION = re.compile(
+    r"\bthe\s+_[A-Z][^_\n]{1,40}_|\b(?:the|a|this|his|her|my|your|our|their)\s+"
+    r"(?:telegram|letter|note|newspaper|advertisement|notice)\b",
+    re.IGNORECASE,
+)
 
 
 # Speech verbs that, with no comma or colon before the mark, name or cite words rather than
