@@ -244,3 +244,12 @@ def test_talk_about_others_in_the_present_is_speech() -> None:
     assert dialogue(text) == [
         '"He is very handsome. She thinks him the finest gentleman she had ever seen."'
     ]
+
+
+def test_british_quoted_name_ending_in_s_closes_before_the_next_quote() -> None:
+    # the mark after "Cricketers" could be a possessive, but the next mark opens a quote
+    text = (
+        "'I don't know,' she said. They met at the 'Jolly Cricketers' and he replied, "
+        "'Hello there.' 'The Bennets' house is big,' she said.\n"
+    )
+    assert dialogue(text) == ["'I don't know,'", "'Hello there.'", "'The Bennets' house is big,'"]

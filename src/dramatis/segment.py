@@ -594,6 +594,18 @@ _LIST_GAP = re.compile(
 )
 
 
+def _real_closer_follows(marks: list[tuple[int, int]], mi: int) -> bool:
+    """After the weak closer ``marks[mi]`` (the Bennets' house), a sure closer comes before any
+    mark that only opens.  If an opener comes first ('Jolly Cricketers' and he replied,
+    'Hello.'), the weak mark closed its quote."""
+    for _, r in marks[mi + 1 :]:
+        if r & 1 and not r & 2:
+            return False
+        if r & 2 and not r & 4:
+            return True
+    return False
+
+
 def _raw_quote_spans(
     text: str, paras: list[tuple[int, int]], style: frozenset[str]
 ) -> list[tuple[int, int, int, bool]]:
@@ -630,9 +642,7 @@ def _raw_quote_spans(
                 elif role == 1:
                     depth += 1  # a quotation inside the speech: And I said, "Is it you?" ...
                 continue
-            if role & 4 and any(
-                r & 2 and not r & 4 for _, r in marks[mi + 1 :] if not (r & 1 and not r & 2)
-            ):
+            if role & 4 and _real_closer_follows(marks, mi):
                 continue  # a possessive; a real closer comes later
             if i == open_at:
                 continue
