@@ -253,3 +253,22 @@ def test_british_quoted_name_ending_in_s_closes_before_the_next_quote() -> None:
         "'Hello there.' 'The Bennets' house is big,' she said.\n"
     )
     assert dialogue(text) == ["'I don't know,'", "'Hello there.'", "'The Bennets' house is big,'"]
+
+
+def test_british_quotes_opening_with_it_or_is() -> None:
+    # 'it / 'is after a comma, colon or sentence end open a quote; after a word they are
+    # elisions ('im, 'ere)
+    text = (
+        "'If I eat one,' she thought, 'it's sure to make some change.'\n\n"
+        "'What you ask,' said Elizabeth, 'is no sacrifice.'\n\n"
+        "He smiled gently. 'It is of the first importance,' he said.\n\n"
+        "'Give 'im a shilling and come 'ere,' said the cabman.\n"
+    )
+    assert dialogue(text) == [
+        "'If I eat one,'",
+        "'it's sure to make some change.'",
+        "'What you ask,'",
+        "'is no sacrifice.'",
+        "'It is of the first importance,'",
+        "'Give 'im a shilling and come 'ere,'",
+    ]

@@ -74,6 +74,10 @@ ELISIONS = frozenset(
     ]
 )
 
+# Elided words that are also ordinary words ('it/it, 'is/is, 'ere/ere, 'e/e...): whether the
+# mark opens a quote depends on what stands before it.
+_AMBIGUOUS_ELISIONS = frozenset("is it im er ere e un round self s ad ave ow".split())
+
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _NEWLINE = re.compile(r"\n\s*")
 _WORD_AFTER = re.compile(r"[A-Za-z]+")
@@ -143,8 +147,17 @@ def _single_opener(text: str, i: int, pstart: int) -> bool:
         return False
     m = _WORD_AFTER.match(text, i + 1)
     if m and m.group().lower() in ELISIONS and text[i] != "‘":
-        # 'em / 'tis / rock 'n' roll: an apostrophe, unless it starts a paragraph ('Tis true.')
         w = m.group()
+        if w.lower() in _AMBIGUOUS_ELISIONS:
+            # 'it / 'is / 'ere are far more often the first word of a quote: after a comma,
+            # colon or sentence end ("thought Alice, 'it would be", "said the Duck: 'it's")
+            # they open one; after a word ("give 'im a shilling") they are apostrophes.
+            j = i - 1
+            while j >= pstart and text[j].isspace():
+                j -= 1
+            if j < pstart or text[j] in ",:;.!?-—–(":
+                return True
+        # 'em / 'tis / rock 'n' roll: an apostrophe, unless it starts a paragraph ('Tis true.')
         return not (w.islower() or w.lower() == "n") and i == pstart
     return not nxt.isdigit() or text[i] == "‘"
 
