@@ -1,7 +1,7 @@
 """Quote-span quality of the segmenter alone on the PDNC dev set (no attribution, seconds).
 
     PYTHONPATH=src python benchmarks/segmentation.py [--gold-dir DIR] [--only NOVEL] [--show N]
-                                                     [--reasons]
+                                                     [--reasons] [--variant V]
 
 Per novel: gold spans matched by a dialogue segment (coverage), dialogue segments overlapping
 no gold span (spurious: narration that would be voiced by a character), and segment() time.
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -44,12 +45,43 @@ def overlap_flags(
     return gold_hit, pred_hit
 
 
+def _unwrapped(text: str) -> str:
+    """One paragraph per line: line breaks inside paragraphs become spaces."""
+    return re.sub(r"(?<=\S)[ \t]*\n(?=[ \t]*\S)", lambda m: " " * len(m.group()), text)
+
+
+def _curly(text: str) -> str:
+    """Typographic double quotes, chosen by the character before each mark."""
+    return "".join(
+        ("“" if i == 0 or text[i - 1].isspace() or text[i - 1] in "([—-" else "”")
+        if c == '"'
+        else c
+        for i, c in enumerate(text)
+    )
+
+
+def _single(text: str) -> str:
+    """British style: single quotes for speech, the same mark as apostrophes (and as the
+    nested quotes, which these books already set in single quotes)."""
+    return text.replace('"', "'")
+
+
+# Other typings of the same books, to check that rules learnt on one typing generalise.
+VARIANTS = {"plain": lambda t: t, "unwrapped": _unwrapped, "curly": _curly, "single": _single}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--gold-dir", type=Path, default=ROOT.parent / "shared" / "attribution" / "dev")
     ap.add_argument("--only", action="append", help="novel file stem(s) to run")
     ap.add_argument("--show", type=int, default=0, help="print N spurious and N missed per novel")
     ap.add_argument("--reasons", action="store_true", help="narration rules: spans taken / gold")
+    ap.add_argument(
+        "--variant",
+        choices=sorted(VARIANTS),
+        default="plain",
+        help="retype the text first (same offsets): unwrapped paragraphs, curly or single quotes",
+    )
     a = ap.parse_args()
     files = sorted(p for p in a.gold_dir.glob("*.json") if not p.name.startswith("_"))
     if a.only:
@@ -62,7 +94,7 @@ def main() -> int:
     reasons: dict[str, list[int]] = {}
     for p in files:
         data = json.loads(p.read_text(encoding="utf-8"))
-        text = data["text"]
+        text = VARIANTS[a.variant](data["text"])
         t0 = time.perf_counter()
         segs = segment(text)
         dt = time.perf_counter() - t0
