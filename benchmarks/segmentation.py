@@ -51,13 +51,15 @@ def _unwrapped(text: str) -> str:
 
 
 def _curly(text: str) -> str:
-    """Typographic double quotes, chosen by the character before each mark."""
-    return "".join(
-        ("“" if i == 0 or text[i - 1].isspace() or text[i - 1] in "([—-" else "”")
-        if c == '"'
-        else c
-        for i, c in enumerate(text)
-    )
+    """Typographic double quotes, chosen by the characters beside each mark.  (These books
+    nest speech in the same marks, which typeset text would not: curly scores run low.)"""
+
+    def opens(i: int) -> bool:
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        return before.isspace() or before in "([" or (before in "—-" and not after.isspace())
+
+    return "".join(("“" if opens(i) else "”") if c == '"' else c for i, c in enumerate(text))
 
 
 def _single(text: str) -> str:
