@@ -16,9 +16,28 @@ The scanner works paragraph by paragraph:
   weak closer that counts when no better closer follows.
 * A quotation still open at a paragraph end continues when the next paragraph opens with a
   quote mark (the multi-paragraph convention); otherwise it is closed there (recovery from an
-  unbalanced mark), so a stray mark never swallows more than one paragraph.
-* Short quoted words inside a sentence with no speech punctuation (a title, a scare quote)
-  stay narration.
+  unbalanced mark), so a stray mark never swallows more than one paragraph.  A lone closing
+  mark a few paragraphs later (after an inset verse) ends it.
+
+Then each quoted span is judged by what a listener expects (``_Context.narrated``): speech goes
+to a character's voice; these stay with the narrator, each with a reason shown by
+``benchmarks/segmentation.py --reasons``:
+
+* mention: words quoted inside a sentence rather than said - a fragment glued to the words
+  before it (was "all right.", called "carrots."), a noun phrase (the "Jolly Cricketers", a
+  composition on "A Winter's Walk"), or the next item of a list of quoted words;
+* title: a Title Case name with no speech verb before it;
+* indented / verse: a block set off by indentation, or a stanza whose every line is
+  capitalised;
+* document: a letter, notice, label or newspaper (a dateline or salutation, "it ran",
+  "she wrote", "in these words", "labelled", "said the _Standard_");
+* indirect: a third-person past-tense report with no I or you in it;
+* imagined / unsaid / subject: a look "that plainly said", speech "she never had the
+  temptation to say", a quote that is the subject ("..." was the heading) or put first as a
+  predicate ("Common," she was).
+
+A speech verb before the mark (said "No"), a speech tag after it ("...," said he) or an
+exclamation keeps a span as speech in each case.
 """
 
 from __future__ import annotations
