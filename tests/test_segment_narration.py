@@ -170,8 +170,7 @@ def test_quote_put_first_as_a_predicate_is_narration() -> None:
 
 def test_newspaper_quoted_is_narration() -> None:
     text = (
-        'I read the notice. "About twelve last night," said the _Standard_, "Mr. Sholto was '
-        'found dead."  On opening the _Standard_ again I found more. "With reference to the '
+        'On opening the _Standard_ again I found more. "With reference to the '
         'tragedy," it remarked, "we have news."\n\n'
         'He handed me the telegram. "Come at once," it said. "Wait for me."\n\n'
         'The Mouse did not notice this question. "Come back!" it said, "and I\'ll tell you."\n'

@@ -30,7 +30,7 @@ to a character's voice; these stay with the narrator, each with a reason shown b
 * indented / verse: a block set off by indentation, or a stanza whose every line is
   capitalised;
 * document: a letter, notice, label or newspaper (a dateline or salutation, "it ran",
-  "she wrote", "in these words", "labelled", "said the _Standard_");
+  "she wrote", "in these words", "labelled", "it remarked" after the _Standard_ is named);
 * indirect: a third-person past-tense report with no I or you in it;
 * imagined / unsaid / subject: a look "that plainly said", speech "she never had the
   temptation to say", a quote that is the subject ("..." was the heading) or put first as a
@@ -303,9 +303,7 @@ _DOC_WORDS = (
 _DOC_AFTER = re.compile(
     r"[ \t,;]*(?:\n[ \t]*)?(?:(?:this|the|his|her|my)\s+(?:letter|note|card|telegram|notice|paper|message)"
     r"\s+(?:ran|runs|said|says|went\s+on|continued)|it\s+(?:ran|runs)\b|"
-    r"\[?[ \t]*(?:(?:he|she|they|I|we|[A-Z][a-z]+)\s+)?(?:wrote|writes)\b|written\s+(?:on|in|across|upon|under)\b|"
-    # a newspaper set in italics speaks: "...," said the _Standard_
-    r"(?:said|says|remarked|observed|continued|went\s+on)\s+the\s+_[A-Z][^_\n]{1,40}_)",
+    r"\[?[ \t]*(?:(?:he|she|they|I|we|[A-Z][a-z]+)\s+)?(?:wrote|writes)\b|written\s+(?:on|in|across|upon|under)\b)",
     re.IGNORECASE,
 )
 # "...," it remarked, after the paragraph has named a newspaper in italics (the _Standard_) or
