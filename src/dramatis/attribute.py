@@ -32,6 +32,7 @@ from dramatis.attribution_lexicon import (
     PARTICLE_VERBS,
     SPEECH_VERB_RE,
     STOP_NAMES,
+    TITLES,
 )
 from dramatis.model import NARRATOR, Cast, Character, Segment
 from dramatis.segment import paragraphs
@@ -98,10 +99,18 @@ def line_ids(text: str, segments: list[Segment]) -> list[str | None]:
 
 
 _ARTICLE = re.compile(r"^(?:The|A|An)\s+(?=[A-Z])")
+_CONNECTORS = frozenset(("of", "the", "in", "on", "with", "and", "de", "la", "le", "du", "van"))
+_SURNAME_PARTICLES = frozenset(("De", "de", "Van", "van", "Von", "von", "Du", "du", "Le", "La"))
+_INITIAL = re.compile(r"^[A-Z]\.?$")
 
 
 def _variants(alias: str) -> list[str]:
-    """Forms an alias takes in running text: "The Mock Turtle" is "the Mock Turtle" mid-sentence."""
+    """Forms an alias takes in running text.
+
+    "The Mock Turtle" is "the Mock Turtle" mid-sentence; a cast that lists a description
+    ("The Mariner", "A Lady In The Group") means the lowercase phrase the narration uses
+    ("said the mariner").
+    """
     if not alias:
         return []
     out = [alias]
@@ -111,39 +120,150 @@ def _variants(alias: str) -> list[str]:
         out.append(alias[0].lower() + alias[1:])
         if len(rest) > 2:
             out.append(rest)
+        low = rest.lower()
+        if low != rest:
+            art = m.group().strip()
+            out += [f"{art.lower()} {low}", f"{art} {low}"]
     return out
+
+
+def _derived(c: Character) -> list[tuple[str, str]]:
+    """Shorter forms of a character's names, as (form, kind) with kind "surname" or "other".
+
+    A voices.yaml lists "Josiah Bounderby"; the story says "Bounderby", "Mr. Bounderby",
+    "Josiah".  A woman is "Mrs."/"Miss" + surname, a man "Mr." + surname; "Sir Walter Elliot"
+    is also "Sir Walter".  Someone listed by a description with an indefinite article
+    ("A Gryphon") is "the Gryphon" once introduced.
+    """
+    out: list[tuple[str, str]] = []
+    g = c.gender
+    for n in c.names:
+        m = _ARTICLE.match(n)
+        if m:
+            if m.group().strip() in ("A", "An"):
+                rest = n[m.end() :]
+                out += [(f"the {rest}", "other"), (f"The {rest}", "other")]
+                if rest.lower() != rest:
+                    out += [(f"the {rest.lower()}", "other"), (f"The {rest.lower()}", "other")]
+            continue
+        toks = n.split()
+        titles: list[str] = []
+        while toks and toks[0].rstrip(".") in TITLES:
+            titles.append(toks.pop(0).rstrip("."))
+        if not toks or any(t.lower() in _CONNECTORS and t not in _SURNAME_PARTICLES for t in toks):
+            continue
+        if any(not t[:1].isupper() for t in toks):
+            continue
+        last = toks[-1]
+        if len(toks) >= 2 and toks[-2] in _SURNAME_PARTICLES:
+            last = " ".join(toks[-2:])
+        if len(toks) == 1 and not titles:
+            continue
+        if not _INITIAL.match(last) and last not in STOP_NAMES:
+            out.append((last, "surname"))
+            plain = not titles or titles[0] in ("Mr", "Mrs", "Miss", "Ms")
+            if plain and g == "male":
+                out.append((f"Mr. {last}", "other"))
+            elif plain and g == "female":
+                out += [(f"Mrs. {last}", "other"), (f"Miss {last}", "other")]
+        first = toks[0]
+        if len(toks) >= 2 and not _INITIAL.match(first) and first not in STOP_NAMES:
+            married = bool(titles) and titles[0] in ("Mrs", "Lady") and g != "male"
+            if not married or titles[0] == "Lady":
+                out.append((first, "other"))
+            if titles and titles[0] in ("Sir", "Lady", "Lord", "Dame"):
+                out.append((f"{titles[0]} {first}", "other"))
+    return out
+
+
+def _key(s: str) -> str:
+    """Lookup form of a name: periods dropped, whitespace squashed ("Mr.\\nDarcy" = "Mr Darcy")."""
+    return " ".join(s.replace(".", " ").split())
+
+
+def _pattern(form: str) -> str:
+    """Regex for a name form: any whitespace between words (hard-wrapped text), an optional
+    period after an abbreviation ("Mr Shepherd" and "Mr. Shepherd")."""
+    parts = []
+    for t in form.replace(".", ". ").split():
+        if t.endswith("."):
+            parts.append(re.escape(t[:-1]) + r"\.?")
+        elif t in TITLES:
+            parts.append(re.escape(t) + r"\.?")
+        else:
+            parts.append(re.escape(t))
+    return r"\s+".join(parts)
 
 
 def _gender_code(g: str) -> str:
     return {"female": "f", "male": "m"}.get(g, "u")
 
 
+_TITLE_BEFORE = re.compile(r"\b(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")\.?\s+$")
+
+
 class _Names:
-    """Finds mentions of known characters (names and aliases) in text."""
+    """Finds mentions of known characters (names, aliases and their shorter forms) in text.
+
+    Listed names and aliases win over derived forms; a bare surname shared by a man and a
+    woman means the man (English usage: she is "Mrs." or "Miss", or her first name); a title
+    before a bare name must fit the character's gender ("Mrs. Gradgrind" is not Thomas
+    Gradgrind when she is not listed herself).
+    """
 
     def __init__(self, chars: list[Character]):
         self.chars = chars
+        genders = [_gender_code(c.gender) for c in chars]
         table: dict[str, list[int]] = {}
+        forms: set[str] = set()
         for ci, c in enumerate(chars):
             for a in c.names:
                 for v in _variants(a.strip()):
-                    if ci not in table.setdefault(v, []):
-                        table[v].append(ci)
+                    forms.add(v)
+                    if ci not in table.setdefault(_key(v), []):
+                        table[_key(v)].append(ci)
+        derived: dict[str, list[int]] = {}
+        surname: set[str] = set()
+        for ci, c in enumerate(chars):
+            for v, kind in _derived(c):
+                k = _key(v)
+                if k in table:
+                    continue
+                forms.add(v)
+                if ci not in derived.setdefault(k, []):
+                    derived[k].append(ci)
+                if kind == "surname":
+                    surname.add(k)
+        for k, cis in derived.items():
+            if k in surname and len(cis) > 1:
+                men = [ci for ci in cis if genders[ci] != "f"]
+                if men:
+                    cis[:] = men
+            table[k] = cis
         self.table = table
-        alts = sorted(table, key=len, reverse=True)
-        self.regex = (
-            re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")
-            if alts
-            else None
-        )
+        self.genders = genders
+        pats = sorted({_pattern(f) for f in forms}, key=len, reverse=True)
+        self.regex = re.compile(r"(?<![\w.])(?:" + "|".join(pats) + r")(?![\w])") if pats else None
 
     def find(self, text: str, start: int, end: int) -> list[tuple[int, int, list[int]]]:
         if self.regex is None:
             return []
-        return [
-            (m.start(), m.end(), self.table[m.group()])
-            for m in self.regex.finditer(text, start, end)
-        ]
+        out = []
+        for m in self.regex.finditer(text, start, end):
+            cis = self.table.get(_key(m.group()))
+            if not cis:
+                continue
+            if " " not in m.group().strip():
+                t = _TITLE_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                if t:
+                    w = t.group(1)
+                    bad = "m" if w in FEMALE_TITLES else "f" if w in MALE_TITLES else ""
+                    if bad:
+                        cis = [ci for ci in cis if self.genders[ci] != bad]
+                        if not cis:
+                            continue
+            out.append((m.start(), m.end(), cis))
+        return out
 
 
 _SENT_END = re.compile(r"[.!?]")

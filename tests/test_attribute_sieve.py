@@ -1,0 +1,74 @@
+"""The sieve's name and speech-verb rules, each on a short text written for it."""
+
+from __future__ import annotations
+
+from dramatis.attribute import attribute
+from dramatis.model import Cast, Character
+from dramatis.segment import segment
+
+
+def cast(*chars: Character) -> Cast:
+    return Cast(characters={c.name: c for c in chars})
+
+
+def speakers(text: str, c: Cast | None) -> list[str | None]:
+    att = attribute(text, segment(text), c)
+    return [s.speaker for s in att.segments if s.kind == "dialogue"]
+
+
+def test_bare_surname_means_the_man_and_titled_forms_follow_gender() -> None:
+    # the cast lists full names only; "Pemble" alone is the husband, "Mrs. Pemble" the wife
+    josh = Character("Joshua Pemble", [], "male")
+    ada = Character("Ada Pemble", ["Ada"], "female")
+    text = (
+        "The Pembles sat at breakfast.\n\n"
+        '"Toast again," said Pemble.\n\n'
+        '"You asked for toast," said Mrs. Pemble.\n\n'
+        '"I did," Mr. Pemble admitted.\n\n'
+        '"Then eat it," said Joshua\'s wife.\n\n'
+        '"Very well," answered Joshua.'
+    )
+    got = speakers(text, cast(josh, ada))
+    assert got[:3] == ["Joshua Pemble", "Ada Pemble", "Joshua Pemble"]
+    assert got[4] == "Joshua Pemble"
+
+
+def test_listed_alias_wins_over_a_derived_surname() -> None:
+    # "Crane" is listed for the sister; the brother is only "Mr. Crane"
+    sis = Character("Hetty Crane", ["Crane"], "female")
+    bro = Character("Mr. Walter Crane", [], "male")
+    text = '"Late," said Crane.\n\n"Not at all," said Mr. Crane.'
+    assert speakers(text, cast(sis, bro)) == ["Hetty Crane", "Mr. Walter Crane"]
+
+
+def test_listed_description_matches_the_lowercase_phrase() -> None:
+    sailor = Character("The Boatman", [], "male")
+    kit = Character("Kit Morrow", [], "female")
+    text = (
+        "Kit Morrow reached the quay at noon.\n\n"
+        '"Fine weather," said the boatman.\n\n'
+        '"Is it?" said Kit.\n\n'
+        '"For the time of year," the boatman replied.'
+    )
+    assert speakers(text, cast(sailor, kit)) == ["The Boatman", "Kit Morrow", "The Boatman"]
+
+
+def test_indefinite_description_is_definite_later() -> None:
+    owl = Character("An Old Owl", [], "male")
+    kit = Character("Kit", [], "female")
+    text = (
+        "Kit met an old owl in the wood.\n\n"
+        '"Who goes there?" hooted the old owl.\n\n'
+        '"Only me," said Kit.'
+    )
+    assert speakers(text, cast(owl, kit)) == ["An Old Owl", "Kit"]
+
+
+def test_name_broken_across_a_line_and_title_without_period() -> None:
+    darcy = Character("Mr. Darcy", [], "male")
+    jane = Character("Jane", [], "female")
+    text = (
+        'Jane looked up.\n\n"It rains," said\nMr.\nDarcy.\n\n"It does," said Jane.\n\n'
+        '"Still," said Mr Darcy.'
+    )
+    assert speakers(text, cast(darcy, jane)) == ["Mr. Darcy", "Jane", "Mr. Darcy"]
