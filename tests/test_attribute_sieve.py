@@ -72,3 +72,25 @@ def test_name_broken_across_a_line_and_title_without_period() -> None:
         '"Still," said Mr Darcy.'
     )
     assert speakers(text, cast(darcy, jane)) == ["Mr. Darcy", "Jane", "Mr. Darcy"]
+
+
+def test_description_in_any_case_and_possessive_description() -> None:
+    crab = Character("The Old Crab", [], "female")
+    sis = Character("Her Sister", [], "female")
+    meg = Character("Meg", [], "female")
+    text = (
+        "Meg sat on the bank beside her sister.\n\n"
+        '"Wake up, Meg," said her sister.\n\n'
+        '"I was dreaming," said Meg.\n\n'
+        '"Of crabs, I suppose," grumbled the old crab from the rock.'
+    )
+    assert speakers(text, cast(crab, sis, meg)) == ["Her Sister", "Meg", "The Old Crab"]
+
+
+def test_speech_verbs_with_doubled_consonants() -> None:
+    text = (
+        'Tom and Jane sat by the fire.\n\n"It is late," admitted Tom.\n\n'
+        '"It is," nodded Jane.\n\n"Then go," comforted Tom.'
+    )
+    tom, jane = Character("Tom", [], "male"), Character("Jane", [], "female")
+    assert speakers(text, cast(tom, jane)) == ["Tom", "Jane", "Tom"]

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from dramatis.attribution_lexicon import (
     FEMALE_NAMES,
     FEMALE_TITLES,
+    GENERIC_PEOPLE,
     MALE_NAMES,
     MALE_TITLES,
     PARTICLE_VERBS,
@@ -99,17 +100,20 @@ def line_ids(text: str, segments: list[Segment]) -> list[str | None]:
 
 
 _ARTICLE = re.compile(r"^(?:The|A|An)\s+(?=[A-Z])")
+# a listed description led by one of these ("The Mariner", "Her Sister") is matched in any case
+_DETERMINERS = frozenset(("the", "a", "an", "his", "her", "my", "our", "their"))
 _CONNECTORS = frozenset(("of", "the", "in", "on", "with", "and", "de", "la", "le", "du", "van"))
 _SURNAME_PARTICLES = frozenset(("De", "de", "Van", "van", "Von", "von", "Du", "du", "Le", "La"))
 _INITIAL = re.compile(r"^[A-Z]\.?$")
+_NAME_TOKEN = re.compile(r"[A-Z][\w'’-]*\.?$")
 
 
 def _variants(alias: str) -> list[str]:
     """Forms an alias takes in running text.
 
     "The Mock Turtle" is "the Mock Turtle" mid-sentence; a cast that lists a description
-    ("The Mariner", "A Lady In The Group") means the lowercase phrase the narration uses
-    ("said the mariner").
+    ("The Mariner", "A Lady In The Group", "Her Sister") means the phrase in any case
+    ("said the mariner", "said the young crab", "said her sister").
     """
     if not alias:
         return []
@@ -117,13 +121,8 @@ def _variants(alias: str) -> list[str]:
     m = _ARTICLE.match(alias)
     if m:
         rest = alias[m.end() :]
-        out.append(alias[0].lower() + alias[1:])
         if len(rest) > 2:
             out.append(rest)
-        low = rest.lower()
-        if low != rest:
-            art = m.group().strip()
-            out += [f"{art.lower()} {low}", f"{art} {low}"]
     return out
 
 
@@ -140,11 +139,9 @@ def _derived(c: Character) -> list[tuple[str, str]]:
     for n in c.names:
         m = _ARTICLE.match(n)
         if m:
-            if m.group().strip() in ("A", "An"):
-                rest = n[m.end() :]
-                out += [(f"the {rest}", "other"), (f"The {rest}", "other")]
-                if rest.lower() != rest:
-                    out += [(f"the {rest.lower()}", "other"), (f"The {rest.lower()}", "other")]
+            rest = n[m.end() :]
+            if m.group().strip() in ("A", "An") and rest.lower() not in GENERIC_PEOPLE:
+                out.append((f"the {rest}", "other"))
             continue
         toks = n.split()
         titles: list[str] = []
@@ -152,8 +149,8 @@ def _derived(c: Character) -> list[tuple[str, str]]:
             titles.append(toks.pop(0).rstrip("."))
         if not toks or any(t.lower() in _CONNECTORS and t not in _SURNAME_PARTICLES for t in toks):
             continue
-        if any(not t[:1].isupper() for t in toks):
-            continue
+        if not all(_NAME_TOKEN.match(t) for t in toks):
+            continue  # "Small, Dark, Brisk Man" is a description, not a name
         last = toks[-1]
         if len(toks) >= 2 and toks[-2] in _SURNAME_PARTICLES:
             last = " ".join(toks[-2:])
@@ -176,14 +173,23 @@ def _derived(c: Character) -> list[tuple[str, str]]:
     return out
 
 
+def _described(form: str) -> bool:
+    """A description led by an article or possessive ("the Mariner"), matched in any case."""
+    w = form.split(None, 1)
+    return len(w) == 2 and w[0].lower() in _DETERMINERS
+
+
 def _key(s: str) -> str:
-    """Lookup form of a name: periods dropped, whitespace squashed ("Mr.\\nDarcy" = "Mr Darcy")."""
-    return " ".join(s.replace(".", " ").split())
+    """Lookup form of a name: periods dropped, whitespace squashed ("Mr.\\nDarcy" = "Mr Darcy"),
+    descriptions lowercased."""
+    k = " ".join(s.replace(".", " ").split())
+    return k.lower() if _described(k) else k
 
 
 def _pattern(form: str) -> str:
     """Regex for a name form: any whitespace between words (hard-wrapped text), an optional
-    period after an abbreviation ("Mr Shepherd" and "Mr. Shepherd")."""
+    period after an abbreviation ("Mr Shepherd" and "Mr. Shepherd"), any case for a
+    description."""
     parts = []
     for t in form.replace(".", ". ").split():
         if t.endswith("."):
@@ -192,7 +198,8 @@ def _pattern(form: str) -> str:
             parts.append(re.escape(t) + r"\.?")
         else:
             parts.append(re.escape(t))
-    return r"\s+".join(parts)
+    pat = r"\s+".join(parts)
+    return f"(?i:{pat})" if _described(form) else pat
 
 
 def _gender_code(g: str) -> str:
