@@ -25,11 +25,15 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from dramatis.attribution_lexicon import (
+    CLAUSE_OPENERS,
     FEMALE_NAMES,
     FEMALE_TITLES,
     GENERIC_PEOPLE,
+    INVERTED_ONLY,
     MALE_NAMES,
     MALE_TITLES,
+    NOT_ADJ,
+    OBJECT_VERBS,
     PARTICLE_VERBS,
     SPEECH_VERB_RE,
     STOP_NAMES,
@@ -286,6 +290,8 @@ _SAID_AFTER = re.compile(
     + _ADV
     + r"(?P<verb>"
     + _VERB
+    + "|"
+    + "|".join(INVERTED_ONLY)
     + r")(?P<part>\s+(?:on|in|back|out|up))?\s+"
     r"(?:(?:to\s+\w+|\w+ly)\s+)?(?P<subj>\S.{0,40})",
     re.S,
@@ -299,6 +305,44 @@ _SUBJ_FIRST = re.compile(
 _VERB_BEFORE_END = re.compile(
     r"(?P<verb>" + _VERB + r")\b(?P<rest>[^.!?\"“”]{0,60})[,:]?\s*$", re.S
 )
+_NOUNS = (
+    r"(?:reply|answer|rejoinder|remark|words|word|reasoning|language|declaration|complaint|"
+    r"exclamation|question|observation|response|retort|cry|comment|reproach|greeting|"
+    r"salutation|advice|explanation|inquiry|enquiry|assurance|apology|whisper|request|"
+    r"reflection|conclusion|verdict|view|opinion|sentiment|speech)"
+)
+_POSS_SUBJ = r"(?P<subj>[Hh]is|[Hh]er|(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*){0,3}(?:'s|’s))"
+_NOUN_AFTER = re.compile(
+    r"^[\s,;:—–-]*(?:was|were)\s+(?:"
+    + _POSS_SUBJ
+    + r"\s+(?:\w+\s+)?"
+    + _NOUNS
+    + r"|the\s+(?:\w+\s+)?"
+    + _NOUNS
+    + r"\s+of\s+(?P<subj2>[^,;.!?]{2,40}))\b"
+)
+_NOUN_BEFORE = re.compile(
+    _POSS_SUBJ
+    + r"\s+(?:\w+\s+){0,2}?"
+    + _NOUNS
+    + r"(?:\s+(?:was|were)\b[^.!?\"“”]{0,30}|\s+of)[,:—–-]*\s*$"
+)
+_OBJECT_LEAD = re.compile(
+    r"\s*(?:\w+ly\s+)?(?:to|at|with|towards?|unto|upon|of|for|from|after|in|into|across)\b"
+)
+_BOUNDARY = re.compile(r"[.!?;]['\"”’)]*\s+|[\"“”]")
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Rev|Prof|Messrs)|\b[A-Z])$")
+_SUBJ_PRONOUN = re.compile(r"\b(?:he|she|He|She|I|you|You)\b")
+_WHO_AFTER = re.compile(r",?\s*who\b")
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+_GAP = re.compile(
+    r"(?:\s*,?\s*(?:\w+ly|then|again|also|only|now|once|still|just|too|at\s+last|at\s+once|"
+    r"at\s+length|presently|first|however|indeed|herself|himself|itself|not|never|ever|soon|"
+    r"thus|had|has|have|was|is|were|did|does|do|would|could|should|will|shall|must|might|may|"
+    r"can|cannot|help|began|begun|proceeded|continued|went\s+on|seemed|to)\b\s*,?)*\s*"
+)
+_DET_ADJ = re.compile(r"(the|a|an)\s+([a-z]+(?:-[a-z]+)?)\s+(?=[a-z])")
+_ADJ_PREFIX = re.compile(r"(?:(?:the|a|an)\s+)?[a-z]+(?:-[a-z]+)?")
 _VOC_NAME = re.compile(r"(?:[\"“‘']|,\s*)([A-Z][a-z]+)(?=\s*[,.!?—–-])")
 _VOC_PATTERNS = (r"^\W*{n}\s*[,!?.;—–-]", r",\s*{n}\s*[,!?.;—–-]", r"\b(?:dear|O|oh|Oh)\s+{n}\b")
 
@@ -360,14 +404,37 @@ class _Attributor:
         exclude: frozenset[int] = frozenset(),
         possessive: bool = False,
         avoid: int | None = None,
+        adjective: bool = False,
     ) -> int | None:
         """Character index named at the start of ``s`` (name, alias or pronoun), else None.
 
         With ``possessive`` a sentence opening "Her voice..." counts as "she" (an action beat).
+        With ``adjective`` one describing word may come first ("remarked skeptical Anne").
         """
         s = s.lstrip(" \n\t,")
-        for a, _b, cis in self.names.find(s, 0, min(len(s), 60)):
-            if a <= 4 or (a <= 12 and s[:a].strip().lower() in _NAME_PREFIXES):
+        if adjective:
+            # "said the burly barman" is the listed "The Barman"
+            m = _DET_ADJ.match(s)
+            if m and m.group(2).lower() not in NOT_ADJ:
+                for a, _b, cis in self.names.find(m.group(1) + " " + s[m.end() :], 0, 40):
+                    if a == 0:
+                        best = cis[0] if len(cis) == 1 else self._recent_of(cis, pos)
+                        return None if best in exclude else best
+                    break
+        for a, b, cis in self.names.find(s, 0, min(len(s), 60)):
+            pre = s[:a].strip().lower()
+            if (
+                not pre
+                or pre in _NAME_PREFIXES
+                or (
+                    adjective
+                    and a <= 16
+                    and _ADJ_PREFIX.fullmatch(pre)
+                    and pre.split()[-1] not in NOT_ADJ
+                )
+            ):
+                if s[b : b + 2] in ("'s", "’s"):
+                    return None  # "said Mary's sister"
                 best = cis[0] if len(cis) == 1 else self._recent_of(cis, pos)
                 return None if best in exclude else best
             break
@@ -462,15 +529,25 @@ class _Attributor:
             a, b = segs[k + 1].start, min(segs[k + 1].end, pe)
             after = text[a:b]
             m = _SAID_AFTER.match(after)
-            if m and self._particle_ok(m):
-                who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude, avoid=avoid)
+            if m and self._particle_ok(m) and not _takes_object(m.group("verb")):
+                subj = m.group("subj")
+                who = self.resolve_subject(
+                    subj, q.start, spoken, exclude, avoid=avoid, adjective=True
+                )
                 if who is not None:
-                    return who, 0.95 if not _is_pronoun(m.group("subj")) else 0.85
+                    return who, 0.95 if not _is_pronoun(subj) else 0.85
             m = _SUBJ_FIRST.match(after)
-            if m and self._particle_ok(m) and not _SENT_END.search(m.group("subj")):
+            if m and self._particle_ok(m) and not _SENT_END.search(_no_abbrev(m.group("subj"))):
                 who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude, avoid=avoid)
                 if who is not None:
                     return who, 0.95 if not _is_pronoun(m.group("subj")) else 0.85
+            # '"...," was Mary's answer' / 'was the opinion of Mr. Hale'
+            m = _NOUN_AFTER.match(after)
+            if m:
+                subj = _strip_poss(m.group("subj") or m.group("subj2"))
+                who = self.resolve_subject(subj, q.start, spoken, exclude, True, avoid)
+                if who is not None:
+                    return who, 0.9
         # before the quote: same paragraph, or a paragraph ending "Lydia laughed, and said,"
         if k > 0 and segs[k - 1].kind == "narration":
             a, b = max(segs[k - 1].start, ps), segs[k - 1].end
@@ -481,23 +558,112 @@ class _Attributor:
             before = text[a:b]
             m = _VERB_BEFORE_END.search(before)
             if m:
-                # inverted: 'said Jane, "..."'
-                who = self.resolve_subject(m.group("rest"), q.start, spoken, exclude, avoid=avoid)
+                who = None
+                rest = m.group("rest")
+                if not _takes_object(m.group("verb")) and not _OBJECT_LEAD.match(rest):
+                    # inverted: 'said Jane, "..."' (but not 'said to Jane, "..."')
+                    who = self.resolve_subject(rest, q.start, spoken, exclude, avoid=avoid)
                 if who is None:
-                    head = before[: m.start()]
-                    sent = re.split(r"[.!?;]\s|[\"“”]", head)[-1]
-                    cands = [
-                        c for c in self.names.find(sent, 0, len(sent)) if c[2][0] not in exclude
-                    ]
-                    pm = re.search(r"\b(he|she|I|you|He|She|You)\b", sent)
-                    if cands and not (pm and pm.start() < cands[0][0]):
-                        cis = cands[0][2]
-                        who = cis[0] if len(cis) == 1 else self._recent_of(cis, q.start)
-                    elif pm:
-                        who = self.resolve_pronoun(pm.group().lower(), a, spoken, exclude, avoid)
+                    who = self.subject_before(a, a + m.start(), q.start, spoken, exclude, avoid)
+                if who is not None:
+                    return who, 0.9
+            # 'Elizabeth's reply was, "..."'
+            m = _NOUN_BEFORE.search(before)
+            if m:
+                subj = _strip_poss(m.group("subj"))
+                who = self.resolve_subject(subj, q.start, spoken, exclude, True, avoid)
                 if who is not None:
                     return who, 0.9
         return None, 0.0
+
+    def subject_before(
+        self,
+        a: int,
+        v: int,
+        pos: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int],
+        avoid: int | None,
+    ) -> int | None:
+        """The subject of a speech verb at ``v`` in narration starting at ``a``.
+
+        Regex grammar for 'Lady Catherine approached, and, after a pause, said to Darcy,':
+        a name or he/she right before the verb (adverbs and auxiliaries between) is its
+        subject; else the nearest one in subject position (opening the sentence or a
+        clause, or followed by "who"); names after a preposition or verb ("turned to
+        Elizabeth") and possessives are objects.  With none in the sentence, the subject of
+        the sentence before ("Mr. Collins was gratified; and with a smile replied,").
+        """
+        text = self.text
+        bounds = [a] + [
+            m.end() for m in _BOUNDARY.finditer(text, a, v) if not _abbrev_before(text, m.start())
+        ]
+        spans = list(zip(bounds, [*bounds[1:], v], strict=True))
+        cands = self._clause_candidates(*spans[-1], exclude)
+        if cands:
+            last = cands[-1]
+            if _GAP.fullmatch(text, last[1], v):
+                return self._cand_who(last, pos, spoken, exclude, avoid)
+            subj = [c for c in cands if c[3]]
+            return self._cand_who(subj[-1] if subj else last, pos, spoken, exclude, avoid)
+        if len(spans) > 1:
+            subj = [c for c in self._clause_candidates(*spans[-2], exclude) if c[3]]
+            if subj:
+                return self._cand_who(subj[0], pos, spoken, exclude, avoid)
+        return None
+
+    def _clause_candidates(
+        self, s0: int, s1: int, exclude: frozenset[int]
+    ) -> list[tuple[int, int, object, bool]]:
+        """Names and he/she in text[s0:s1]: (start, end, char list or pronoun, subject-like)."""
+        text = self.text
+        out: list[tuple[int, int, object, bool]] = []
+        for x, y, cis in self.names.find(text, s0, s1):
+            if text[y : y + 2] in ("'s", "’s") or text[y : y + 1] in ("'", "’"):
+                continue  # possessive: "Marilla's lap"
+            cis = [c for c in cis if c not in exclude]
+            if cis:
+                out.append((x, y, cis, self._subject_like(s0, x, y)))
+        for m in _SUBJ_PRONOUN.finditer(text, s0, s1):
+            p = m.group().lower()
+            if p in ("he", "she") or ((p == "i") == (self.person == "first") and self.person):
+                out.append((m.start(), m.end(), p, True))
+        out.sort(key=lambda c: c[0])
+        return out
+
+    def _subject_like(self, s0: int, x: int, y: int) -> bool:
+        text = self.text
+        if _WHO_AFTER.match(text, y):
+            return True
+        pre = text[max(s0, x - 30) : x]
+        if not pre.strip() or pre.rstrip().endswith((",", ";", ":", "—", "-", "(")):
+            return True
+        w = _LAST_WORD.search(pre)
+        if w is None:
+            return True
+        word = w.group(1).lower()
+        if word in ("the", "a", "an", "old", "young", "little", "poor", "dear"):
+            # "the Queen": look at the word before the determiner
+            w2 = _LAST_WORD.search(pre[: w.start()])
+            if w2 is None or not pre[: w.start()].strip():
+                return True
+            word = w2.group(1).lower()
+            if pre[: w.start()].rstrip().endswith((",", ";", ":")):
+                return True
+        return word in CLAUSE_OPENERS
+
+    def _cand_who(
+        self,
+        c: tuple[int, int, object, bool],
+        pos: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int],
+        avoid: int | None,
+    ) -> int | None:
+        if isinstance(c[2], str):
+            return self.resolve_pronoun(c[2], c[0], spoken, exclude, avoid)
+        cis = c[2]
+        return cis[0] if len(cis) == 1 else self._recent_of(cis, pos)
 
     def _particle_ok(self, m: re.Match[str]) -> bool:
         v = m.group("verb").lower()
@@ -770,6 +936,25 @@ class _Attributor:
             self.chars.append(Character(label, [], "unknown"))
             self.genders.append("u")
             self.narrator = len(self.chars) - 1
+
+
+def _takes_object(verb: str) -> bool:
+    """'"...," addressing Sissy': the name after a participle or "told" is the listener."""
+    v = verb.lower()
+    return v.endswith("ing") or v in OBJECT_VERBS
+
+
+def _abbrev_before(text: str, i: int) -> bool:
+    """The period at ``i`` ends "Mr." or an initial, not a sentence."""
+    return text[i] == "." and bool(_ABBREV.search(text, max(0, i - 6), i))
+
+
+def _strip_poss(s: str) -> str:
+    return re.sub(r"(?:'s|’s)$", "", s.strip())
+
+
+def _no_abbrev(s: str) -> str:
+    return re.sub(r"\b(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Rev|Prof)\.", "", s)
 
 
 def _is_pronoun(s: str) -> bool:

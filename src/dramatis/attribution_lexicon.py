@@ -19,7 +19,7 @@ declare decide demand deny drawl echo ejaculate entreat enquire exclaim explain 
 falter flash fret fume gasp gibber giggle grin groan growl grumble grunt guess gurgle gush hazard
 hesitate hiss hint holler
 howl hum implore inform inquire insist instruct interject interpose interrupt jeer jest joke
-lament laugh lecture lie lisp mention moan mock mourn mumble murmur muse mutter nag nod note object
+lament laugh lecture lie lisp mention moan mock mourn mumble murmur muse mutter nag note object
 observe offer order pant persist pipe plead pout pray proceed proclaim promise pronounce propose
 protest puff pursue purr quaver query question quip quote rage rant rasp reason rebuke recall reflect
 reiterate rejoin remark remind remonstrate repeat reply report reprove respond resume retort return
@@ -202,6 +202,26 @@ STOP_NAMES = frozenset(
 GENERIC_PEOPLE = frozenset(
     """man woman men women girl boy child lady gentleman person people voice fellow stranger
     servant maid youth other one""".split()
+)
+
+# Speech verbs only when inverted: '"Yes," nodded the doctor' tags a line, 'You nod.' is a
+# reply without words.
+INVERTED_ONLY = frozenset(("nods", "nodded"))
+# Verbs whose following name is the listener: '"...," addressing Sissy', 'told Jane, "..."'.
+OBJECT_VERBS = frozenset(
+    "address addressed addresses tell tells told inform informs informed remind reminds "
+    "reminded".split()
+)
+# Words after which a name opens a clause, so is likely its subject ("and Lydia exclaimed").
+CLAUSE_OPENERS = frozenset(
+    "and but then when whenever while as till until so that where whereupon now yet or if "
+    "though although because since once after before last length did".split()
+)
+# Words that are not an adjective before a name ("said to Anne" is not "said skeptical Anne").
+NOT_ADJ = frozenset(
+    "to in at with for of by on from and but or so as he she it they we his her its their my "
+    "your our this that these those there then with without into upon after before when who "
+    "which what all both each some any no not".split()
 )
 
 PLACE_PREPOSITIONS = frozenset("in at to from into near towards toward through via of".split())
