@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dramatis.attribute import attribute
+from dramatis.attribute import attribute, sieve
 from dramatis.model import Cast, Character
 from dramatis.segment import segment
 
@@ -14,6 +14,16 @@ def cast(*chars: Character) -> Cast:
 def speakers(text: str, c: Cast | None) -> list[str | None]:
     att = attribute(text, segment(text), c)
     return [s.speaker for s in att.segments if s.kind == "dialogue"]
+
+
+def tagged(text: str, c: Cast | None) -> list[str | None]:
+    """The speaker each line's speech tag names (the sieve's explicit rule), else None."""
+    att = sieve(text, segment(text), c)
+    return [
+        att.chars[att.spk0[k]].name if att.method.get(k) == "explicit" else None
+        for k, s in enumerate(att.segs)
+        if s.kind == "dialogue"
+    ]
 
 
 def test_bare_surname_means_the_man_and_titled_forms_follow_gender() -> None:
@@ -94,3 +104,64 @@ def test_speech_verbs_with_doubled_consonants() -> None:
     )
     tom, jane = Character("Tom", [], "male"), Character("Jane", [], "female")
     assert speakers(text, cast(tom, jane)) == ["Tom", "Jane", "Tom"]
+
+
+TOM = Character("Tom", [], "male")
+JANE = Character("Jane", [], "female")
+KITTY = Character("Kitty", [], "female")
+
+
+def test_said_to_someone_is_the_listener_not_the_speaker() -> None:
+    text = (
+        "Tom and Jane were in the garden.\n\n"
+        'Jane turned from the roses and said to Tom, "It will rain."\n\n'
+        'Tom looked at the sky and said to Jane, "Not today."'
+    )
+    assert speakers(text, cast(TOM, JANE)) == ["Jane", "Tom"]
+    assert tagged(text, cast(TOM, JANE)) == ["Jane", "Tom"]
+
+
+def test_nearest_clause_subject_before_the_verb() -> None:
+    text = (
+        "Tom and Jane were in the garden.\n\n"
+        'Tom shrugged at the clouds, and Jane, never patient, exclaimed, "Let us go in!"\n\n'
+        'Jane opened the gate for Kitty, who, out of breath, cried out, "Wait for me!"'
+    )
+    assert speakers(text, cast(TOM, JANE, KITTY)) == ["Jane", "Kitty"]
+    assert tagged(text, cast(TOM, JANE, KITTY)) == ["Jane", "Kitty"]
+
+
+def test_a_title_is_not_the_end_of_a_sentence() -> None:
+    mrs = Character("Mrs. Barry", [], "female")
+    mr = Character("Mr. Barry", [], "male")
+    text = 'The Barrys were at home.\n\nMrs. Barry, not hearing, merely said kindly: "How are you?"'
+    assert speakers(text, cast(mrs, mr)) == ["Mrs. Barry"]
+    assert tagged(text, cast(mrs, mr)) == ["Mrs. Barry"]
+
+
+def test_possessive_speech_nouns() -> None:
+    text = (
+        "Tom and Jane were in the garden.\n\n"
+        '"We must go in," was Tom\'s opinion.\n\n'
+        'Jane\'s words were: "Not yet."'
+    )
+    assert speakers(text, cast(TOM, JANE)) == ["Tom", "Jane"]
+    assert tagged(text, cast(TOM, JANE)) == ["Tom", "Jane"]
+
+
+def test_a_participle_takes_the_listener() -> None:
+    text = (
+        "Tom and Jane were in the garden.\n\n"
+        '"Are you ready?" said Tom.\n\n'
+        '"Not quite," said Jane. "You go first," addressing Tom.'
+    )
+    assert speakers(text, cast(TOM, JANE)) == ["Tom", "Jane", "Jane"]
+    assert tagged(text, cast(TOM, JANE)) == ["Tom", "Jane", None]
+
+
+def test_an_adjective_before_an_inverted_name() -> None:
+    text = (
+        'Tom and Jane were in the garden.\n\n"Is it late?" yawned sleepy Tom.\n\n"Very," said Jane.'
+    )
+    assert speakers(text, cast(TOM, JANE)) == ["Tom", "Jane"]
+    assert tagged(text, cast(TOM, JANE)) == ["Tom", "Jane"]
