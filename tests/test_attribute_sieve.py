@@ -165,3 +165,23 @@ def test_an_adjective_before_an_inverted_name() -> None:
     )
     assert speakers(text, cast(TOM, JANE)) == ["Tom", "Jane"]
     assert tagged(text, cast(TOM, JANE)) == ["Tom", "Jane"]
+
+
+def test_it_is_the_animal_not_the_girl() -> None:
+    hare = Character("The Hare", [], "male")
+    text = (
+        "Kit sat under the tree and the Hare sat beside her.\n\n"
+        'Kit heard it say to itself, "Too late, too late!"\n\n'
+        '"Late for what?" said Kit.'
+    )
+    assert tagged(text, cast(hare, Character("Kit", [], "female"))) == ["The Hare", "Kit"]
+
+
+def test_she_is_not_the_woman_the_line_talks_about() -> None:
+    ann = Character("Ann", [], "female")
+    mrs = Character("Mrs. Pike", [], "female")
+    text = (
+        "Ann sat by Tom. Mrs. Pike stood at the door.\n\n"
+        '"Mrs. Pike says I may stay," she whispered, turning to Tom.'
+    )
+    assert tagged(text, cast(ann, mrs, TOM)) == ["Ann"]

@@ -281,7 +281,7 @@ _SENT_END = re.compile(r"[.!?]")
 _SUBJ_BEFORE = re.compile(r"(?:^|[.!?;]['\"”’]?\s+|\n\s*|,\s+(?:and|but)\s+|\band\s+|\bthen\s+)$")
 _SENT_OPEN = re.compile(r"(?:^|[.!?]\s+|\n)\s*")
 _NAME_PREFIXES = frozenset(("the", "little", "old", "young", "poor", "dear", "and", "then"))
-_SUBJ_PRON = re.compile(r"(he|she|I|you)\b", re.I)
+_SUBJ_PRON = re.compile(r"(he|she|I|you|it)\b", re.I)
 _SUBJ_PRON_POSS = re.compile(r"(he|she|I|you|his|her|my|your)\b", re.I)
 _PRON_NORM = {"his": "he", "her": "she", "my": "i", "your": "you"}
 _PRONOUN_RE = re.compile(r"\b(he|she|him|her|his|I|me|my|you|He|She|Him|Her|His|My|You|Me)\b")
@@ -332,7 +332,10 @@ _OBJECT_LEAD = re.compile(
 )
 _BOUNDARY = re.compile(r"[.!?;]['\"”’)]*\s+|[\"“”]")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Rev|Prof|Messrs)|\b[A-Z])$")
-_SUBJ_PRONOUN = re.compile(r"\b(?:he|she|He|She|I|you|You)\b")
+_TAG_PRONOUN = re.compile(
+    r"[\s,;:—–-]*(?:\w+ly\s+)?(?:he|she|it)\b|[\s,;:—–-]*\w+\s+(?:he|she|it)\b"
+)
+_SUBJ_PRONOUN = re.compile(r"\b(?:he|she|He|She|I|you|You|it)\b")
 _WHO_AFTER = re.compile(r",?\s*who\b")
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _GAP = re.compile(
@@ -361,6 +364,7 @@ class _Attributor:
         self.narrator: int | None = None
         self.person = ""  # "first" / "second" / ""
         self.method: dict[int, str] = {}  # how each line was attributed (for diagnostics)
+        self.soft: frozenset[int] = frozenset()  # unlikely referents of the current pronoun
         self.pmethod: dict[int, str] = {}
 
     # --- context -----------------------------------------------------------------------
@@ -462,6 +466,9 @@ class _Attributor:
     ) -> int | None:
         """The character a he/she at ``pos`` most likely means: the most salient of that gender.
 
+        Characters in ``self.soft`` (named inside the line, or as listener in its tag) come
+        last.
+
         Salience adds recent name mentions (sentence subjects count double) and recent
         speakers, decaying with distance.  ``avoid`` is the previous line's speaker: in a
         conversation a "said she" right after her own line usually means the other woman.
@@ -469,10 +476,11 @@ class _Attributor:
         if p in ("i", "you"):
             who = self.narrator if self.person == ("first" if p == "i" else "second") else None
             return None if who in exclude else who
-        want = "m" if p == "he" else "f"
+        # "it" is an animal or a voice: anyone not known to be a woman
+        want = {"he": "m", "she": "f"}.get(p, "mu")
 
         def ok(ci: int) -> bool:
-            return self.genders[ci] == want and ci != self.narrator and ci not in exclude
+            return self.genders[ci] in want and ci != self.narrator and ci not in exclude
 
         # recent mentions of that gender, most recent first; speakers count as subjects
         cands: list[tuple[int, int, bool]] = []  # (pos, char, is_subject)
@@ -486,6 +494,7 @@ class _Attributor:
             if 0 <= pos - spos < WINDOW and ok(ci):
                 cands.append((spos, ci, True))
         cands.sort(key=lambda c: -c[0])
+        soft = self.soft
         ranked: list[int] = []
         for _p, ci, subj in cands:
             if subj and ci not in ranked:
@@ -493,6 +502,9 @@ class _Attributor:
         for _p, ci, _s in cands:
             if ci not in ranked:
                 ranked.append(ci)
+        if ranked and soft:
+            # someone the line talks about, or the tag names as listener, is not its speaker
+            ranked = [c for c in ranked if c not in soft] + [c for c in ranked if c in soft]
         if ranked:
             if avoid is not None and ranked[0] == avoid and len(ranked) > 1:
                 return ranked[1]
@@ -520,6 +532,34 @@ class _Attributor:
         avoid: int | None = None,
     ) -> tuple[int | None, float]:
         """Speaker named by a speech verb next to dialogue segment k."""
+        self.soft = self._talked_about(k)
+        try:
+            return self._explicit(k, spoken, exclude, avoid)
+        finally:
+            self.soft = frozenset()
+
+    def _talked_about(self, k: int) -> frozenset[int]:
+        """Characters a line names in the third person, and those its tag names after the
+        verb ('she said, turning to Matthew'): unlikely to be who "she" is."""
+        text, segs = self.text, self.segs
+        q = segs[k]
+        out = {cis[0] for _a, _b, cis in self.names.find(text, q.start, q.end) if len(cis) == 1}
+        if k + 1 < len(segs) and segs[k + 1].kind == "narration":
+            a = segs[k + 1].start
+            m = _SENT_END.search(text, a, min(segs[k + 1].end, a + 200))
+            b = m.start() if m else min(segs[k + 1].end, a + 200)
+            tag = text[a:b]
+            if _TAG_PRONOUN.match(tag):
+                out.update(cis[0] for _a, _b, cis in self.names.find(text, a, b) if len(cis) == 1)
+        return frozenset(out)
+
+    def _explicit(
+        self,
+        k: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int],
+        avoid: int | None = None,
+    ) -> tuple[int | None, float]:
         text, segs = self.text, self.segs
         q = segs[k]
         pi = self.para_of(q.start)
@@ -609,6 +649,8 @@ class _Attributor:
             if _GAP.fullmatch(text, last[1], v):
                 return self._cand_who(last, pos, spoken, exclude, avoid)
             subj = [c for c in cands if c[3]]
+            if not subj and last[2] == "it":
+                return None, False
             return self._cand_who(subj[-1] if subj else last, pos, spoken, exclude, avoid)
         if len(spans) > 1:
             subj = [c for c in self._clause_candidates(*spans[-2], exclude) if c[3]]
@@ -630,7 +672,9 @@ class _Attributor:
                 out.append((x, y, cis, self._subject_like(s0, x, y)))
         for m in _SUBJ_PRONOUN.finditer(text, s0, s1):
             p = m.group().lower()
-            if p in ("he", "she") or ((p == "i") == (self.person == "first") and self.person):
+            if p == "it":
+                out.append((m.start(), m.end(), p, False))  # only right before the verb
+            elif p in ("he", "she") or ((p == "i") == (self.person == "first") and self.person):
                 out.append((m.start(), m.end(), p, True))
         out.sort(key=lambda c: c[0])
         return out
@@ -962,7 +1006,7 @@ def _no_abbrev(s: str) -> str:
 
 
 def _is_pronoun(s: str) -> bool:
-    return bool(re.match(r"\s*(he|she|I|you)\b", s, re.I))
+    return bool(re.match(r"\s*(he|she|I|you|it)\b", s, re.I))
 
 
 def _cast_characters(cast: Cast | None) -> list[Character]:
