@@ -794,6 +794,8 @@ class _Attributor:
                 if who is not None:
                     spk[k], conf[k] = who, c
                     self.method[k] = "explicit"
+                    # a later "she added" in this paragraph most likely means the same woman
+                    spoken[who] = (segs[k].start, k)
             known = [spk[k] for k in ks if k in spk]
             if known:
                 pspk[pi] = known[0]
