@@ -185,3 +185,23 @@ def test_she_is_not_the_woman_the_line_talks_about() -> None:
         '"Mrs. Pike says I may stay," she whispered, turning to Tom.'
     )
     assert tagged(text, cast(ann, mrs, TOM)) == ["Ann"]
+
+
+def test_the_one_addressed_by_name_answers() -> None:
+    bob = Character("Bob", [], "male")
+    text = (
+        "Bob walked with Tom and Jane to the harbour. Tom was whistling.\n\n"
+        '"But, Bob," cried Jane, "you must have been vexed."\n\n'
+        '"I knew what she was," said he.'
+    )
+    assert tagged(text, cast(TOM, bob, JANE)) == ["Jane", "Jane", "Bob"]
+
+
+def test_a_name_before_the_line_outweighs_a_pronoun_after_it() -> None:
+    text = (
+        "Tom stood by the window and Bob by the door.\n\n"
+        "When the clock had struck, Tom addressed the stranger:\n\n"
+        '"You are late," he observed.'
+    )
+    bob = Character("Bob", [], "male")
+    assert tagged(text, cast(TOM, bob)) == ["Tom"]

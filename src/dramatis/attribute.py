@@ -365,6 +365,7 @@ class _Attributor:
         self.person = ""  # "first" / "second" / ""
         self.method: dict[int, str] = {}  # how each line was attributed (for diagnostics)
         self.soft: frozenset[int] = frozenset()  # unlikely referents of the current pronoun
+        self.addressed: frozenset[int] = frozenset()  # named by the previous line: answers
         self.pmethod: dict[int, str] = {}
 
     # --- context -----------------------------------------------------------------------
@@ -502,6 +503,9 @@ class _Attributor:
         for _p, ci, _s in cands:
             if ci not in ranked:
                 ranked.append(ci)
+        pref = [c for c in self.addressed if ok(c)]
+        if len(pref) == 1:
+            return pref[0]
         if ranked and soft:
             # someone the line talks about, or the tag names as listener, is not its speaker
             ranked = [c for c in ranked if c not in soft] + [c for c in ranked if c in soft]
@@ -560,10 +564,28 @@ class _Attributor:
         exclude: frozenset[int],
         avoid: int | None = None,
     ) -> tuple[int | None, float]:
+        who, c = self._tag_after(k, spoken, exclude, avoid)
+        if c >= 0.9:
+            return who, c
+        # 'Mr. Gradgrind addressed the old lady: / "I am surprised," he observed': a name
+        # before the line outweighs a pronoun after it
+        who2, c2 = self._tag_before(k, spoken, exclude, avoid)
+        if who is None or c2 >= 0.9:
+            return who2, c2
+        return who, c
+
+    def _tag_after(
+        self,
+        k: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int],
+        avoid: int | None = None,
+    ) -> tuple[int | None, float]:
+        """A speech tag after the line: '"...," said Jane', '"...," she replied'."""
         text, segs = self.text, self.segs
         q = segs[k]
         pi = self.para_of(q.start)
-        ps, pe = self.paras[pi]
+        _ps, pe = self.paras[pi]
         # after the quote
         if k + 1 < len(segs) and segs[k + 1].kind == "narration":
             a, b = segs[k + 1].start, min(segs[k + 1].end, pe)
@@ -588,7 +610,21 @@ class _Attributor:
                 who = self.resolve_subject(subj, q.start, spoken, exclude, True, avoid)
                 if who is not None:
                     return who, 0.9
-        # before the quote: same paragraph, or a paragraph ending "Lydia laughed, and said,"
+        return None, 0.0
+
+    def _tag_before(
+        self,
+        k: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int],
+        avoid: int | None = None,
+    ) -> tuple[int | None, float]:
+        """A speech tag before the line: 'Jane said, "..."', 'Lydia laughed, and said,'."""
+        text, segs = self.text, self.segs
+        q = segs[k]
+        pi = self.para_of(q.start)
+        ps, _pe = self.paras[pi]
+        # same paragraph, or a paragraph ending "Lydia laughed, and said,"
         if k > 0 and segs[k - 1].kind == "narration":
             a, b = max(segs[k - 1].start, ps), segs[k - 1].end
             if a >= b - 1 and q.start == ps and pi > 0:
@@ -790,12 +826,20 @@ class _Attributor:
             adjacent = prev_pi is not None and pi - prev_pi == 1
             avoid = prev_spk if adjacent and AVOID else None
             for k in ks:
+                # the one the previous line addressed by name answers: '"But, Captain
+                # Wentworth," cried Louisa.' then '"I knew it," said he.'
+                self.addressed = (
+                    frozenset(x for x in pvoc.get(prev_pi, ()) if x != prev_spk)
+                    if adjacent and k == ks[0]
+                    else frozenset()
+                )
                 who, c = self.explicit(k, spoken, vocs[k], avoid)
                 if who is not None:
                     spk[k], conf[k] = who, c
                     self.method[k] = "explicit"
                     # a later "she added" in this paragraph most likely means the same woman
                     spoken[who] = (segs[k].start, k)
+            self.addressed = frozenset()
             known = [spk[k] for k in ks if k in spk]
             if known:
                 pspk[pi] = known[0]
