@@ -205,3 +205,24 @@ def test_a_name_before_the_line_outweighs_a_pronoun_after_it() -> None:
     )
     bob = Character("Bob", [], "male")
     assert tagged(text, cast(TOM, bob)) == ["Tom"]
+
+
+def test_a_speaker_only_described_becomes_a_character_when_nobody_is_listed() -> None:
+    from dramatis.attribution_discover import discover_descriptions
+
+    text = (
+        "Mr. Pell sat on the bench by the harbour. An old boatman sat down beside him.\n\n"
+        '"Fine day," said the boatman.\n\n"Very," said Mr. Pell.\n\n'
+        '"Rain later," said the old boatman.\n\n"Perhaps," said Mr. Pell.\n\n'
+        '"Mark my words," the boatman said.\n\n"I will," said the man beside him.\n\n'
+        '"Good," said the man.\n\n"Good," said the man.\n\n"Good," said the man.'
+    )
+    found = discover_descriptions(text, segment(text), [])
+    assert [(c.name, c.gender) for c in found] == [("The Boatman", "male")]
+    assert speakers(text, None)[:5] == [
+        "The Boatman",
+        "Mr. Pell",
+        "The Boatman",
+        "Mr. Pell",
+        "The Boatman",
+    ]

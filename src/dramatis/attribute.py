@@ -1132,7 +1132,14 @@ def sieve(text: str, segments: list[Segment], cast: Cast | None = None) -> _Attr
     segs = [Segment(s.start, s.end, s.kind) for s in segments]
     for s, lid in zip(segs, line_ids(text, segs), strict=True):
         s.line_id = lid
-    chars = merge_cast(_cast_characters(cast), discover(text, segs))
+    from dramatis.attribution_discover import discover_descriptions
+
+    found = discover(text, segs)
+    if cast is None:
+        # with no cast at all, also the speakers the story only describes ("the mariner");
+        # a listed cast usually names them, and a description can mean a listed person
+        found += discover_descriptions(text, segs, found)
+    chars = merge_cast(_cast_characters(cast), found)
     att = _Attributor(text, segs, chars)
     att.run()
     return att

@@ -200,7 +200,7 @@ STOP_NAMES = frozenset(
 
 # People nouns too general to stand for one listed "A Man" once the story says "the man".
 GENERIC_PEOPLE = frozenset(
-    """man woman men women girl boy child lady gentleman person people voice fellow stranger
+    """man woman men women girl boy child lady gentleman person people voice fellow
     servant maid youth other one""".split()
 )
 
@@ -222,6 +222,20 @@ NOT_ADJ = frozenset(
     "to in at with for of by on from and but or so as he she it they we his her its their my "
     "your our this that these those there then with without into upon after before when who "
     "which what all both each some any no not".split()
+)
+
+# Nouns for people of one sex, to voice a described speaker ("the landlady", "the barman").
+FEMALE_NOUNS = frozenset(
+    """woman lady girl queen duchess princess countess mother aunt sister daughter wife widow
+    landlady housekeeper maid housemaid nurse governess cook matron nun hostess waitress
+    mistress grandmother""".split()
+)
+MALE_NOUNS = frozenset(
+    """man gentleman boy king duke prince count earl lord father uncle brother son husband
+    landlord barman waiter butler footman coachman cabman policeman constable sergeant
+    inspector captain colonel major general admiral vicar parson clergyman priest monk squire
+    sailor mariner soldier doctor professor master schoolmaster innkeeper porter groom
+    shepherd farmer blacksmith grandfather""".split()
 )
 
 PLACE_PREPOSITIONS = frozenset("in at to from into near towards toward through via of".split())
