@@ -226,3 +226,19 @@ def test_a_speaker_only_described_becomes_a_character_when_nobody_is_listed() ->
         "Mr. Pell",
         "The Boatman",
     ]
+
+
+def test_a_shared_first_name_means_the_one_seldom_named_in_full() -> None:
+    mus = Character("Charles Musgrove", [], "male")
+    hay = Character("Charles Hayter", [], "male")
+    filler = (
+        "Later that week the family dined together, and the talk was all of the harvest, "
+        "the weather, the roads and the new curate, for a long while.\n\n"
+    )
+    text = (
+        "Charles Hayter had walked over from the farm. Charles Hayter was tired. "
+        "Charles Hayter sat down.\n\n" + filler * 4 + '"Is it true?" cried Charles.\n\n'
+        "Then Charles Hayter came to the door.\n\n"
+        '"It is," said Charles.'
+    )
+    assert tagged(text, cast(mus, hay)) == ["Charles Musgrove", "Charles Hayter"]

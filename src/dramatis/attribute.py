@@ -46,6 +46,7 @@ LOW_CONFIDENCE = 0.5
 AVOID = False
 SAL = [2.0, 2.0, 600.0]
 WINDOW = 1500
+NEAR = 400  # a shared name means whichever of its bearers was named this close before
 
 _VERB = SPEECH_VERB_RE
 _PRON = r"(?:he|she|I|you|He|She|You)"
@@ -360,6 +361,7 @@ class _Attributor:
         self.paras = paragraphs(text)
         self.pstarts = [p[0] for p in self.paras]
         self.mentions: list[_Mention] = []
+        self.plain: dict[int, int] = {}
         self.mpos: list[int] = []
         self.narrator: int | None = None
         self.person = ""  # "first" / "second" / ""
@@ -377,11 +379,21 @@ class _Attributor:
         ments: list[_Mention] = []
         text = self.text
         pron = {"i": 0, "you": 0, "3": 0}
-        for s in self.segs:
-            if s.kind != "narration":
-                continue
-            for a, b, cis in self.names.find(text, s.start, s.end):
-                ci = cis[0] if len(cis) == 1 else self._pick(cis, ments)
+        found = [
+            (s, self.names.find(text, s.start, s.end)) for s in self.segs if s.kind == "narration"
+        ]
+        # how often each character is named unambiguously: a name shared by two ("Charles")
+        # means, away from a fresh mention of either, the one the story seldom names in
+        # full (the other Charles is "Charles Hayter" to tell him apart)
+        plain: dict[int, int] = {}
+        for _s, hits in found:
+            for _a, _b, cis in hits:
+                if len(cis) == 1:
+                    plain[cis[0]] = plain.get(cis[0], 0) + 1
+        self.plain = plain
+        for s, hits in found:
+            for a, b, cis in hits:
+                ci = cis[0] if len(cis) == 1 else self._pick(cis, ments, a)
                 ments.append(
                     _Mention(a, b, ci, "s" if _SUBJ_BEFORE.search(text, max(0, a - 4), a) else "")
                 )
@@ -393,12 +405,17 @@ class _Attributor:
         self.mpos = [m.pos for m in ments]
         self.pron_counts = pron
 
-    def _pick(self, cis: list[int], ments: list[_Mention]) -> int:
-        """An alias shared by several characters: the one mentioned most recently."""
-        for m in reversed(ments[-200:]):
+    def _pick(self, cis: list[int], ments: list[_Mention], pos: int) -> int:
+        """An alias shared by several characters: the one just mentioned, else the default."""
+        for m in reversed(ments[-50:]):
+            if pos - m.pos > NEAR:
+                break
             if m.char in cis:
                 return m.char
-        return cis[0]
+        return self._default(cis)
+
+    def _default(self, cis: list[int]) -> int:
+        return min(cis, key=lambda c: (self.plain.get(c, 0), cis.index(c)))
 
     # --- resolving a mention string ------------------------------------------------------
     def resolve_subject(
@@ -451,11 +468,11 @@ class _Attributor:
 
     def _recent_of(self, cis: list[int], pos: int) -> int:
         i = bisect_right(self.mpos, pos) - 1
-        while i >= 0 and pos - self.mentions[i].pos < 20000:
+        while i >= 0 and pos - self.mentions[i].pos < NEAR:
             if self.mentions[i].char in cis:
                 return self.mentions[i].char
             i -= 1
-        return cis[0]
+        return self._default(cis)
 
     def resolve_pronoun(
         self,
