@@ -255,7 +255,12 @@ class _Names:
         self.table = table
         self.genders = genders
         pats = sorted({_pattern(f) for f in forms}, key=len, reverse=True)
-        self.regex = re.compile(r"(?<![\w.])(?:" + "|".join(pats) + r")(?![\w])") if pats else None
+        # the possible first letters, checked first: most positions fail at once
+        first = {f[0] for f in forms if f} | {f[0].swapcase() for f in forms if f and _described(f)}
+        lead = "(?=[" + re.escape("".join(sorted(first))) + "])" if first else ""
+        self.regex = (
+            re.compile(lead + r"(?<![\w.])(?:" + "|".join(pats) + r")(?![\w])") if pats else None
+        )
 
     def find(self, text: str, start: int, end: int) -> list[tuple[int, int, list[int]]]:
         if self.regex is None:
