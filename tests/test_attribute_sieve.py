@@ -242,3 +242,17 @@ def test_a_shared_first_name_means_the_one_seldom_named_in_full() -> None:
         '"It is," said Charles.'
     )
     assert tagged(text, cast(mus, hay)) == ["Charles Musgrove", "Charles Hayter"]
+
+
+def test_described_speakers_resolve_by_sex_and_relation() -> None:
+    ned = Character("Ned", [], "male")
+    meg = Character("Meg", [], "female")
+    ma = Character("Mrs. Dale", [], "female")
+    text = (
+        "Mrs. Dale sat by the fire. Meg came in with Ned.\n\n"
+        '"Is supper ready?" asked the young girl.\n\n'
+        '"Not yet," exclaimed her mother.\n\n'
+        '"Then I shall wait," said the boy.'
+    )
+    # "her mother" is a woman other than the one "her" means
+    assert tagged(text, cast(ned, meg, ma)) == ["Meg", "Mrs. Dale", "Ned"]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from dramatis.attribution_lexicon import (
     CLAUSE_OPENERS,
+    DESCRIBED_PEOPLE,
     FEMALE_NAMES,
     FEMALE_TITLES,
     GENERIC_PEOPLE,
@@ -35,6 +36,7 @@ from dramatis.attribution_lexicon import (
     NOT_ADJ,
     OBJECT_VERBS,
     PARTICLE_VERBS,
+    RELATIONS,
     SPEECH_VERB_RE,
     STOP_NAMES,
     TITLES,
@@ -465,6 +467,16 @@ class _Attributor:
                 best = cis[0] if len(cis) == 1 else self._recent_of(cis, pos)
                 return None if best in exclude else best
             break
+        d = _description(s)
+        if d is not None:
+            # "said the young girl" is a "she"; "retorted her father" is a man other than
+            # the woman "her" means
+            want, owner = d
+            if owner:
+                o = self.resolve_pronoun(owner, pos, spoken, exclude, avoid)
+                if o is not None:
+                    exclude = exclude | {o}
+            return self.resolve_pronoun(want, pos, spoken, exclude, None if owner else avoid)
         m = (_SUBJ_PRON_POSS if possessive else _SUBJ_PRON).match(s)
         if m:
             p = _PRON_NORM.get(m.group(1).lower(), m.group(1).lower())
@@ -500,7 +512,7 @@ class _Attributor:
             who = self.narrator if self.person == ("first" if p == "i" else "second") else None
             return None if who in exclude else who
         # "it" is an animal or a voice: anyone not known to be a woman
-        want = {"he": "m", "she": "f"}.get(p, "mu")
+        want = {"he": "m", "she": "f", "any": "mfu"}.get(p, "mu")
 
         def ok(ci: int) -> bool:
             return self.genders[ci] in want and ci != self.narrator and ci not in exclude
@@ -1052,6 +1064,26 @@ class _Attributor:
             self.chars.append(Character(label, [], "unknown"))
             self.genders.append("u")
             self.narrator = len(self.chars) - 1
+
+
+def _description(s: str) -> tuple[str, str] | None:
+    """A person described, not named: ("she", "") for "the young girl", ("he", "she") for
+    "her father" (a man, other than the woman "her" means), else None."""
+    w = re.findall(r"[a-z-]+", s[:40].lower())
+    if len(w) < 2:
+        return None
+    det = w[0]
+    nouns = [w[1]] + ([w[2]] if len(w) > 2 else [])
+    if det in ("the", "this", "that", "a", "an"):
+        for n in nouns:
+            if n in DESCRIBED_PEOPLE:
+                return DESCRIBED_PEOPLE[n], ""
+        return None
+    if det in ("his", "her") and s.lstrip()[:3].lower() == det[:3]:
+        n = w[1]
+        if n in RELATIONS:
+            return RELATIONS[n], "he" if det == "his" else "she"
+    return None
 
 
 def _takes_object(verb: str) -> bool:

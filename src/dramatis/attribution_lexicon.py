@@ -238,4 +238,16 @@ MALE_NOUNS = frozenset(
     shepherd farmer blacksmith grandfather""".split()
 )
 
+# A person described by sex and age ("said the young girl"): resolved like he/she.
+DESCRIBED_PEOPLE = {
+    **dict.fromkeys("girl lady woman damsel lass signorina maiden".split(), "she"),
+    **dict.fromkeys("man gentleman boy lad youth fellow".split(), "he"),
+}
+# A person described by a relation ("retorted her father"): their sex, or "any".
+RELATIONS = {
+    **dict.fromkeys("mother sister daughter wife aunt niece hostess mistress".split(), "she"),
+    **dict.fromkeys("father brother son husband uncle nephew host master".split(), "he"),
+    **dict.fromkeys("friend companion cousin guest visitor interlocutor".split(), "any"),
+}
+
 PLACE_PREPOSITIONS = frozenset("in at to from into near towards toward through via of".split())
