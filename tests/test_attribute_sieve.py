@@ -256,3 +256,16 @@ def test_described_speakers_resolve_by_sex_and_relation() -> None:
     )
     # "her mother" is a woman other than the one "her" means
     assert tagged(text, cast(ned, meg, ma)) == ["Meg", "Mrs. Dale", "Ned"]
+
+
+def test_tags_across_a_paragraph_and_possessive_speakers() -> None:
+    text = (
+        "Tom and Jane were in the garden.\n\n"
+        '"Rain," said Tom at last. Jane looked up at the sky and said,\n\n'
+        '"Not today."\n\n'
+        "The talk was stopped by Tom's suddenly saying,\n\n"
+        '"Look there!"\n\n'
+        '"A hawk," had been Jane\'s reply.\n\n'
+        'Tom\'s only comment when he saw it was: "Gone."'
+    )
+    assert tagged(text, cast(TOM, JANE)) == ["Tom", "Jane", "Tom", "Jane", "Tom"]

@@ -321,7 +321,7 @@ _NOUNS = (
 )
 _POSS_SUBJ = r"(?P<subj>[Hh]is|[Hh]er|(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*){0,3}(?:'s|’s))"
 _NOUN_AFTER = re.compile(
-    r"^[\s,;:—–-]*(?:was|were)\s+(?:"
+    r"^[\s,;:—–-]*(?:was|were|had\s+been|came)\s+(?:"
     + _POSS_SUBJ
     + r"\s+(?:\w+\s+)?"
     + _NOUNS
@@ -333,8 +333,9 @@ _NOUN_BEFORE = re.compile(
     _POSS_SUBJ
     + r"\s+(?:\w+\s+){0,2}?"
     + _NOUNS
-    + r"(?:\s+(?:was|were)\b[^.!?\"“”]{0,30}|\s+of)[,:—–-]*\s*$"
+    + r"(?:\b[^.!?\"“”]{0,40}?\s(?:was|were)\b[^.!?\"“”]{0,30}|\s+of)[,:—–-]*\s*$"
 )
+_POSS_SPEAKS = re.compile(r"['’]s?\s+(?:(?:\w+ly)\s+)?(?:who\b|" + SPEECH_VERB_RE + r"(?<=ing)\b)")
 _OBJECT_LEAD = re.compile(
     r"\s*(?:\w+ly\s+)?(?:to|at|with|towards?|unto|upon|of|for|from|after|in|into|across)\b"
 )
@@ -663,8 +664,8 @@ class _Attributor:
             a, b = max(segs[k - 1].start, ps), segs[k - 1].end
             if a >= b - 1 and q.start == ps and pi > 0:
                 pps, ppe = self.paras[pi - 1]
-                if segs[k - 1].start <= pps and text[ppe - 1] in ",:-—":
-                    a, b = pps, ppe
+                if segs[k - 1].start < ppe and text[ppe - 1] in ",:-—":
+                    a, b = max(segs[k - 1].start, pps), ppe
             before = text[a:b]
             m = _VERB_BEFORE_END.search(before)
             if m:
@@ -735,8 +736,10 @@ class _Attributor:
         text = self.text
         out: list[tuple[int, int, object, bool]] = []
         for x, y, cis in self.names.find(text, s0, s1):
-            if text[y : y + 2] in ("'s", "’s") or text[y : y + 1] in ("'", "’"):
-                continue  # possessive: "Marilla's lap"
+            if (text[y : y + 2] in ("'s", "’s") or text[y : y + 1] in ("'", "’")) and not (
+                _POSS_SPEAKS.match(text, y)
+            ):
+                continue  # possessive: "Marilla's lap", but "Mrs Croft's suddenly saying"
             cis = [c for c in cis if c not in exclude]
             if cis:
                 out.append((x, y, cis, self._subject_like(s0, x, y)))
