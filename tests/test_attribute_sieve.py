@@ -269,3 +269,14 @@ def test_tags_across_a_paragraph_and_possessive_speakers() -> None:
         'Tom\'s only comment when he saw it was: "Gone."'
     )
     assert tagged(text, cast(TOM, JANE)) == ["Tom", "Jane", "Tom", "Jane", "Tom"]
+
+
+def test_an_untagged_part_continues_the_tagged_line_before_it_in_the_paragraph() -> None:
+    # one paragraph holding two turns (hard-wrapped text that lost its blank lines)
+    text = (
+        "Tom and Jane were at breakfast.\n\n"
+        '"More tea?" said Jane.  "It is fresh."  "No," said Tom.  "Thank you."'
+    )
+    assert speakers(text, cast(TOM, JANE)) == ["Jane", "Jane", "Tom", "Tom"]
+    att = sieve(text, segment(text), cast(TOM, JANE))
+    assert [att.chars[att.spk0[k]].name for k in att.dia] == ["Jane", "Jane", "Tom", "Tom"]

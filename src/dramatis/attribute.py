@@ -311,7 +311,11 @@ _SUBJ_FIRST = re.compile(
     re.S,
 )
 _VERB_BEFORE_END = re.compile(
-    r"(?P<verb>" + _VERB + r")\b(?P<rest>[^.!?\"“”]{0,60})[,:]?\s*$", re.S
+    r"(?P<verb>"
+    + _VERB
+    + r")\b(?P<rest>(?:[^.!?\"“”]|(?<=Mr)\.|(?<=Mrs)\.|(?<=Ms)\.|(?<=Dr)\.|(?<=St)\.){0,60})"
+    r"[,:]?\s*$",
+    re.S,
 )
 _NOUNS = (
     r"(?:reply|answer|rejoinder|remark|words|word|reasoning|language|declaration|complaint|"
@@ -898,8 +902,17 @@ class _Attributor:
         # 5: turn-taking between the attributed lines
         self.converse(by_para, pvoc, pspk, pconf)
         for pi, ks in by_para.items():
+            # a line without a tag continues the last tagged line before it in the paragraph
+            # (an interrupted quotation, or a paragraph holding several turns), else the
+            # paragraph's speaker
+            last: int | None = None
             for k in ks:
-                if k not in spk and pi in pspk:
+                if k in spk:
+                    last = k
+                elif last is not None:
+                    spk[k], conf[k] = spk[last], conf[last]
+                    self.method[k] = "para"
+                elif pi in pspk:
                     spk[k], conf[k] = pspk[pi], pconf[pi]
                     self.method[k] = self.pmethod.get(pi, "para")
         self.spk, self.conf, self.vocs, self.by_para, self.dia = spk, conf, vocs, by_para, dia
