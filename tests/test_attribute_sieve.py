@@ -280,3 +280,14 @@ def test_an_untagged_part_continues_the_tagged_line_before_it_in_the_paragraph()
     assert speakers(text, cast(TOM, JANE)) == ["Jane", "Jane", "Tom", "Tom"]
     att = sieve(text, segment(text), cast(TOM, JANE))
     assert [att.chars[att.spk0[k]].name for k in att.dia] == ["Jane", "Jane", "Tom", "Tom"]
+
+
+def test_passive_agent_and_a_narration_paragraph_introducing_the_line() -> None:
+    text = (
+        "Tom and Jane were in the garden.\n\n"
+        "Tom was thinking of supper, when he was suddenly accosted by Jane,\n\n"
+        '"You are dreaming."\n\n'
+        "Tom resumed in a lower voice.\n\n"
+        '"Of supper, yes."'
+    )
+    assert tagged(text, cast(TOM, JANE)) == ["Jane", "Tom"]

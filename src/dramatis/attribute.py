@@ -340,6 +340,17 @@ _NOUN_BEFORE = re.compile(
     + r"(?:\b[^.!?\"“”]{0,40}?\s(?:was|were)\b[^.!?\"“”]{0,30}|\s+of)[,:—–-]*\s*$"
 )
 _POSS_SPEAKS = re.compile(r"['’]s?\s+(?:(?:\w+ly)\s+)?(?:who\b|" + SPEECH_VERB_RE + r"(?<=ing)\b)")
+_BY_AGENT = re.compile(r"\b[a-z]+ed\s+by\s+(?P<subj>(?:the\s+)?[A-Z][\w.'’ -]{0,30}?)[,:—–-]+\s*$")
+# a paragraph of narration ending 'Sissy resumed in a lower voice.' introduces the next line
+_INTRO_END = re.compile(
+    r"\b(?P<verb>said|says|began|begins|continued|continues|resumed|resumes|went\s+on|goes\s+on|"
+    r"answered|answers|replied|replies|added|adds|observed|remarked|whispered|murmured|"
+    r"proceeded|pursued|rejoined|interposed|spoke|speaks)\b(?P<rest>[^.!?\"“”]{0,60})[.:]\s*$"
+)
+_ADVERBIAL = re.compile(
+    r"(?:\s*,?\s*(?:\w+ly|up|out|again|thus|aloud|first|at\s+last|at\s+length|at\s+once|"
+    r"(?:in|with)\s+(?:a|an|the|his|her)\s+[\w\s-]+?|\w+ing\b[^,]*?))*\s*"
+)
 _OBJECT_LEAD = re.compile(
     r"\s*(?:\w+ly\s+)?(?:to|at|with|towards?|unto|upon|of|for|from|after|in|into|across)\b"
 )
@@ -692,6 +703,31 @@ class _Attributor:
                 who = self.resolve_subject(subj, q.start, spoken, exclude, True, avoid)
                 if who is not None:
                     return who, 0.9
+            # 'thus accosted by Miss Bingley,'
+            m = _BY_AGENT.search(before)
+            if m:
+                who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude, avoid=avoid)
+                if who is not None:
+                    return who, 0.9
+            # 'Sissy resumed in a lower voice.' closing a paragraph of narration only
+            if q.start == ps and pi > 0 and a >= b - 1:
+                pps, ppe = self.paras[pi - 1]
+                if segs[k - 1].start <= pps:
+                    m = _INTRO_END.search(text, max(pps, ppe - 200), ppe)
+                    if m and _ADVERBIAL.fullmatch(m.group("rest")):
+                        sent = max(
+                            [pps]
+                            + [
+                                x.end()
+                                for x in _BOUNDARY.finditer(text, pps, m.start())
+                                if not _abbrev_before(text, x.start())
+                            ]
+                        )
+                        who, pron = self.subject_before(
+                            sent, m.start(), q.start, spoken, exclude, avoid
+                        )
+                        if who is not None:
+                            return who, 0.8 if pron else 0.85
         return None, 0.0
 
     def subject_before(
@@ -724,9 +760,14 @@ class _Attributor:
             if _GAP.fullmatch(text, last[1], v):
                 return self._cand_who(last, pos, spoken, exclude, avoid)
             subj = [c for c in cands if c[3]]
-            if not subj and last[2] == "it":
-                return None, False
-            return self._cand_who(subj[-1] if subj else last, pos, spoken, exclude, avoid)
+            if not subj:
+                # none in subject position: the first one named ("soon after Mr. Darcy,
+                # drawing near Elizabeth, said")
+                names = [c for c in cands if c[2] != "it"]
+                if not names:
+                    return None, False
+                return self._cand_who(names[0], pos, spoken, exclude, avoid)
+            return self._cand_who(subj[-1], pos, spoken, exclude, avoid)
         if len(spans) > 1:
             subj = [c for c in self._clause_candidates(*spans[-2], exclude) if c[3]]
             if subj:

@@ -34,7 +34,7 @@ _IRREGULAR = """
 said say says saying tell tells told telling began begin begins beginning spoke speak speaks
 speaking cried cries crying replied replies replying went goes going broke breaks put puts
 struck strikes thought thinks wrote writes called breaths shot quoth admit admits admitted
-admitting assert asserts asserted asserting
+admitting assert asserts asserted asserting submit submits submitted
 """.split()
 
 
@@ -215,7 +215,8 @@ OBJECT_VERBS = frozenset(
 # Words after which a name opens a clause, so is likely its subject ("and Lydia exclaimed").
 CLAUSE_OPENERS = frozenset(
     "and but then when whenever while as till until so that where whereupon now yet or if "
-    "though although because since once after before last length did".split()
+    "though although because since once after before last length did afterwards presently "
+    "suddenly meanwhile".split()
 )
 # Words that are not an adjective before a name ("said to Anne" is not "said skeptical Anne").
 NOT_ADJ = frozenset(
