@@ -291,3 +291,10 @@ def test_passive_agent_and_a_narration_paragraph_introducing_the_line() -> None:
         '"Of supper, yes."'
     )
     assert tagged(text, cast(TOM, JANE)) == ["Jane", "Tom"]
+
+
+def test_went_on_before_a_full_stop() -> None:
+    text = (
+        'Tom and Jane were in the garden.\n\n"It is cold," said Tom.\n\n"And late," Jane went on.'
+    )
+    assert tagged(text, cast(TOM, JANE)) == ["Tom", "Jane"]

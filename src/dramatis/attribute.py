@@ -840,7 +840,7 @@ class _Attributor:
         if part:
             return part == need
         rest = m.string[m.end("verb") : m.end("verb") + 6].split()
-        return bool(rest) and rest[0] == need
+        return bool(rest) and rest[0].strip(",.;:!?—–-") == need
 
     def beat(
         self, pi: int, spoken: dict[int, tuple[int, int]], exclude: frozenset[int]
