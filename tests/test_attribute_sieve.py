@@ -298,3 +298,16 @@ def test_went_on_before_a_full_stop() -> None:
         'Tom and Jane were in the garden.\n\n"It is cold," said Tom.\n\n"And late," Jane went on.'
     )
     assert tagged(text, cast(TOM, JANE)) == ["Tom", "Jane"]
+
+
+def test_a_wife_styled_by_her_husbands_name_does_not_take_his_first_name() -> None:
+    from dramatis.attribution_discover import discover
+
+    text = (
+        "Charles Pell came home. Mrs. Charles Pell was at the door. Charles smiled. "
+        "Mrs. Charles Pell laughed. Charles sat down. Mrs. Pell said nothing.\n\n"
+        '"Well?" said Charles.\n\n"Well," said Mrs. Pell.'
+    ) * 2
+    found = discover(text, segment(text))
+    wife = [c for c in found if "Mrs. Pell" in c.names or "Mrs. Charles Pell" in c.names]
+    assert wife and all("Charles" not in c.names for c in wife)

@@ -217,6 +217,8 @@ class _Entity:
         self.name = name
         self.gender = gender
         self.first = name.split()[0] if len(name.split()) > 1 or not title else ""
+        if self.first and title in ("Mrs", "Mrs.") and _first_name_gender(self.first) == "male":
+            self.first = ""  # "Mrs. Charles Musgrove" is styled by her husband's name
         self.last = name.split()[-1]
         self.pron: Counter[str] = Counter()
 
