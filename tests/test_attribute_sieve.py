@@ -311,3 +311,16 @@ def test_a_wife_styled_by_her_husbands_name_does_not_take_his_first_name() -> No
     found = discover(text, segment(text))
     wife = [c for c in found if "Mrs. Pell" in c.names or "Mrs. Charles Pell" in c.names]
     assert wife and all("Charles" not in c.names for c in wife)
+
+
+def test_capitalised_description_is_discovered_once() -> None:
+    from dramatis.attribution_discover import discover_descriptions
+
+    text = (
+        'Kit sat by the Owl.\n\n"Who?" said the Owl.\n\n"Me," said Kit.\n\n'
+        '"Who?" said the Owl.\n\n"Me!" said Kit.\n\n"Who?" the Owl said.'
+    )
+    known = [Character("Kit", [], "female")]
+    assert [c.name for c in discover_descriptions(text, segment(text), known)] == ["The Owl"]
+    known.append(Character("Owl", [], "unknown"))
+    assert discover_descriptions(text, segment(text), known) == []
