@@ -324,3 +324,12 @@ def test_capitalised_description_is_discovered_once() -> None:
     assert [c.name for c in discover_descriptions(text, segment(text), known)] == ["The Owl"]
     known.append(Character("Owl", [], "unknown"))
     assert discover_descriptions(text, segment(text), known) == []
+
+
+def test_a_surname_that_is_mostly_a_common_word_is_not_derived() -> None:
+    mrs = Character("Mrs. Long", [], "female")
+    text = (
+        "Jane sat up with Mrs. Long. It was a long night and a long wait and a long day.\n\n"
+        'Long after midnight. "Go to bed," she said.'
+    )
+    assert tagged(text, cast(mrs, JANE)) == ["Jane"]

@@ -225,7 +225,7 @@ class _Names:
     Gradgrind when she is not listed herself).
     """
 
-    def __init__(self, chars: list[Character]):
+    def __init__(self, chars: list[Character], text: str = ""):
         self.chars = chars
         genders = [_gender_code(c.gender) for c in chars]
         table: dict[str, list[int]] = {}
@@ -243,6 +243,8 @@ class _Names:
                 k = _key(v)
                 if k in table:
                     continue
+                if text and " " not in v and text.count(f" {v.lower()} ") > text.count(v):
+                    continue  # "Long" of Mrs. Long is mostly the word "long"
                 forms.add(v)
                 if ci not in derived.setdefault(k, []):
                     derived[k].append(ci)
@@ -379,7 +381,7 @@ class _Attributor:
         self.text = text
         self.segs = segments
         self.chars = chars
-        self.names = _Names(chars)
+        self.names = _Names(chars, text)
         self.genders = [_gender_code(c.gender) for c in chars]
         self.paras = paragraphs(text)
         self.pstarts = [p[0] for p in self.paras]
@@ -1112,7 +1114,7 @@ class _Attributor:
             if v >= 2 and v > score:
                 self.chars.append(Character(w, [], guess_gender(w)))  # type: ignore[arg-type]
                 self.genders.append(_gender_code(self.chars[-1].gender))
-                self.names = _Names(self.chars)
+                self.names = _Names(self.chars, self.text)
                 best, score = len(self.chars) - 1, float(v)
         if best is not None and score >= 0.2:
             self.narrator = best
