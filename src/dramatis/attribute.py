@@ -387,6 +387,7 @@ class _Attributor:
         self.pstarts = [p[0] for p in self.paras]
         self.mentions: list[_Mention] = []
         self.plain: dict[int, int] = {}
+        self._qnames: dict[tuple[int, int, int], list[tuple[int, int, list[int]]]] = {}
         self.mpos: list[int] = []
         self.narrator: int | None = None
         self.person = ""  # "first" / "second" / ""
@@ -599,7 +600,7 @@ class _Attributor:
         verb ('she said, turning to Matthew'): unlikely to be who "she" is."""
         text, segs = self.text, self.segs
         q = segs[k]
-        out = {cis[0] for _a, _b, cis in self.names.find(text, q.start, q.end) if len(cis) == 1}
+        out = {cis[0] for _a, _b, cis in self._names_in(q) if len(cis) == 1}
         if k + 1 < len(segs) and segs[k + 1].kind == "narration":
             a = segs[k + 1].start
             m = _SENT_END.search(text, a, min(segs[k + 1].end, a + 200))
@@ -865,10 +866,19 @@ class _Attributor:
                     return who
         return None
 
+    def _names_in(self, q: Segment) -> list[tuple[int, int, list[int]]]:
+        """Names inside a line, offsets relative to it (cached: several rules ask)."""
+        key = (q.start, q.end, id(self.names))
+        hit = self._qnames.get(key)
+        if hit is None:
+            inner = self.text[q.start : q.end]
+            hit = self._qnames[key] = self.names.find(inner, 0, len(inner))
+        return hit
+
     def vocatives(self, q: Segment) -> list[int]:
         inner = self.text[q.start : q.end]
         out: list[int] = []
-        for a, b, cis in self.names.find(inner, 0, len(inner)):
+        for a, b, cis in self._names_in(q):
             before = inner[max(0, a - 6) : a]
             after = inner[b : b + 2]
             if re.search(r"(^\W*|,\s*|\b(?:dear|O|oh|Oh)\s+)$", before) and (
