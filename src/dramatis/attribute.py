@@ -617,6 +617,8 @@ class _Attributor:
         exclude: frozenset[int],
         avoid: int | None = None,
     ) -> tuple[int | None, float]:
+        # confidences: a name in a tag, after or before the line, 0.95 (both measured near
+        # 0.98 right on novels); a pronoun 0.85; a tag a paragraph away 0.85/0.8
         who, c = self._tag_after(k, spoken, exclude, avoid)
         if c >= 0.9:
             return who, c
@@ -662,7 +664,7 @@ class _Attributor:
                 subj = _strip_poss(m.group("subj") or m.group("subj2"))
                 who = self.resolve_subject(subj, q.start, spoken, exclude, True, avoid)
                 if who is not None:
-                    return who, 0.9
+                    return who, 0.95
         return None, 0.0
 
     def _tag_before(
@@ -698,20 +700,20 @@ class _Attributor:
                         a, a + m.start(), q.start, spoken, exclude, avoid
                     )
                 if who is not None:
-                    return who, 0.85 if pron else 0.9
+                    return who, 0.85 if pron else 0.95
             # 'Elizabeth's reply was, "..."'
             m = _NOUN_BEFORE.search(before)
             if m:
                 subj = _strip_poss(m.group("subj"))
                 who = self.resolve_subject(subj, q.start, spoken, exclude, True, avoid)
                 if who is not None:
-                    return who, 0.9
+                    return who, 0.95
             # 'thus accosted by Miss Bingley,'
             m = _BY_AGENT.search(before)
             if m:
                 who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude, avoid=avoid)
                 if who is not None:
-                    return who, 0.9
+                    return who, 0.95
             # 'Sissy resumed in a lower voice.' closing a paragraph of narration only
             if q.start == ps and pi > 0 and a >= b - 1:
                 pps, ppe = self.paras[pi - 1]
