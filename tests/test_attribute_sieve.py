@@ -298,3 +298,38 @@ def test_went_on_before_a_full_stop() -> None:
         'Tom and Jane were in the garden.\n\n"It is cold," said Tom.\n\n"And late," Jane went on.'
     )
     assert tagged(text, cast(TOM, JANE)) == ["Tom", "Jane"]
+
+
+def test_a_wife_styled_by_her_husbands_name_does_not_take_his_first_name() -> None:
+    from dramatis.attribution_discover import discover
+
+    text = (
+        "Charles Pell came home. Mrs. Charles Pell was at the door. Charles smiled. "
+        "Mrs. Charles Pell laughed. Charles sat down. Mrs. Pell said nothing.\n\n"
+        '"Well?" said Charles.\n\n"Well," said Mrs. Pell.'
+    ) * 2
+    found = discover(text, segment(text))
+    wife = [c for c in found if "Mrs. Pell" in c.names or "Mrs. Charles Pell" in c.names]
+    assert wife and all("Charles" not in c.names for c in wife)
+
+
+def test_capitalised_description_is_discovered_once() -> None:
+    from dramatis.attribution_discover import discover_descriptions
+
+    text = (
+        'Kit sat by the Owl.\n\n"Who?" said the Owl.\n\n"Me," said Kit.\n\n'
+        '"Who?" said the Owl.\n\n"Me!" said Kit.\n\n"Who?" the Owl said.'
+    )
+    known = [Character("Kit", [], "female")]
+    assert [c.name for c in discover_descriptions(text, segment(text), known)] == ["The Owl"]
+    known.append(Character("Owl", [], "unknown"))
+    assert discover_descriptions(text, segment(text), known) == []
+
+
+def test_a_surname_that_is_mostly_a_common_word_is_not_derived() -> None:
+    mrs = Character("Mrs. Long", [], "female")
+    text = (
+        "Jane sat up with Mrs. Long. It was a long night and a long wait and a long day.\n\n"
+        'Long after midnight. "Go to bed," she said.'
+    )
+    assert tagged(text, cast(mrs, JANE)) == ["Jane"]

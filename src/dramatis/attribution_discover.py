@@ -217,6 +217,8 @@ class _Entity:
         self.name = name
         self.gender = gender
         self.first = name.split()[0] if len(name.split()) > 1 or not title else ""
+        if self.first and title in ("Mrs", "Mrs.") and _first_name_gender(self.first) == "male":
+            self.first = ""  # "Mrs. Charles Musgrove" is styled by her husband's name
         self.last = name.split()[-1]
         self.pron: Counter[str] = Counter()
 
@@ -366,10 +368,13 @@ def _merge(
 
 
 _DESC_AFTER = re.compile(
-    r"[\s,;:—–-]*(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)\s+the\s+(?:(?P<adj>[a-z-]+)\s+)?(?P<noun>[a-z-]+)\b"
+    r"[\s,;:—–-]*(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)\s+the\s+(?:(?P<adj>[a-z-]+)\s+)?"
+    r"(?P<noun>[A-Z][a-z-]+(?:[ \t]+[A-Z][a-z-]+)*|[a-z][a-z-]+)\b"
 )
 _DESC_FIRST = re.compile(
-    r"[\s,;:—–-]*the\s+(?:(?P<adj>[a-z-]+)\s+)?(?P<noun>[a-z-]+)\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)\b"
+    r"[\s,;:—–-]*the\s+(?:(?P<adj>[a-z-]+)\s+)?"
+    r"(?P<noun>[A-Z][a-z-]+(?:[ \t]+[A-Z][a-z-]+)*|[a-z][a-z-]+)\s+(?:[a-z]+ly\s+)?"
+    r"(?P<verb>[a-z]+)\b"
 )
 
 
@@ -384,6 +389,7 @@ def discover_descriptions(
     ("the man", "the girl", "the other") stay unresolved, since each may be anyone.
     """
     names = {n.lower() for c in known for n in c.names}
+    heads = {n.split()[-1].lower() for c in known for n in c.names if n.split()}
     count: Counter[str] = Counter()
     for i, sg in enumerate(segments[:-1]):
         if sg.kind != "dialogue" or segments[i + 1].kind != "narration":
@@ -400,11 +406,13 @@ def discover_descriptions(
                 break
     out = []
     for noun, n in count.most_common():
-        if n < min_count or noun in GENERIC_PEOPLE or noun in _NOT_PEOPLE or noun in NOT_ADJ:
+        low = noun.lower()
+        if n < min_count or low in GENERIC_PEOPLE or low in _NOT_PEOPLE or low in NOT_ADJ:
             continue
-        name = "The " + noun[:1].upper() + noun[1:]
-        if name.lower() in names or noun in names:
-            continue
+        name = "The " + " ".join(w[:1].upper() + w[1:] for w in noun.split())
+        if name.lower() in names or low in names or low.split()[-1] in heads:
+            continue  # "the March Hare" when "the Hare" is known
+        noun = low.split()[-1]
         gender = (
             "female"
             if noun in FEMALE_NOUNS or noun.endswith("woman")
