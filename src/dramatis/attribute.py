@@ -1104,10 +1104,7 @@ class _Attributor:
             if s.kind == "dialogue":
                 for ci in self.vocatives(s):
                     voc[ci] = voc.get(ci, 0) + 1
-        named: dict[int, int] = {}
-        for m in self.mentions:
-            if m.char >= 0:
-                named[m.char] = named.get(m.char, 0) + 1
+        named = self._named_in_narration()
         best, score = None, 0.0
         for ci, v in voc.items():
             sc = v / (1 + named.get(ci, 0))
@@ -1135,6 +1132,32 @@ class _Attributor:
             self.chars.append(Character(label, [], "unknown"))
             self.genders.append("u")
             self.narrator = len(self.chars) - 1
+
+    def _named_in_narration(self) -> dict[int, int]:
+        """How often the narration names each character as a third person.
+
+        Why not a plain count: a newspaper, letter or inscription the narrator reads out is
+        narration too, and it names the narrator ("Mr. Holmes and Dr. Watson, who had...").
+        A name inside quote marks within the narration is not counted, and one paragraph
+        counts once, so a single long document cannot outweigh the whole story.
+        """
+        named: dict[int, int] = {}
+        seen: set[tuple[int, int]] = set()
+        for m in self.mentions:
+            if m.char < 0:
+                continue
+            pi = self.para_of(m.pos)
+            if (m.char, pi) in seen or _inside_quotes(self.text, self.paras[pi][0], m.pos):
+                continue
+            seen.add((m.char, pi))
+            named[m.char] = named.get(m.char, 0) + 1
+        return named
+
+
+def _inside_quotes(text: str, start: int, pos: int) -> bool:
+    """``pos`` lies inside a quotation opened since ``start`` (a paragraph's start)."""
+    chunk = text[start:pos]
+    return chunk.count('"') % 2 == 1 or chunk.count("“") > chunk.count("”")
 
 
 def _description(s: str) -> tuple[str, str] | None:
