@@ -23,7 +23,6 @@ from dramatis.attribution_lexicon import (
     NEUTRAL_TITLES,
     NICKNAMES,
     NOT_ADJ,
-    PLACE_PREPOSITIONS,
     SPEECH_VERBS,
     STOP_NAMES,
     TITLES,
@@ -102,6 +101,7 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
     min_count = min_count or (2 if len(text) < 50000 else 3)
     narr = [(s.start, s.end) for s in segments if s.kind == "narration"]
     in_narr = _membership(narr)
+    near_line = _near_dialogue(segments)
     forms: Counter[tuple[str, str]] = Counter()  # (title, name) -> count
     initial: Counter[tuple[str, str]] = Counter()
     narr_count: Counter[tuple[str, str]] = Counter()
@@ -152,18 +152,24 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
             the_count[name] += 1
         before = _LAST_WORD.search(text, max(0, start - 20), start)
         after = _NEXT_WORD.match(text, m.end(), m.end() + 40)
-        if (before and before.group(1) in SPEECH_VERBS) or (
-            after and after.group(1) in SPEECH_VERBS
+        if (
+            (
+                (before and before.group(1) in SPEECH_VERBS)
+                or (after and after.group(1) in SPEECH_VERBS)
+            )
+            and in_narr(start)
+            and near_line(start, m.end())
         ):
-            full = (_norm_title(title) + " " + name).strip()
-            speech[full] += 1
-            speech[name] += 1
+            for f in {(_norm_title(title) + " " + name).strip(), name}:
+                speech[f] += 1
         if not title and not skipped and _SENT_START.search(text, max(0, start - 4), start):
             initial[key] += 1
         if in_narr(start):
             narr_count[key] += 1
-            prev = text[max(0, start - 12) : start].split()
-            if prev and prev[-1].lower() in PLACE_PREPOSITIONS - {"of"}:
+            prev = text[max(0, start - 16) : start].split()
+            if prev and prev[-1].lower() == "the":
+                prev = prev[:-1]  # "on the Cobb", "at the Bank"
+            if prev and prev[-1].lower() in _PLACE_PREPS:
                 place_prep[name] += 1
             se = _SENT_STOP.search(text, m.end(), m.end() + 150)
             pm = _PRONOUNS.search(text, m.end(), se.start() if se else m.end() + 150)
@@ -180,7 +186,7 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
         toks = name.split()
         noninitial = n - initial[key]
         full = (_norm_title(title) + " " + name).strip()
-        sp = speech[name] + speech[full] + speech[(title + " " + name).strip()]
+        sp = sum(speech[f] for f in {name, full, (title + " " + name).strip()})
         if not title:
             low = lower_words[name.lower()] if len(toks) == 1 else 0
             if low > 0.5 * n:
@@ -193,10 +199,81 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
             )
             if noninitial < 2 and sp == 0 and not (known or len(toks) > 1):
                 continue
-            if place_prep[name] > 0.3 * max(1, narr_count[key]) and sp == 0:
+            if place_prep[name] > 0.3 * max(1, narr_count[key]) and sp <= place_prep[name]:
+                continue  # "at Kellynch", "on the Cobb": a place, even if it once "said"
+            if len(toks) == 1 and not known and _not_a_name(name, sp, speech["voc:" + name]):
                 continue
+            if not known and narr_count[key] == 0 and sp == 0:
+                continue  # only ever in quotes and never speaking: a form of address, a lisp
+        if _plural_group(key, the_count[name], n, cap_words, forms):
+            continue  # "the Musgroves", "Lucases", "the Miss Bennets": a family, not a person
         cands[key] = n
     return _merge(cands, pron, speech, min_count, the_count)
+
+
+_PLACE_PREPS = frozenset(
+    "in at into near towards toward through via from on upon within across beyond round".split()
+)
+# adjectives and nationalities ("Shaksperean", "Arcadian", "Hermitical", "Roman", "Indian")
+_ADJ_SUFFIX = re.compile(r"(?:ian|ean|ical|ic|ish|ese|esque|an|ite|ist)s?$")
+# English words never begin "Thq", "Thl", "Ths": a lisp written out ("Thquire" for Squire)
+_LISP = re.compile(r"^Th[^aeiouyrw]")
+
+
+def _not_a_name(name: str, sp: int, voc: int) -> bool:
+    """A word shaped like an adjective or a lisp, with little sign of being a person."""
+    if _LISP.match(name):
+        return True
+    return bool(_ADJ_SUFFIX.search(name)) and sp < 4 and voc < 2
+
+
+def _plural_group(
+    key: tuple[str, str], the_n: int, n: int, cap_words: Counter[str], forms: Counter
+) -> bool:
+    """A plural of a family or people: "the Crofts", "Lucases", "Miss Musgroves", "Americans".
+
+    Why: a family or a nation talked about as one never speaks with one voice.  The plural
+    must have a singular the story also uses as a name (or an adjective), and be led by
+    "the" or "Miss"/"Misses", or the singular be someone's surname ("Mr. Collins").
+    """
+    title, name = key
+    last = name.split()[-1]
+    if title in ("Mr", "Mrs", "Dr", "Ms") or not last.endswith("s") or len(last) < 4:
+        return False
+    stem = name[: -len(last)]
+    sings = [last[:-1]] + ([last[:-2]] if last.endswith(("ses", "xes", "zes", "shes")) else [])
+    for sg in sings:
+        if not cap_words[sg]:
+            continue
+        if title in ("Miss", "Misses", "Messrs") or the_n > 0.5 * n:
+            return True
+        if any(forms[(t, stem + sg)] for t in ("Mr", "Mrs", "Miss")):
+            return True
+        if _ADJ_SUFFIX.search(sg) and not stem:
+            return True
+    return False
+
+
+def _near_dialogue(segments: list[Segment]):
+    """Whether a name sits in a speech tag: just after a line ends or just before one starts.
+
+    Why: "said" counts as evidence of a person only beside a quotation; "went to Bermuda",
+    "called at Kellynch" are not speech.
+    """
+    from bisect import bisect_left, bisect_right
+
+    dia = [(s.start, s.end) for s in segments if s.kind == "dialogue"]
+    starts = [a for a, _ in dia]
+    ends = [b for _, b in dia]
+
+    def near(a: int, b: int) -> bool:
+        i = bisect_right(ends, a) - 1
+        if i >= 0 and a - ends[i] < 60:
+            return True
+        j = bisect_left(starts, b)
+        return j < len(starts) and starts[j] - b < 80
+
+    return near
 
 
 def _membership(spans: list[tuple[int, int]]):
@@ -321,6 +398,8 @@ def _merge(
         e = _Entity("", name, "unknown")
         e.add(name, n)
         ents.append(e)
+    # 3b. nicknames ("Lizzy", "Miss Eliza") and a title used as a name ("the Admiral")
+    ents = _merge_aliases(ents)
     # 4. gender and canonical name
     out: list[Character] = []
     seen_names: set[str] = set()
@@ -349,10 +428,13 @@ def _merge(
             g = _title_gender(e.name)
         if e.title and e.title in NEUTRAL_TITLES and g == "unknown" and male + female >= 2:
             g = "male" if male >= female else "female"
-        if not e.title and not spoke and not voc and g == "unknown":
-            continue  # no sign of a person: a place, a thing, a society
+        named_like = _first_name_gender(e.name) != "unknown"
+        weak = g == "unknown" or (male + female < 2 and not named_like)
+        if not e.title and not spoke and not voc and weak:
+            continue  # no sign of a person: a place, a thing, a society (one "he" is luck)
         top = max(e.forms.values())
-        common = [f for f, n in e.forms.items() if n >= 0.25 * top]
+        common = [f for f, n in e.forms.items() if n >= 0.25 * top and f not in TITLES]
+        common = common or [f for f, n in e.forms.items() if n >= 0.25 * top]
         canon = max(common, key=lambda f: (len(f.split()), e.forms[f]))
         aliases = [f for f, _ in e.forms.most_common() if f != canon]
         if not e.title and the_count[canon] > 0.5 * e.forms[canon]:
@@ -365,6 +447,64 @@ def _merge(
         seen_names.add(canon)
         out.append(Character(name=canon, aliases=aliases, gender=g))
     return out
+
+
+def _merge_aliases(ents: list[_Entity]) -> list[_Entity]:
+    """Fold a nickname's entity into the formal name's, and "the Admiral" into Admiral Croft.
+
+    Why: "Lizzy", "Miss Eliza" and "Elizabeth" are one person with three voices otherwise;
+    a hypocoristic table (general English knowledge) says which first names belong
+    together.  The formal bearer must be known by the first name without a title
+    ("Elizabeth", "Elizabeth Bennet": not "Lady Catherine", whom no one calls Kitty), of a
+    compatible sex and surname; when several fit, one must be named three times as often.
+    A first name with a title ("Mr. Tom") joins the one called by the plain first name.
+    A bare title ("the Admiral") joins the one bearer of that title, or the dominant one.
+    """
+
+    def size(x: _Entity) -> int:
+        return sum(x.forms.values())
+
+    def dominant(fits: list[_Entity]) -> _Entity | None:
+        if not fits:
+            return None
+        fits = sorted(fits, key=lambda x: -size(x))
+        if len(fits) == 1 or size(fits[0]) >= 3 * size(fits[1]):
+            return fits[0]
+        return None
+
+    gone: set[int] = set()
+    for a in sorted(ents, key=size):
+        if id(a) in gone:
+            continue
+        toks = a.name.split()
+        target = None
+
+        def fit(b: _Entity, first: str, least: int, a: _Entity = a) -> bool:
+            return (
+                b is not a
+                and id(b) not in gone
+                and b.first == first
+                and b.forms[first] >= least
+                and (a.gender == b.gender or "unknown" in (a.gender, b.gender))
+                and (len(a.name.split()) == 1 or len(b.name.split()) == 1 or b.last == a.last)
+            )
+
+        formal = NICKNAMES.get(a.first) if a.first else None
+        if a.first and a.title and len(toks) == 1:
+            # "Mr. Tom", "Miss Louisa": the one called plain "Tom", "Louisa"
+            target = dominant([b for b in ents if fit(b, a.first, 1)])
+        if target is None and formal:
+            # the formal name must be the bearer's usual one: "Thomas" (25) is not "Tom" (210)
+            target = dominant([b for b in ents if fit(b, formal, size(a))])
+        if target is None and not a.title and len(toks) == 1 and a.name in TITLES:
+            target = dominant([b for b in ents if b is not a and b.title == a.name])
+        if target is None:
+            continue
+        target.forms.update(a.forms)
+        if target.gender == "unknown":
+            target.gender = a.gender
+        gone.add(id(a))
+    return [e for e in ents if id(e) not in gone]
 
 
 _DESC_AFTER = re.compile(

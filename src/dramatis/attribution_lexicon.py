@@ -172,6 +172,21 @@ NICKNAMES = {
     "Dora": "Dorothy",
     "Gussie": "Augusta",
     "Tilly": "Matilda",
+    "Loo": "Louisa",
+    "Lou": "Louisa",
+    "Lottie": "Charlotte",
+    "Lotty": "Charlotte",
+    "Nora": "Eleanor",
+    "Patty": "Martha",
+    "Mattie": "Martha",
+    "Sophy": "Sophia",
+    "Becky": "Rebecca",
+    "Gus": "Augustus",
+    "Andy": "Andrew",
+    "Davy": "David",
+    "Walt": "Walter",
+    "Nat": "Nathaniel",
+    "Abby": "Abigail",
 }
 
 # Capitalised words that are never a character's name on their own.
@@ -195,7 +210,7 @@ STOP_NAMES = frozenset(
     Don Don't Never Ever Always Again Even Just Still Also Really Quite Rather Sure Certainly
     Look See Come Go Get Tell Say Said Ask Oh Hush Hullo Hello Goodbye Why Hark Nonsense
     Fool Dear Darling Ha Hm Hum Eh Pooh Bah Pshaw Chapter CHAPTER Ay Ugh Hey Hi Okay OK Fine
-    Mister Old Young Poor Great Little Big New""".split()
+    Mister Old Young Poor Great Little Big New Esq""".split()
 )
 
 # People nouns too general to stand for one listed "A Man" once the story says "the man".
