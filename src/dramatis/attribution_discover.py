@@ -433,7 +433,10 @@ def _merge(
         if not e.title and not spoke and not voc and weak:
             continue  # no sign of a person: a place, a thing, a society (one "he" is luck)
         top = max(e.forms.values())
+        # the usual name, not a bare title ("Admiral") or a nickname ("Miss Eliza")
         common = [f for f, n in e.forms.items() if n >= 0.25 * top and f not in TITLES]
+        words = {t for f in e.forms for t in f.split()}
+        common = [f for f in common if _nickname_form(f) not in words] or common
         common = common or [f for f, n in e.forms.items() if n >= 0.25 * top]
         canon = max(common, key=lambda f: (len(f.split()), e.forms[f]))
         aliases = [f for f, _ in e.forms.most_common() if f != canon]
@@ -449,6 +452,14 @@ def _merge(
     return out
 
 
+def _nickname_form(form: str) -> str:
+    """The formal first name when ``form`` uses a nickname ("Miss Eliza" -> "Elizabeth")."""
+    toks = [t.rstrip(".") for t in form.split()]
+    if len(toks) > 1 and toks[0] in TITLES:
+        toks = toks[1:]
+    return NICKNAMES.get(toks[0], "")
+
+
 def _merge_aliases(ents: list[_Entity]) -> list[_Entity]:
     """Fold a nickname's entity into the formal name's, and "the Admiral" into Admiral Croft.
 
@@ -457,6 +468,7 @@ def _merge_aliases(ents: list[_Entity]) -> list[_Entity]:
     together.  The formal bearer must be known by the first name without a title
     ("Elizabeth", "Elizabeth Bennet": not "Lady Catherine", whom no one calls Kitty), of a
     compatible sex and surname; when several fit, one must be named three times as often.
+    The formal name alone must be said at least twice as often as the nickname's forms.
     A first name with a title ("Mr. Tom") joins the one called by the plain first name.
     A bare title ("the Admiral") joins the one bearer of that title, or the dominant one.
     """
@@ -472,6 +484,11 @@ def _merge_aliases(ents: list[_Entity]) -> list[_Entity]:
             return fits[0]
         return None
 
+    # "Sam Boulter" and "Sam Sloane" are two people: neither is the story's plain "Samuel"
+    surnames_of: dict[str, set[str]] = defaultdict(set)
+    for e in ents:
+        if e.first in NICKNAMES and len(e.name.split()) > 1:
+            surnames_of[NICKNAMES[e.first]].add(e.last)
     gone: set[int] = set()
     for a in sorted(ents, key=size):
         if id(a) in gone:
@@ -493,9 +510,11 @@ def _merge_aliases(ents: list[_Entity]) -> list[_Entity]:
         if a.first and a.title and len(toks) == 1:
             # "Mr. Tom", "Miss Louisa": the one called plain "Tom", "Louisa"
             target = dominant([b for b in ents if fit(b, a.first, 1)])
-        if target is None and formal:
+        # (a nickname mostly said alone, "Loo", is one person whatever her married name)
+        alone = a.forms[a.first] >= 0.5 * size(a)
+        if target is None and formal and (alone or len(surnames_of[formal]) <= 1):
             # the formal name must be the bearer's usual one: "Thomas" (25) is not "Tom" (210)
-            target = dominant([b for b in ents if fit(b, formal, size(a))])
+            target = dominant([b for b in ents if fit(b, formal, max(5, 2 * size(a)))])
         if target is None and not a.title and len(toks) == 1 and a.name in TITLES:
             target = dominant([b for b in ents if b is not a and b.title == a.name])
         if target is None:

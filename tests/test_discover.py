@@ -1,0 +1,101 @@
+"""Character discovery with no cast: places, families and odd words are not characters, and
+one person's names (nicknames, titles) become one character.  Short texts written for these
+tests; each names its rule."""
+
+from __future__ import annotations
+
+from dramatis.attribute import attribute
+from dramatis.segment import segment
+
+
+def run(text: str):
+    return attribute(text, segment(text), None)
+
+
+def names_of(att) -> set[str]:
+    return {n for c in att.characters for n in c.names}
+
+
+def speakers(att) -> list[str | None]:
+    return [s.speaker for s in att.segments if s.kind == "dialogue"]
+
+
+def test_places_are_not_characters() -> None:
+    text = (
+        "Anne Marsh lived at Kellton with her father. She walked from Kellton to the Cobb "
+        "every morning, and on the Cobb she met Captain Harlow. He bowed to her. In Kellton "
+        "everyone knew him.\n\n"
+        '"Good morning," said Anne.\n\n'
+        '"Good morning," said Captain Harlow. "Have you come from Kellton?"\n\n'
+        '"I have," said Anne. "The wind is cold on the Cobb."\n\n'
+        "They walked along the Cobb towards Kellton. Near Kellton, Anne stopped, and she "
+        "smiled. Her father called Kellton the best place in the world. At the Cobb the sea "
+        "was grey; it said nothing.\n\n"
+        '"Shall we go back to Kellton?" he asked.\n\n'
+        '"Yes," said Anne.\n'
+    )
+    att = run(text)
+    found = names_of(att)
+    assert "Anne" in found or "Anne Marsh" in found
+    assert any("Harlow" in n for n in found)
+    assert not found & {"Kellton", "Cobb", "The Cobb"}
+    assert all(s in ("Anne", "Anne Marsh", "Captain Harlow") for s in speakers(att))
+
+
+def test_adjectives_and_a_lisp_are_not_characters() -> None:
+    text = (
+        "Mr. Sleary came into the ring. His was an Arcadian life, he said, and Tom laughed. "
+        "Tom was the clown's boy; he was quick.\n\n"
+        '"Thquire, you are welcome," said Mr. Sleary. "Thquire, thit down."\n\n'
+        '"Thank you," said Tom, with a Shakespearean bow. "Your Arcadian circus is fine."\n\n'
+        '"Thquire, it ith the betht," said Mr. Sleary. The Arcadian wind blew; it was cold.\n'
+    )
+    att = run(text)
+    found = names_of(att)
+    assert "Tom" in found and "Mr. Sleary" in found
+    assert not found & {"Thquire", "Arcadian", "Shakespearean"}
+
+
+def test_families_are_not_characters() -> None:
+    text = (
+        "Mr. Harlow and Mrs. Harlow came to dinner, and Miss Pemberton came with her sister. "
+        "The Harlows were kind people; they laughed a great deal. The Miss Pembertons sat "
+        "together.\n\n"
+        '"Welcome to the house," said the Harlows together.\n\n'
+        '"Thank you," said Miss Pemberton. She smiled at Mr. Harlow.\n\n'
+        '"You are very good," said Mr. Harlow. He bowed. The Harlows then sat down, and the '
+        "Miss Pembertons followed them.\n\n"
+        '"And the Pembertons?" said Mrs. Harlow. "Are the Pembertons coming again?"\n\n'
+        '"Yes," said Miss Pemberton.\n'
+    )
+    att = run(text)
+    found = names_of(att)
+    assert {"Mr. Harlow", "Mrs. Harlow", "Miss Pemberton"} <= {c.name for c in att.characters}
+    assert not found & {"Harlows", "The Harlows", "Miss Pembertons", "Pembertons"}
+    assert "The Harlows" not in speakers(att) and None not in speakers(att)[1:]
+
+
+def test_nicknames_and_titles_merge_into_one_character() -> None:
+    text = (
+        "Elizabeth Ward came down early. Elizabeth was the second daughter; she loved to "
+        "walk. Elizabeth met Admiral Croft in the lane, and the Admiral smiled. Lady "
+        "Catherine watched from her window; she frowned. Kitty ran after Elizabeth.\n\n"
+        '"Lizzy, wait!" cried Kitty.\n\n'
+        '"Good morning, Miss Eliza," said the Admiral. He bowed.\n\n'
+        '"Good morning, Admiral," said Elizabeth.\n\n'
+        '"Lizzy is always early," said Kitty. She laughed. Elizabeth laughed too. The '
+        "Admiral went on; he was old. Elizabeth and Kitty went home.\n\n"
+        '"Where have you been, Lizzy?" said Lady Catherine. "Miss Eliza, you are late."\n\n'
+        '"In the lane," said Elizabeth.\n'
+    )
+    att = run(text)
+    chars = {c.name: c for c in att.characters}
+    liz = next(c for c in att.characters if "Elizabeth" in c.names)
+    assert {"Lizzy", "Miss Eliza"} <= set(liz.names)
+    assert liz.gender == "female"
+    croft = next(c for c in att.characters if "Admiral Croft" in c.names)
+    assert croft.name == "Admiral Croft" and "Admiral" in croft.names
+    assert not any(n in ("Lizzy", "Miss Eliza", "The Admiral") for n in chars)
+    # Kitty is not Lady Catherine: no one calls a "Lady Catherine" by a nickname
+    assert "Kitty" in chars and "Kitty" not in chars["Lady Catherine"].names
+    assert speakers(att)[1] == "Admiral Croft"
