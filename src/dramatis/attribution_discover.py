@@ -49,6 +49,7 @@ _PLACE_SUFFIX = frozenset(
     Office Company
     """.split()
 )
+_SURNAME_TITLES = frozenset(("Mr", "Mrs", "Miss", "Ms", "Dr"))
 _LAST_WORD = re.compile(r"\b([a-z]+)[ \t\n]+(?:the[ \t\n]+)?$")
 _NEXT_WORD = re.compile(r",?[ \t\n]+(?:[a-z]+ly[ \t\n]+)?([a-z]+)\b")
 _SENT_START = re.compile(r'(?:[.!?]["\'”’)]*\s+|^\s*|["“‘]\s*|\n\s*\n\s*)$')
@@ -141,7 +142,9 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
             toks = toks[1:]
         if not toks or (toks[0] in TITLES and not (the_art and len(toks) == 1)):
             continue
-        if toks[-1] in STOP_NAMES or (toks[-1] in _PLACE_SUFFIX and not title):
+        # "Mrs. Hall", "Mr. Park": a surname that is also a place word, with a title
+        surname = len(toks) == 1 and title in _SURNAME_TITLES and toks[0] in _PLACE_SUFFIX
+        if (toks[-1] in STOP_NAMES or (toks[-1] in _PLACE_SUFFIX and not title)) and not surname:
             continue
         name = " ".join(toks)
         if not title and set(toks) & author_tokens and start < 3000:
@@ -199,7 +202,8 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
             )
             if noninitial < 2 and sp == 0 and not (known or len(toks) > 1):
                 continue
-            if place_prep[name] > 0.3 * max(1, narr_count[key]) and sp <= place_prep[name]:
+            pp = place_prep[name]
+            if pp >= 2 and pp > 0.3 * max(1, narr_count[key]) and 2 * sp < pp:
                 continue  # "at Kellynch", "on the Cobb": a place, even if it once "said"
             if len(toks) == 1 and not known and _not_a_name(name, sp, speech["voc:" + name]):
                 continue
