@@ -170,9 +170,11 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
         if in_narr(start):
             narr_count[key] += 1
             prev = text[max(0, start - 16) : start].split()
+            preps = _PLACE_PREPS
             if prev and prev[-1].lower() == "the":
-                prev = prev[:-1]  # "on the Cobb", "at the Bank"
-            if prev and prev[-1].lower() in _PLACE_PREPS:
+                # "on the Cobb", "in the Bank"; but one goes "to the Queen", looks "at" her
+                prev, preps = prev[:-1], _IN_THE
+            if prev and prev[-1].lower() in preps:
                 place_prep[name] += 1
             se = _SENT_STOP.search(text, m.end(), m.end() + 150)
             pm = _PRONOUNS.search(text, m.end(), se.start() if se else m.end() + 150)
@@ -216,8 +218,9 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
 
 
 _PLACE_PREPS = frozenset(
-    "in at into near towards toward through via from on upon within across beyond round".split()
+    "in at to into near towards toward through via from on upon within across beyond round".split()
 )
+_IN_THE = frozenset("in into on upon near through within across beyond round".split())
 # adjectives and nationalities ("Shaksperean", "Arcadian", "Hermitical", "Roman", "Indian")
 _ADJ_SUFFIX = re.compile(r"(?:ian|ean|ical|ic|ish|ese|esque|an|ite|ist)s?$")
 # English words never begin "Thq", "Thl", "Ths": a lisp written out ("Thquire" for Squire)
