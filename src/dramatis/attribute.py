@@ -1217,13 +1217,17 @@ def _name_tokens(name: str) -> set[str]:
     return {t for t in toks if t not in MALE_TITLES and t not in FEMALE_TITLES and t[:1].isupper()}
 
 
-def merge_cast(listed: list[Character], found: list[Character]) -> list[Character]:
+def merge_cast(
+    listed: list[Character], found: list[Character], speakers: set[str] | None = None
+) -> list[Character]:
     """The listed characters, then discovered ones the cast does not already name.
 
     Why: a voices.yaml rarely lists everyone; a new character's lines must not fall to a
     listed one, and the build adds the newcomers to voices.yaml.  A discovered character is
     the same as a listed one when any name or alias is equal, or when its name words are all
-    words of a listed name ("Darcy" in "Fitzwilliam Darcy"); the cast's names win.
+    words of a listed name ("Darcy" in "Fitzwilliam Darcy"); the cast's names win.  With
+    ``speakers`` given, a newcomer must be among them (named in a speech tag): a cast lists
+    who speaks, so one only addressed or talked about ("Dinah", the cat) is not added.
     """
     if not listed:
         return found
@@ -1252,7 +1256,8 @@ def merge_cast(listed: list[Character], found: list[Character]) -> list[Characte
                 lc.aliases.extend(n for n in c.names if n.lower() not in names)
                 names.update(n.lower() for n in c.names)
             continue
-        out.append(c)
+        if speakers is None or c.name in speakers:
+            out.append(c)
     return out
 
 
@@ -1282,12 +1287,13 @@ def sieve(text: str, segments: list[Segment], cast: Cast | None = None) -> _Attr
         s.line_id = lid
     from dramatis.attribution_discover import discover_descriptions
 
-    found = discover(text, segs)
+    speakers: set[str] = set()
+    found = discover(text, segs, speakers=speakers)
     if cast is None:
         # with no cast at all, also the speakers the story only describes ("the mariner");
         # a listed cast usually names them, and a description can mean a listed person
         found += discover_descriptions(text, segs, found)
-    chars = merge_cast(_cast_characters(cast), found)
+    chars = merge_cast(_cast_characters(cast), found, speakers)
     att = _Attributor(text, segs, chars)
     att.run()
     return att

@@ -46,7 +46,7 @@ _PLACE_SUFFIX = frozenset(
     Hall Street Park Lodge House Road Court Abbey Place Square Lane Castle Manor Cottage Farm
     Church Inn Hotel Row Bridge Terrace Gardens Garden Hill Wood Woods Town City River Station
     Island Bay Mountain Mount College School Club Avenue Crescent Gate Common Cross Chapel
-    Office Company
+    Office Company Vale Valley Waters Lake Pond Falls Harbour Harbor Port Isle Islands
     """.split()
 )
 _SURNAME_TITLES = frozenset(("Mr", "Mrs", "Miss", "Ms", "Dr"))
@@ -93,11 +93,14 @@ def _norm_title(t: str | None) -> str:
     )
 
 
-def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Character]:
+def discover(
+    text: str, segments: list[Segment], min_count: int = 0, speakers: set[str] | None = None
+) -> list[Character]:
     """Characters named in ``text``: canonical name (fullest common form), aliases, gender.
 
     ``min_count`` (default: 2 for a short story, 3 for a long text) is the fewest mentions a
-    character needs unless a speech verb names them.
+    character needs unless a speech verb names them.  ``speakers``, when given, receives the
+    names of those a speech tag beside a line names (what a cast's newcomer must show).
     """
     min_count = min_count or (2 if len(text) < 50000 else 3)
     narr = [(s.start, s.end) for s in segments if s.kind == "narration"]
@@ -143,9 +146,9 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
         if not toks or (toks[0] in TITLES and not (the_art and len(toks) == 1)):
             continue
         # "Mrs. Hall", "Mr. Park": a surname that is also a place word, with a title
-        surname = len(toks) == 1 and title in _SURNAME_TITLES and toks[0] in _PLACE_SUFFIX
-        if (toks[-1] in STOP_NAMES or (toks[-1] in _PLACE_SUFFIX and not title)) and not surname:
-            continue
+        surname = title in _SURNAME_TITLES and toks[-1] in _PLACE_SUFFIX
+        if (toks[-1] in STOP_NAMES or toks[-1] in _PLACE_SUFFIX) and not surname:
+            continue  # "Prince Edward Island", "Green Gables Hall"
         name = " ".join(toks)
         if not title and set(toks) & author_tokens and start < 3000:
             continue
@@ -214,7 +217,10 @@ def discover(text: str, segments: list[Segment], min_count: int = 0) -> list[Cha
         if _plural_group(key, the_count[name], n, cap_words, forms):
             continue  # "the Musgroves", "Lucases", "the Miss Bennets": a family, not a person
         cands[key] = n
-    return _merge(cands, pron, speech, min_count, the_count)
+    out = _merge(cands, pron, speech, min_count, the_count)
+    if speakers is not None:
+        speakers.update(c.name for c in out if any(speech[n] for n in c.names))
+    return out
 
 
 _PLACE_PREPS = frozenset(
