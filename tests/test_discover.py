@@ -99,3 +99,21 @@ def test_nicknames_and_titles_merge_into_one_character() -> None:
     # Kitty is not Lady Catherine: no one calls a "Lady Catherine" by a nickname
     assert "Kitty" in chars and "Kitty" not in chars["Lady Catherine"].names
     assert speakers(att)[1] == "Admiral Croft"
+
+
+def test_a_cast_gets_only_newcomers_seen_speaking() -> None:
+    from dramatis.model import Cast, Character
+
+    alice = Character("Alice", [], "female")
+    text = (
+        "Alice sat by the fire with Dinah. Dinah purred; she was a good cat. Dinah slept on, "
+        "and Alice watched her.\n\n"
+        '"Dinah, you are lazy," said Alice.\n\n'
+        '"Dinah, wake up!" said Alice. Tom came in; he smiled at her.\n\n'
+        '"Hello, Alice," said Tom.\n\n'
+        '"Hello," said Alice. "Dinah, say hello to Tom."\n'
+    )
+    att = attribute(text, segment(text), Cast(characters={"Alice": alice}))
+    names = [c.name for c in att.characters]
+    assert names[0] == "Alice" and "Tom" in names and "Dinah" not in names
+    assert speakers(att) == ["Alice", "Alice", "Tom", "Alice", "Alice"]

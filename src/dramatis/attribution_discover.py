@@ -105,7 +105,7 @@ def discover(
     min_count = min_count or (2 if len(text) < 50000 else 3)
     narr = [(s.start, s.end) for s in segments if s.kind == "narration"]
     in_narr = _membership(narr)
-    near_line = _near_dialogue(segments)
+    near_line = _near_dialogue(text, segments)
     forms: Counter[tuple[str, str]] = Counter()  # (title, name) -> count
     initial: Counter[tuple[str, str]] = Counter()
     narr_count: Counter[tuple[str, str]] = Counter()
@@ -267,11 +267,15 @@ def _plural_group(
     return False
 
 
-def _near_dialogue(segments: list[Segment]):
-    """Whether a name sits in a speech tag: just after a line ends or just before one starts.
+_STOP = re.compile(r"(?<!Mr)(?<!Mrs)(?<!Dr)(?<!St)[.!?](?=\s)")
+
+
+def _near_dialogue(text: str, segments: list[Segment]):
+    """Whether a name sits in a speech tag: just after a line ends or just before one starts,
+    in the same sentence.
 
     Why: "said" counts as evidence of a person only beside a quotation; "went to Bermuda",
-    "called at Kellynch" are not speech.
+    "called at Kellynch", "Dinah purred. ..." (a sentence before a line) are not speech.
     """
     from bisect import bisect_left, bisect_right
 
@@ -281,10 +285,10 @@ def _near_dialogue(segments: list[Segment]):
 
     def near(a: int, b: int) -> bool:
         i = bisect_right(ends, a) - 1
-        if i >= 0 and a - ends[i] < 60:
+        if i >= 0 and a - ends[i] < 60 and not _STOP.search(text, ends[i], a):
             return True
         j = bisect_left(starts, b)
-        return j < len(starts) and starts[j] - b < 80
+        return j < len(starts) and starts[j] - b < 80 and not _STOP.search(text, b, starts[j])
 
     return near
 
