@@ -4,7 +4,12 @@
 Why statistics over the story itself rather than an NER model: nothing may download at run
 time and ``dramatis script`` must stay fast, while in fiction a person is well marked by
 behaviour the text shows again and again (titles, speech verbs, gendered pronouns after the
-name).  Places, the author and capitalised sentence openers are filtered by the same counts.
+name).  Places, the author and capitalised sentence openers are filtered by the same counts:
+a name mostly after "at/in/to/from/on the" is a place, a plural whose singular is a name
+("the Musgroves", "Lucases") is a family, adjective shapes ("Shaksperean") and written-out
+lisps ("Thquire") are words, and a person must show evidence: a title, a speech tag beside
+a line, a vocative, a known first name or two agreeing pronouns.  Nicknames ("Lizzy", "Miss
+Eliza") and a bare title ("the Admiral") join the one person they stand for.
 """
 
 from __future__ import annotations
