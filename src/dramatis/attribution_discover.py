@@ -378,6 +378,14 @@ def _merge(
                 fits = [x for x in ents if x.last == tok and compatible(x)]
             if not fits and (title in _KIN or _first_name_gender(tok) != "unknown"):
                 fits = [x for x in ents if x.first == tok and compatible(x)]
+            elif not fits:
+                # "Mr. Thaddeus" is Mr. Thaddeus Sholto: a first name no list knows, with the
+                # same title ("Colonel Fitzwilliam" is not Mr. Fitzwilliam Darcy)
+                fits = [
+                    x
+                    for x in ents
+                    if x.first == tok and len(x.name.split()) > 1 and x.title == title
+                ]
         e = fits[0] if len(fits) == 1 else titled.get((title, name))
         if e is None:
             e = _Entity(title, name, tg)
