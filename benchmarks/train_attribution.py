@@ -18,10 +18,11 @@ from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
+from scipy.sparse import csr_matrix
 
 from dramatis.attribute import sieve
 from dramatis.attribution_rank import ALT as SHIPPED_ALT
-from dramatis.attribution_rank import NULL, candidates, decode
+from dramatis.attribution_rank import NULL, Ranker, candidates, decode
 from dramatis.segment import segment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -59,8 +60,9 @@ def extract(gold: dict, cast, score) -> dict:
 
 
 def matrix(data: list[dict], vocab: list[str]):
+    """Sparse candidate-by-feature matrix, group (quote) ids and labels."""
     idx = {n: i for i, n in enumerate(vocab)}
-    xs, groups, ys = [], [], []
+    vals, cols, ptr, groups, ys = [], [], [0], [], []
     g = 0
     for d in data:
         for _k, cands, feats, labels in d["rows"]:
@@ -68,40 +70,72 @@ def matrix(data: list[dict], vocab: list[str]):
                 continue
             # the null option ("someone else") is right when no candidate is
             for f, y in zip([*feats, {NULL: 1.0}], [*labels, not any(labels)], strict=True):
-                v = np.zeros(len(vocab))
                 for n, x in f.items():
                     if n in idx:
-                        v[idx[n]] = x
-                xs.append(v)
+                        cols.append(idx[n])
+                        vals.append(x)
+                ptr.append(len(cols))
                 groups.append(g)
                 ys.append(y)
             g += 1
-    return np.array(xs), np.array(groups), np.array(ys, dtype=float), g
+    X = csr_matrix((vals, cols, ptr), shape=(len(ptr) - 1, len(vocab)))
+    return X, np.array(groups), np.array(ys, dtype=float), g
 
 
-def fit(data: list[dict], vocab: list[str], l2: float) -> np.ndarray:
-    X, grp, y, ng = matrix(data, vocab)
+def fit(data: list[dict], vocab: list[str], l2: float, hidden: int = 0, seed: int = 0) -> Ranker:
+    """Maximum likelihood of the right candidate (softmax within each quote), L2-penalised.
+
+    With ``hidden`` > 0 a tanh layer is added on top of the linear part (started from the
+    linear fit), the same objective, the gradients written out by hand for L-BFGS.
+    """
+    X, grp, y, _ng = matrix(data, vocab)
+    d = len(vocab)
+
+    heads = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])  # groups are contiguous
+
+    def softmax_grad(s: np.ndarray):
+        mx = np.maximum.reduceat(s, heads)
+        e = np.exp(s - mx[grp])
+        z = np.add.reduceat(e, heads)
+        zp = np.add.reduceat(e * y, heads)
+        loss = -np.sum(np.log(zp) - np.log(z))
+        return loss, e / z[grp] - e * y / zp[grp]
 
     def obj(w: np.ndarray):
-        s = X @ w
-        mx = np.full(ng, -np.inf)
-        np.maximum.at(mx, grp, s)
-        e = np.exp(s - mx[grp])
-        z = np.zeros(ng)
-        np.add.at(z, grp, e)
-        zp = np.zeros(ng)
-        np.add.at(zp, grp, e * y)
-        loss = -np.sum(np.log(zp) - np.log(z)) + l2 * w @ w
-        p = e / z[grp]
-        py = e * y / zp[grp]
-        grad = X.T @ (p - py) + 2 * l2 * w
-        return loss, grad
+        loss, ds = softmax_grad(X @ w)
+        return loss + l2 * w @ w, X.T @ ds + 2 * l2 * w
 
-    r = minimize(obj, np.zeros(len(vocab)), jac=True, method="L-BFGS-B")
-    return r.x
+    w0 = minimize(obj, np.zeros(d), jac=True, method="L-BFGS-B").x
+    if not hidden:
+        return Ranker(vocab, w0.tolist())
+    h = hidden
+
+    def unpack(t: np.ndarray):
+        return t[:d], t[d : d + h * d].reshape(h, d), t[d + h * d : d + h * d + h], t[-h:]
+
+    def obj2(t: np.ndarray):
+        w, w1, b1, v = unpack(t)
+        a = np.tanh(X @ w1.T + b1)
+        loss, ds = softmax_grad(X @ w + a @ v)
+        dz = (ds[:, None] * v[None, :]) * (1 - a * a)
+        grad = np.concatenate(
+            [
+                X.T @ ds + 2 * l2 * w,
+                ((X.T @ dz).T + 2 * l2 * w1).ravel(),
+                dz.sum(0),
+                a.T @ ds + 2 * l2 * v,
+            ]
+        )
+        return loss + l2 * (w @ w + np.sum(w1 * w1) + v @ v), grad
+
+    rng = np.random.default_rng(seed)
+    t0 = np.concatenate([w0, rng.normal(0, 0.3, h * d), np.zeros(h), rng.normal(0, 0.3, h)])
+    t = minimize(obj2, t0, jac=True, method="L-BFGS-B", options={"maxiter": 200}).x
+    w, w1, b1, v = unpack(t)
+    return Ranker(vocab, w.tolist(), {"W": w1.tolist(), "b": b1.tolist(), "v": v.tolist()})
 
 
-def evaluate(d: dict, weights: dict[str, float] | None, score, passes: int = 1) -> dict:
+def evaluate(d: dict, weights: Ranker | None, score, passes: int = 1) -> dict:
     att = d["att"]
     if weights is not None:
         for n in range(passes):
@@ -123,6 +157,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--gold-dir", type=Path, default=ROOT.parent / "shared" / "attribution" / "dev")
     ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--hidden", type=int, default=0, help="tanh units on top of the linear part")
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--passes", type=int, default=2, help="2 = what attribute() does")
     ap.add_argument(
@@ -149,8 +184,7 @@ def main() -> int:
         rows = [r for (_n, c), d in data.items() if c == cond for r in d["rows"]]
         hit = sum(any(r[3]) for r in rows)
         print(f"candidate recall {cond}: {hit / len(rows):.3f} of {len(rows)} dialogue segments")
-    w_all = fit(list(data.values()), vocab, a.l2)
-    weights_all = dict(zip(vocab, w_all.tolist(), strict=True))
+    weights_all = fit(list(data.values()), vocab, a.l2, a.hidden)
     tot = {
         (m, c): {t: [0, 0] for t in ("all", *TYPES)}
         for m in ("sieve", "loo", "all")
@@ -158,8 +192,7 @@ def main() -> int:
     }
     print(f"{'novel':28s} cond  sieve    LOO    all   (quotation accuracy)")
     for p in files:
-        w = fit([d for (n, _c), d in data.items() if n != p.stem], vocab, a.l2)
-        wl = dict(zip(vocab, w.tolist(), strict=True))
+        wl = fit([d for (n, _c), d in data.items() if n != p.stem], vocab, a.l2, a.hidden)
         for cond in ("cast", "none"):
             d = data[(p.stem, cond)]
             res = {
@@ -183,13 +216,10 @@ def main() -> int:
                 f"ALL (micro) {cond:4s} {m:5s} "
                 + " ".join(f"{k[:5]} {t[k][0] / max(1, t[k][1]):.3f}" for k in ("all", *TYPES))
             )
-    for n, v in sorted(weights_all.items(), key=lambda kv: -abs(kv[1])):
+    for n, v in sorted(zip(vocab, weights_all.w, strict=True), key=lambda kv: -abs(kv[1])):
         print(f"  {n:16s} {v:+.3f}", file=sys.stderr)
     if a.write:
-        keep = [(n, round(v, 4)) for n, v in weights_all.items() if abs(v) > 1e-6]
-        OUT.write_text(
-            json.dumps({"features": [n for n, _ in keep], "weights": [v for _, v in keep]}) + "\n"
-        )
+        OUT.write_text(json.dumps(weights_all.to_json()) + "\n")
         print(f"wrote {OUT}", file=sys.stderr)
     return 0
 
