@@ -36,13 +36,20 @@ def extract(gold: dict, cast, score) -> dict:
     """Candidates, features and labels for every dialogue segment of one novel."""
     text = gold["text"]
     att = sieve(text, segment(text), cast)
-    resolver = score.Resolver(gold["characters"])
-    gq = sorted(gold["quotes"], key=lambda q: q["start"])
-    starts = [q["start"] for q in gq]
+    d = {"att": att, "gold": gold, "resolver": score.Resolver(gold["characters"])}
+    d["rows"] = label(d, candidates(att))
+    return d
+
+
+def label(d: dict, rows) -> list:
+    """Add to each (segment, candidates, features) row whether each candidate is right."""
     import bisect
 
-    rows = []
-    for k, cands, feats in candidates(att):
+    att, resolver = d["att"], d["resolver"]
+    gq = sorted(d["gold"]["quotes"], key=lambda q: q["start"])
+    starts = [q["start"] for q in gq]
+    out = []
+    for k, cands, feats in rows:
         s = att.segs[k]
         i = bisect.bisect_left(starts, s.end) - 1
         best, ov = None, 0
@@ -55,8 +62,28 @@ def extract(gold: dict, cast, score) -> dict:
         labels = [
             bool(gold_spk) and resolver.candidates(att.chars[c].name) == {gold_spk} for c in cands
         ]
-        rows.append((k, cands, feats, labels))
-    return {"att": att, "rows": rows, "gold": gold}
+        out.append((k, cands, feats, labels))
+    return out
+
+
+def second_rows(d: dict, first: Ranker) -> dict:
+    """The rows the second pass sees: features recomputed after the first model's answers."""
+    att = d["att"]
+    decode(att, d["rows"], first, None)
+    rows = label(d, candidates(att))
+    att.spk, att.conf = dict(att.spk0), dict(att.conf0)
+    return {"rows": rows}
+
+
+def fit_stacked(data: list[dict], vocab: list[str], a) -> Ranker:
+    """First-pass model on the sieve's context; with --stack a second-pass model fitted on
+    the context the first pass leaves (what the joint-decoding pass really sees)."""
+    first = fit(data, vocab, a.l2, a.hidden, a.l2h)
+    if not a.stack:
+        return first
+    second = fit([second_rows(d, first) for d in data], vocab, a.l2, a.hidden, a.l2h)
+    first.second = second
+    return first
 
 
 def matrix(data: list[dict], vocab: list[str]):
@@ -82,7 +109,9 @@ def matrix(data: list[dict], vocab: list[str]):
     return X, np.array(groups), np.array(ys, dtype=float), g
 
 
-def fit(data: list[dict], vocab: list[str], l2: float, hidden: int = 0, seed: int = 0) -> Ranker:
+def fit(
+    data: list[dict], vocab: list[str], l2: float, hidden: int = 0, l2h: float = 10.0, seed: int = 0
+) -> Ranker:
     """Maximum likelihood of the right candidate (softmax within each quote), L2-penalised.
 
     With ``hidden`` > 0 a tanh layer is added on top of the linear part (started from the
@@ -121,12 +150,12 @@ def fit(data: list[dict], vocab: list[str], l2: float, hidden: int = 0, seed: in
         grad = np.concatenate(
             [
                 X.T @ ds + 2 * l2 * w,
-                ((X.T @ dz).T + 2 * l2 * w1).ravel(),
+                ((X.T @ dz).T + 2 * l2h * w1).ravel(),
                 dz.sum(0),
-                a.T @ ds + 2 * l2 * v,
+                a.T @ ds + 2 * l2h * v,
             ]
         )
-        return loss + l2 * (w @ w + np.sum(w1 * w1) + v @ v), grad
+        return loss + l2 * (w @ w) + l2h * (np.sum(w1 * w1) + v @ v), grad
 
     rng = np.random.default_rng(seed)
     t0 = np.concatenate([w0, rng.normal(0, 0.3, h * d), np.zeros(h), rng.normal(0, 0.3, h)])
@@ -140,7 +169,8 @@ def evaluate(d: dict, weights: Ranker | None, score, passes: int = 1) -> dict:
     if weights is not None:
         for n in range(passes):
             rows = d["rows"] if n == 0 else candidates(att)
-            decode(att, rows, weights, ALT if n == passes - 1 else None)
+            model = weights.second if n and weights.second is not None else weights
+            decode(att, rows, model, ALT if n == passes - 1 else None)
     quotes = [
         {
             "start": att.segs[k].start,
@@ -149,7 +179,7 @@ def evaluate(d: dict, weights: Ranker | None, score, passes: int = 1) -> dict:
         }
         for k in att.dia
     ]
-    att.spk = dict(att.spk0)
+    att.spk, att.conf = dict(att.spk0), dict(att.conf0)
     return score.score(d["gold"], {"quotes": quotes})["quotation"]
 
 
@@ -158,6 +188,9 @@ def main() -> int:
     ap.add_argument("--gold-dir", type=Path, default=ROOT.parent / "shared" / "attribution" / "dev")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--hidden", type=int, default=0, help="tanh units on top of the linear part")
+    ap.add_argument("--l2h", type=float, default=10.0, help="L2 on the hidden layer")
+    ap.add_argument("--stack", action="store_true", help="a second model for the second pass")
+    ap.add_argument("--narrow", action="store_true", help="without the wider candidate set")
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--passes", type=int, default=2, help="2 = what attribute() does")
     ap.add_argument(
@@ -167,6 +200,10 @@ def main() -> int:
     a = ap.parse_args()
     global ALT
     ALT = a.alt
+    if a.narrow:
+        import dramatis.attribution_rank as R
+
+        R.WIDE = False
     if a.aba is not None:
         import dramatis.attribution_rank as R
 
@@ -184,7 +221,7 @@ def main() -> int:
         rows = [r for (_n, c), d in data.items() if c == cond for r in d["rows"]]
         hit = sum(any(r[3]) for r in rows)
         print(f"candidate recall {cond}: {hit / len(rows):.3f} of {len(rows)} dialogue segments")
-    weights_all = fit(list(data.values()), vocab, a.l2, a.hidden)
+    weights_all = fit_stacked(list(data.values()), vocab, a)
     tot = {
         (m, c): {t: [0, 0] for t in ("all", *TYPES)}
         for m in ("sieve", "loo", "all")
@@ -192,7 +229,7 @@ def main() -> int:
     }
     print(f"{'novel':28s} cond  sieve    LOO    all   (quotation accuracy)")
     for p in files:
-        wl = fit([d for (n, _c), d in data.items() if n != p.stem], vocab, a.l2, a.hidden)
+        wl = fit_stacked([d for (n, _c), d in data.items() if n != p.stem], vocab, a)
         for cond in ("cast", "none"):
             d = data[(p.stem, cond)]
             res = {

@@ -57,6 +57,9 @@ class Ranker:
         self.index = {n: i for i, n in enumerate(self.features)}
         self.w = np.asarray(weights, dtype=float)
         self.hidden = None
+        # the model of the second (joint-decoding) pass, whose context is the first pass's
+        # answers rather than the sieve's; None: the same model for both passes
+        self.second: Ranker | None = None
         if hidden is not None:
             self.hidden = (
                 np.asarray(hidden["W"], dtype=float),
@@ -86,7 +89,16 @@ class Ranker:
         if self.hidden is not None:
             w1, b1, v = self.hidden
             out["hidden"] = {"W": [_round(r) for r in w1], "b": _round(b1), "v": _round(v)}
+        if self.second is not None:
+            out["second"] = self.second.to_json()
         return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> Ranker:
+        r = cls(data["features"], data["weights"], data.get("hidden"))
+        if "second" in data:
+            r.second = cls.from_json(data["second"])
+        return r
 
 
 def _round(a: np.ndarray) -> list[float]:
@@ -101,7 +113,7 @@ def load_weights() -> Ranker | None:
     except (FileNotFoundError, ModuleNotFoundError):
         return None
     data = json.loads(raw)
-    return Ranker(data["features"], data["weights"], data.get("hidden"))
+    return Ranker.from_json(data)
 
 
 def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, float]]]]:
@@ -281,9 +293,25 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
         meth = att.method.get(k, "")
         ls = last_spoke[i]
         bare = not any(text[a:b].strip() for a, b in before + after)
+        # the scene, the same for every candidate: only the hidden layer can use these, to
+        # weigh the other evidence differently in a question-and-answer exchange, a
+        # three-person scene, a long speech or a conversation's opening line
+        scene: dict[str, float] = {}
+        if p1a:
+            pq = segs[att.by_para[order[i - 1]][-1]]
+            if text[pq.start : pq.end].rstrip()[-1:] == "?":
+                scene["q_prevq"] = 1.0
+        else:
+            scene["q_first"] = 1.0
+        if len({pspk[order[j]] for j in range(max(0, i - 6), i)} - {None}) >= 3:
+            scene["q_three"] = 1.0
+        if q.end - q.start > 300:
+            scene["q_long"] = 1.0
+        if bare:
+            scene["q_bare"] = 1.0
         feats = []
         for c in cands:
-            f: dict[str, float] = {}
+            f: dict[str, float] = dict(scene)
             if bare:
                 # a paragraph that is only a quote: turn-taking is all there is
                 if c == p1 and p1a:
@@ -442,8 +470,10 @@ def rerank(att: _Attributor, weights: Ranker, alt: float | None = None) -> None:
     With ``alt`` the first lines of adjacent quote paragraphs are decoded together (Viterbi):
     each line's ranker log-probabilities plus a penalty ``alt`` when a paragraph's speaker is
     the previous paragraph's, so a run of lines is read as one exchange, not line by line.
+    That pass (the second) uses the ranker's second-stage model when it has one.
     """
-    decode(att, candidates(att), weights, alt)
+    model = weights.second if alt is not None and weights.second is not None else weights
+    decode(att, candidates(att), model, alt)
 
 
 def decode(att: _Attributor, rows, weights: Ranker, alt: float | None = None) -> None:
@@ -452,7 +482,7 @@ def decode(att: _Attributor, rows, weights: Ranker, alt: float | None = None) ->
     One speaker per paragraph: the segments of a paragraph pool their log-probabilities
     (a candidate a segment did not consider gets that segment's "someone else" share), so
     a quote's second half follows its "he answered" first half.  Only a segment with its
-    own named speech verb keeps a different answer.
+    own speech verb keeps a different answer.
     """
     rows = [r for r in rows if r[1]]
     allf = [f for r in rows for f in r[2]]
@@ -492,9 +522,11 @@ def decode(att: _Attributor, rows, weights: Ranker, alt: float | None = None) ->
         follow = []
         for k, cands, lp, _ln in segs:
             own = cands[lp.index(max(lp))]
-            if att.method.get(k) == "explicit" and att.conf0.get(k, 0.0) >= 0.95:
+            if att.method.get(k) == "explicit":
+                # a tagged line keeps its own answer (a paragraph may hold several turns)
                 att.spk[k], att.conf[k] = own, math.exp(max(lp))
-                anchored = anchored if anchored is not None else own
+                if att.conf0.get(k, 0.0) >= 0.95 and anchored is None:
+                    anchored = own
             else:
                 att.spk[k], att.conf[k] = best, math.exp(max(plp))
                 follow.append(k)
