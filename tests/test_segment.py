@@ -215,3 +215,60 @@ def test_title_case_titles_are_narration() -> None:
 def test_running_people_do_not_make_letters() -> None:
     text = 'He ran after her: "Wait!"\n\nThe notice ran thus:\n\n"Closed on Sundays."\n'
     assert dialogue(text) == ['"Wait!"']
+
+
+def test_speech_resumes_after_an_inset_verse() -> None:
+    # the closing mark after the verse ends the speech left open before it; a stray closing
+    # mark with no open speech before it is not dialogue
+    text = (
+        '"I had to sing\n\n'
+        "'Twinkle, twinkle, little bat!'\n\n"
+        'You know the song, perhaps?"\n\n'
+        '"I\'ve heard it," said Alice.\n\n'
+        "He stopped.\n\n"
+        'The end of it all."\n\n'
+        "She left.\n"
+    )
+    assert dialogue(text) == [
+        '"I had to sing',
+        'You know the song, perhaps?"',
+        '"I\'ve heard it,"',
+    ]
+
+
+def test_talk_about_others_in_the_present_is_speech() -> None:
+    text = (
+        "Mrs. Costello looked at them again. "
+        '"He is very handsome. She thinks him the finest gentleman she had ever seen."\n'
+    )
+    assert dialogue(text) == [
+        '"He is very handsome. She thinks him the finest gentleman she had ever seen."'
+    ]
+
+
+def test_british_quoted_name_ending_in_s_closes_before_the_next_quote() -> None:
+    # the mark after "Cricketers" could be a possessive, but the next mark opens a quote
+    text = (
+        "'I don't know,' she said. They met at the 'Jolly Cricketers' and he replied, "
+        "'Hello there.' 'The Bennets' house is big,' she said.\n"
+    )
+    assert dialogue(text) == ["'I don't know,'", "'Hello there.'", "'The Bennets' house is big,'"]
+
+
+def test_british_quotes_opening_with_it_or_is() -> None:
+    # 'it / 'is after a comma, colon or sentence end open a quote; after a word they are
+    # elisions ('im, 'ere)
+    text = (
+        "'If I eat one,' she thought, 'it's sure to make some change.'\n\n"
+        "'What you ask,' said Elizabeth, 'is no sacrifice.'\n\n"
+        "He smiled gently. 'It is of the first importance,' he said.\n\n"
+        "'Give 'im a shilling and come 'ere,' said the cabman.\n"
+    )
+    assert dialogue(text) == [
+        "'If I eat one,'",
+        "'it's sure to make some change.'",
+        "'What you ask,'",
+        "'is no sacrifice.'",
+        "'It is of the first importance,'",
+        "'Give 'im a shilling and come 'ere,'",
+    ]

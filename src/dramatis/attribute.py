@@ -25,13 +25,21 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from dramatis.attribution_lexicon import (
+    CLAUSE_OPENERS,
+    DESCRIBED_PEOPLE,
     FEMALE_NAMES,
     FEMALE_TITLES,
+    GENERIC_PEOPLE,
+    INVERTED_ONLY,
     MALE_NAMES,
     MALE_TITLES,
+    NOT_ADJ,
+    OBJECT_VERBS,
     PARTICLE_VERBS,
+    RELATIONS,
     SPEECH_VERB_RE,
     STOP_NAMES,
+    TITLES,
 )
 from dramatis.model import NARRATOR, Cast, Character, Segment
 from dramatis.segment import paragraphs
@@ -40,6 +48,7 @@ LOW_CONFIDENCE = 0.5
 AVOID = False
 SAL = [2.0, 2.0, 600.0]
 WINDOW = 1500
+NEAR = 400  # a shared name means whichever of its bearers was named this close before
 
 _VERB = SPEECH_VERB_RE
 _PRON = r"(?:he|she|I|you|He|She|You)"
@@ -98,59 +107,189 @@ def line_ids(text: str, segments: list[Segment]) -> list[str | None]:
 
 
 _ARTICLE = re.compile(r"^(?:The|A|An)\s+(?=[A-Z])")
+# a listed description led by one of these ("The Mariner", "Her Sister") is matched in any case
+_DETERMINERS = frozenset(("the", "a", "an", "his", "her", "my", "our", "their"))
+_CONNECTORS = frozenset(("of", "the", "in", "on", "with", "and", "de", "la", "le", "du", "van"))
+_SURNAME_PARTICLES = frozenset(("De", "de", "Van", "van", "Von", "von", "Du", "du", "Le", "La"))
+_INITIAL = re.compile(r"^[A-Z]\.?$")
+_NAME_TOKEN = re.compile(r"[A-Z][\w'’-]*\.?$")
 
 
 def _variants(alias: str) -> list[str]:
-    """Forms an alias takes in running text: "The Mock Turtle" is "the Mock Turtle" mid-sentence."""
+    """Forms an alias takes in running text.
+
+    "The Mock Turtle" is "the Mock Turtle" mid-sentence; a cast that lists a description
+    ("The Mariner", "A Lady In The Group", "Her Sister") means the phrase in any case
+    ("said the mariner", "said the young crab", "said her sister").
+    """
     if not alias:
         return []
     out = [alias]
     m = _ARTICLE.match(alias)
     if m:
         rest = alias[m.end() :]
-        out.append(alias[0].lower() + alias[1:])
         if len(rest) > 2:
             out.append(rest)
     return out
+
+
+def _derived(c: Character) -> list[tuple[str, str]]:
+    """Shorter forms of a character's names, as (form, kind) with kind "surname" or "other".
+
+    A voices.yaml lists "Josiah Bounderby"; the story says "Bounderby", "Mr. Bounderby",
+    "Josiah".  A woman is "Mrs."/"Miss" + surname, a man "Mr." + surname; "Sir Walter Elliot"
+    is also "Sir Walter".  Someone listed by a description with an indefinite article
+    ("A Gryphon") is "the Gryphon" once introduced.
+    """
+    out: list[tuple[str, str]] = []
+    g = c.gender
+    for n in c.names:
+        m = _ARTICLE.match(n)
+        if m:
+            rest = n[m.end() :]
+            if m.group().strip() in ("A", "An") and rest.lower() not in GENERIC_PEOPLE:
+                out.append((f"the {rest}", "other"))
+            continue
+        toks = n.split()
+        titles: list[str] = []
+        while toks and toks[0].rstrip(".") in TITLES:
+            titles.append(toks.pop(0).rstrip("."))
+        if not toks or any(t.lower() in _CONNECTORS and t not in _SURNAME_PARTICLES for t in toks):
+            continue
+        if not all(_NAME_TOKEN.match(t) for t in toks):
+            continue  # "Small, Dark, Brisk Man" is a description, not a name
+        last = toks[-1]
+        if len(toks) >= 2 and toks[-2] in _SURNAME_PARTICLES:
+            last = " ".join(toks[-2:])
+        if len(toks) == 1 and not titles:
+            continue
+        if not _INITIAL.match(last) and last not in STOP_NAMES:
+            out.append((last, "surname"))
+            plain = not titles or titles[0] in ("Mr", "Mrs", "Miss", "Ms")
+            if plain and g == "male":
+                out.append((f"Mr. {last}", "other"))
+            elif plain and g == "female":
+                out += [(f"Mrs. {last}", "other"), (f"Miss {last}", "other")]
+        first = toks[0]
+        if len(toks) >= 2 and not _INITIAL.match(first) and first not in STOP_NAMES:
+            married = bool(titles) and titles[0] in ("Mrs", "Lady") and g != "male"
+            if not married or titles[0] == "Lady":
+                out.append((first, "other"))
+            if titles and titles[0] in ("Sir", "Lady", "Lord", "Dame"):
+                out.append((f"{titles[0]} {first}", "other"))
+    return out
+
+
+def _described(form: str) -> bool:
+    """A description led by an article or possessive ("the Mariner"), matched in any case."""
+    w = form.split(None, 1)
+    return len(w) == 2 and w[0].lower() in _DETERMINERS
+
+
+def _key(s: str) -> str:
+    """Lookup form of a name: periods dropped, whitespace squashed ("Mr.\\nDarcy" = "Mr Darcy"),
+    descriptions lowercased."""
+    k = " ".join(s.replace(".", " ").split())
+    return k.lower() if _described(k) else k
+
+
+def _pattern(form: str) -> str:
+    """Regex for a name form: any whitespace between words (hard-wrapped text), an optional
+    period after an abbreviation ("Mr Shepherd" and "Mr. Shepherd"), any case for a
+    description."""
+    parts = []
+    for t in form.replace(".", ". ").split():
+        if t.endswith("."):
+            parts.append(re.escape(t[:-1]) + r"\.?")
+        elif t in TITLES:
+            parts.append(re.escape(t) + r"\.?")
+        else:
+            parts.append(re.escape(t))
+    pat = r"\s+".join(parts)
+    return f"(?i:{pat})" if _described(form) else pat
 
 
 def _gender_code(g: str) -> str:
     return {"female": "f", "male": "m"}.get(g, "u")
 
 
+_TITLE_BEFORE = re.compile(r"\b(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")\.?\s+$")
+
+
 class _Names:
-    """Finds mentions of known characters (names and aliases) in text."""
+    """Finds mentions of known characters (names, aliases and their shorter forms) in text.
+
+    Listed names and aliases win over derived forms; a bare surname shared by a man and a
+    woman means the man (English usage: she is "Mrs." or "Miss", or her first name); a title
+    before a bare name must fit the character's gender ("Mrs. Gradgrind" is not Thomas
+    Gradgrind when she is not listed herself).
+    """
 
     def __init__(self, chars: list[Character]):
         self.chars = chars
+        genders = [_gender_code(c.gender) for c in chars]
         table: dict[str, list[int]] = {}
+        forms: set[str] = set()
         for ci, c in enumerate(chars):
             for a in c.names:
                 for v in _variants(a.strip()):
-                    if ci not in table.setdefault(v, []):
-                        table[v].append(ci)
+                    forms.add(v)
+                    if ci not in table.setdefault(_key(v), []):
+                        table[_key(v)].append(ci)
+        derived: dict[str, list[int]] = {}
+        surname: set[str] = set()
+        for ci, c in enumerate(chars):
+            for v, kind in _derived(c):
+                k = _key(v)
+                if k in table:
+                    continue
+                forms.add(v)
+                if ci not in derived.setdefault(k, []):
+                    derived[k].append(ci)
+                if kind == "surname":
+                    surname.add(k)
+        for k, cis in derived.items():
+            if k in surname and len(cis) > 1:
+                men = [ci for ci in cis if genders[ci] != "f"]
+                if men:
+                    cis[:] = men
+            table[k] = cis
         self.table = table
-        alts = sorted(table, key=len, reverse=True)
+        self.genders = genders
+        pats = sorted({_pattern(f) for f in forms}, key=len, reverse=True)
+        # the possible first letters, checked first: most positions fail at once
+        first = {f[0] for f in forms if f} | {f[0].swapcase() for f in forms if f and _described(f)}
+        lead = "(?=[" + re.escape("".join(sorted(first))) + "])" if first else ""
         self.regex = (
-            re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")
-            if alts
-            else None
+            re.compile(lead + r"(?<![\w.])(?:" + "|".join(pats) + r")(?![\w])") if pats else None
         )
 
     def find(self, text: str, start: int, end: int) -> list[tuple[int, int, list[int]]]:
         if self.regex is None:
             return []
-        return [
-            (m.start(), m.end(), self.table[m.group()])
-            for m in self.regex.finditer(text, start, end)
-        ]
+        out = []
+        for m in self.regex.finditer(text, start, end):
+            cis = self.table.get(_key(m.group()))
+            if not cis:
+                continue
+            if " " not in m.group().strip():
+                t = _TITLE_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                if t:
+                    w = t.group(1)
+                    bad = "m" if w in FEMALE_TITLES else "f" if w in MALE_TITLES else ""
+                    if bad:
+                        cis = [ci for ci in cis if self.genders[ci] != bad]
+                        if not cis:
+                            continue
+            out.append((m.start(), m.end(), cis))
+        return out
 
 
 _SENT_END = re.compile(r"[.!?]")
 _SUBJ_BEFORE = re.compile(r"(?:^|[.!?;]['\"”’]?\s+|\n\s*|,\s+(?:and|but)\s+|\band\s+|\bthen\s+)$")
 _SENT_OPEN = re.compile(r"(?:^|[.!?]\s+|\n)\s*")
 _NAME_PREFIXES = frozenset(("the", "little", "old", "young", "poor", "dear", "and", "then"))
-_SUBJ_PRON = re.compile(r"(he|she|I|you)\b", re.I)
+_SUBJ_PRON = re.compile(r"(he|she|I|you|it)\b", re.I)
 _SUBJ_PRON_POSS = re.compile(r"(he|she|I|you|his|her|my|your)\b", re.I)
 _PRON_NORM = {"his": "he", "her": "she", "my": "i", "your": "you"}
 _PRONOUN_RE = re.compile(r"\b(he|she|him|her|his|I|me|my|you|He|She|Him|Her|His|My|You|Me)\b")
@@ -159,6 +298,8 @@ _SAID_AFTER = re.compile(
     + _ADV
     + r"(?P<verb>"
     + _VERB
+    + "|"
+    + "|".join(INVERTED_ONLY)
     + r")(?P<part>\s+(?:on|in|back|out|up))?\s+"
     r"(?:(?:to\s+\w+|\w+ly)\s+)?(?P<subj>\S.{0,40})",
     re.S,
@@ -170,8 +311,65 @@ _SUBJ_FIRST = re.compile(
     re.S,
 )
 _VERB_BEFORE_END = re.compile(
-    r"(?P<verb>" + _VERB + r")\b(?P<rest>[^.!?\"“”]{0,60})[,:]?\s*$", re.S
+    r"(?P<verb>"
+    + _VERB
+    + r")\b(?P<rest>(?:[^.!?\"“”]|(?<=Mr)\.|(?<=Mrs)\.|(?<=Ms)\.|(?<=Dr)\.|(?<=St)\.){0,60})"
+    r"[,:]?\s*$",
+    re.S,
 )
+_NOUNS = (
+    r"(?:reply|answer|rejoinder|remark|words|word|reasoning|language|declaration|complaint|"
+    r"exclamation|question|observation|response|retort|cry|comment|reproach|greeting|"
+    r"salutation|advice|explanation|inquiry|enquiry|assurance|apology|whisper|request|"
+    r"reflection|conclusion|verdict|view|opinion|sentiment|speech)"
+)
+_POSS_SUBJ = r"(?P<subj>[Hh]is|[Hh]er|(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*){0,3}(?:'s|’s))"
+_NOUN_AFTER = re.compile(
+    r"^[\s,;:—–-]*(?:was|were|had\s+been|came)\s+(?:"
+    + _POSS_SUBJ
+    + r"\s+(?:\w+\s+)?"
+    + _NOUNS
+    + r"|the\s+(?:\w+\s+)?"
+    + _NOUNS
+    + r"\s+of\s+(?P<subj2>[^,;.!?]{2,40}))\b"
+)
+_NOUN_BEFORE = re.compile(
+    _POSS_SUBJ
+    + r"\s+(?:\w+\s+){0,2}?"
+    + _NOUNS
+    + r"(?:\b[^.!?\"“”]{0,40}?\s(?:was|were)\b[^.!?\"“”]{0,30}|\s+of)[,:—–-]*\s*$"
+)
+_POSS_SPEAKS = re.compile(r"['’]s?\s+(?:(?:\w+ly)\s+)?(?:who\b|" + SPEECH_VERB_RE + r"(?<=ing)\b)")
+_BY_AGENT = re.compile(r"\b[a-z]+ed\s+by\s+(?P<subj>(?:the\s+)?[A-Z][\w.'’ -]{0,30}?)[,:—–-]+\s*$")
+# a paragraph of narration ending 'Sissy resumed in a lower voice.' introduces the next line
+_INTRO_END = re.compile(
+    r"\b(?P<verb>said|says|began|begins|continued|continues|resumed|resumes|went\s+on|goes\s+on|"
+    r"answered|answers|replied|replies|added|adds|observed|remarked|whispered|murmured|"
+    r"proceeded|pursued|rejoined|interposed|spoke|speaks)\b(?P<rest>[^.!?\"“”]{0,60})[.:]\s*$"
+)
+_ADVERBIAL = re.compile(
+    r"(?:\s*,?\s*(?:\w+ly|up|out|again|thus|aloud|first|at\s+last|at\s+length|at\s+once|"
+    r"(?:in|with)\s+(?:a|an|the|his|her)\s+[\w\s-]+?|\w+ing\b[^,]*?))*\s*"
+)
+_OBJECT_LEAD = re.compile(
+    r"\s*(?:\w+ly\s+)?(?:to|at|with|towards?|unto|upon|of|for|from|after|in|into|across)\b"
+)
+_BOUNDARY = re.compile(r"[.!?;]['\"”’)]*\s+|[\"“”]")
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Rev|Prof|Messrs)|\b[A-Z])$")
+_TAG_PRONOUN = re.compile(
+    r"[\s,;:—–-]*(?:\w+ly\s+)?(?:he|she|it)\b|[\s,;:—–-]*\w+\s+(?:he|she|it)\b"
+)
+_SUBJ_PRONOUN = re.compile(r"\b(?:he|she|He|She|I|you|You|it)\b")
+_WHO_AFTER = re.compile(r",?\s*who\b")
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+_GAP = re.compile(
+    r"(?:\s*,?\s*(?:\w+ly|then|again|also|only|now|once|still|just|too|at\s+last|at\s+once|"
+    r"at\s+length|presently|first|however|indeed|herself|himself|itself|not|never|ever|soon|"
+    r"thus|had|has|have|was|is|were|did|does|do|would|could|should|will|shall|must|might|may|"
+    r"can|cannot|help|began|begun|proceeded|continued|went\s+on|seemed|to)\b\s*,?)*\s*"
+)
+_DET_ADJ = re.compile(r"(the|a|an)\s+([a-z]+(?:-[a-z]+)?)\s+(?=[a-z])")
+_ADJ_PREFIX = re.compile(r"(?:(?:the|a|an)\s+)?[a-z]+(?:-[a-z]+)?")
 _VOC_NAME = re.compile(r"(?:[\"“‘']|,\s*)([A-Z][a-z]+)(?=\s*[,.!?—–-])")
 _VOC_PATTERNS = (r"^\W*{n}\s*[,!?.;—–-]", r",\s*{n}\s*[,!?.;—–-]", r"\b(?:dear|O|oh|Oh)\s+{n}\b")
 
@@ -186,10 +384,13 @@ class _Attributor:
         self.paras = paragraphs(text)
         self.pstarts = [p[0] for p in self.paras]
         self.mentions: list[_Mention] = []
+        self.plain: dict[int, int] = {}
         self.mpos: list[int] = []
         self.narrator: int | None = None
         self.person = ""  # "first" / "second" / ""
         self.method: dict[int, str] = {}  # how each line was attributed (for diagnostics)
+        self.soft: frozenset[int] = frozenset()  # unlikely referents of the current pronoun
+        self.addressed: frozenset[int] = frozenset()  # named by the previous line: answers
         self.pmethod: dict[int, str] = {}
 
     # --- context -----------------------------------------------------------------------
@@ -201,11 +402,21 @@ class _Attributor:
         ments: list[_Mention] = []
         text = self.text
         pron = {"i": 0, "you": 0, "3": 0}
-        for s in self.segs:
-            if s.kind != "narration":
-                continue
-            for a, b, cis in self.names.find(text, s.start, s.end):
-                ci = cis[0] if len(cis) == 1 else self._pick(cis, ments)
+        found = [
+            (s, self.names.find(text, s.start, s.end)) for s in self.segs if s.kind == "narration"
+        ]
+        # how often each character is named unambiguously: a name shared by two ("Charles")
+        # means, away from a fresh mention of either, the one the story seldom names in
+        # full (the other Charles is "Charles Hayter" to tell him apart)
+        plain: dict[int, int] = {}
+        for _s, hits in found:
+            for _a, _b, cis in hits:
+                if len(cis) == 1:
+                    plain[cis[0]] = plain.get(cis[0], 0) + 1
+        self.plain = plain
+        for s, hits in found:
+            for a, b, cis in hits:
+                ci = cis[0] if len(cis) == 1 else self._pick(cis, ments, a)
                 ments.append(
                     _Mention(a, b, ci, "s" if _SUBJ_BEFORE.search(text, max(0, a - 4), a) else "")
                 )
@@ -217,12 +428,17 @@ class _Attributor:
         self.mpos = [m.pos for m in ments]
         self.pron_counts = pron
 
-    def _pick(self, cis: list[int], ments: list[_Mention]) -> int:
-        """An alias shared by several characters: the one mentioned most recently."""
-        for m in reversed(ments[-200:]):
+    def _pick(self, cis: list[int], ments: list[_Mention], pos: int) -> int:
+        """An alias shared by several characters: the one just mentioned, else the default."""
+        for m in reversed(ments[-50:]):
+            if pos - m.pos > NEAR:
+                break
             if m.char in cis:
                 return m.char
-        return cis[0]
+        return self._default(cis)
+
+    def _default(self, cis: list[int]) -> int:
+        return min(cis, key=lambda c: (self.plain.get(c, 0), cis.index(c)))
 
     # --- resolving a mention string ------------------------------------------------------
     def resolve_subject(
@@ -233,17 +449,50 @@ class _Attributor:
         exclude: frozenset[int] = frozenset(),
         possessive: bool = False,
         avoid: int | None = None,
+        adjective: bool = False,
     ) -> int | None:
         """Character index named at the start of ``s`` (name, alias or pronoun), else None.
 
         With ``possessive`` a sentence opening "Her voice..." counts as "she" (an action beat).
+        With ``adjective`` one describing word may come first ("remarked skeptical Anne").
         """
         s = s.lstrip(" \n\t,")
-        for a, _b, cis in self.names.find(s, 0, min(len(s), 60)):
-            if a <= 4 or (a <= 12 and s[:a].strip().lower() in _NAME_PREFIXES):
+        if adjective:
+            # "said the burly barman" is the listed "The Barman"
+            m = _DET_ADJ.match(s)
+            if m and m.group(2).lower() not in NOT_ADJ:
+                for a, _b, cis in self.names.find(m.group(1) + " " + s[m.end() :], 0, 40):
+                    if a == 0:
+                        best = cis[0] if len(cis) == 1 else self._recent_of(cis, pos)
+                        return None if best in exclude else best
+                    break
+        for a, b, cis in self.names.find(s, 0, min(len(s), 60)):
+            pre = s[:a].strip().lower()
+            if (
+                not pre
+                or pre in _NAME_PREFIXES
+                or (
+                    adjective
+                    and a <= 16
+                    and _ADJ_PREFIX.fullmatch(pre)
+                    and pre.split()[-1] not in NOT_ADJ
+                )
+            ):
+                if s[b : b + 2] in ("'s", "’s"):
+                    return None  # "said Mary's sister"
                 best = cis[0] if len(cis) == 1 else self._recent_of(cis, pos)
                 return None if best in exclude else best
             break
+        d = _description(s)
+        if d is not None:
+            # "said the young girl" is a "she"; "retorted her father" is a man other than
+            # the woman "her" means
+            want, owner = d
+            if owner:
+                o = self.resolve_pronoun(owner, pos, spoken, exclude, avoid)
+                if o is not None:
+                    exclude = exclude | {o}
+            return self.resolve_pronoun(want, pos, spoken, exclude, None if owner else avoid)
         m = (_SUBJ_PRON_POSS if possessive else _SUBJ_PRON).match(s)
         if m:
             p = _PRON_NORM.get(m.group(1).lower(), m.group(1).lower())
@@ -252,11 +501,11 @@ class _Attributor:
 
     def _recent_of(self, cis: list[int], pos: int) -> int:
         i = bisect_right(self.mpos, pos) - 1
-        while i >= 0 and pos - self.mentions[i].pos < 20000:
+        while i >= 0 and pos - self.mentions[i].pos < NEAR:
             if self.mentions[i].char in cis:
                 return self.mentions[i].char
             i -= 1
-        return cis[0]
+        return self._default(cis)
 
     def resolve_pronoun(
         self,
@@ -268,6 +517,9 @@ class _Attributor:
     ) -> int | None:
         """The character a he/she at ``pos`` most likely means: the most salient of that gender.
 
+        Characters in ``self.soft`` (named inside the line, or as listener in its tag) come
+        last.
+
         Salience adds recent name mentions (sentence subjects count double) and recent
         speakers, decaying with distance.  ``avoid`` is the previous line's speaker: in a
         conversation a "said she" right after her own line usually means the other woman.
@@ -275,10 +527,11 @@ class _Attributor:
         if p in ("i", "you"):
             who = self.narrator if self.person == ("first" if p == "i" else "second") else None
             return None if who in exclude else who
-        want = "m" if p == "he" else "f"
+        # "it" is an animal or a voice: anyone not known to be a woman
+        want = {"he": "m", "she": "f", "any": "mfu"}.get(p, "mu")
 
         def ok(ci: int) -> bool:
-            return self.genders[ci] == want and ci != self.narrator and ci not in exclude
+            return self.genders[ci] in want and ci != self.narrator and ci not in exclude
 
         # recent mentions of that gender, most recent first; speakers count as subjects
         cands: list[tuple[int, int, bool]] = []  # (pos, char, is_subject)
@@ -292,6 +545,7 @@ class _Attributor:
             if 0 <= pos - spos < WINDOW and ok(ci):
                 cands.append((spos, ci, True))
         cands.sort(key=lambda c: -c[0])
+        soft = self.soft
         ranked: list[int] = []
         for _p, ci, subj in cands:
             if subj and ci not in ranked:
@@ -299,6 +553,12 @@ class _Attributor:
         for _p, ci, _s in cands:
             if ci not in ranked:
                 ranked.append(ci)
+        pref = [c for c in self.addressed if ok(c)]
+        if len(pref) == 1:
+            return pref[0]
+        if ranked and soft:
+            # someone the line talks about, or the tag names as listener, is not its speaker
+            ranked = [c for c in ranked if c not in soft] + [c for c in ranked if c in soft]
         if ranked:
             if avoid is not None and ranked[0] == avoid and len(ranked) > 1:
                 return ranked[1]
@@ -326,51 +586,250 @@ class _Attributor:
         avoid: int | None = None,
     ) -> tuple[int | None, float]:
         """Speaker named by a speech verb next to dialogue segment k."""
+        self.soft = self._talked_about(k)
+        try:
+            return self._explicit(k, spoken, exclude, avoid)
+        finally:
+            self.soft = frozenset()
+
+    def _talked_about(self, k: int) -> frozenset[int]:
+        """Characters a line names in the third person, and those its tag names after the
+        verb ('she said, turning to Matthew'): unlikely to be who "she" is."""
+        text, segs = self.text, self.segs
+        q = segs[k]
+        out = {cis[0] for _a, _b, cis in self.names.find(text, q.start, q.end) if len(cis) == 1}
+        if k + 1 < len(segs) and segs[k + 1].kind == "narration":
+            a = segs[k + 1].start
+            m = _SENT_END.search(text, a, min(segs[k + 1].end, a + 200))
+            b = m.start() if m else min(segs[k + 1].end, a + 200)
+            tag = text[a:b]
+            if _TAG_PRONOUN.match(tag):
+                out.update(cis[0] for _a, _b, cis in self.names.find(text, a, b) if len(cis) == 1)
+        return frozenset(out)
+
+    def _explicit(
+        self,
+        k: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int],
+        avoid: int | None = None,
+    ) -> tuple[int | None, float]:
+        who, c = self._tag_after(k, spoken, exclude, avoid)
+        if c >= 0.9:
+            return who, c
+        # 'Mr. Gradgrind addressed the old lady: / "I am surprised," he observed': a name
+        # before the line outweighs a pronoun after it
+        who2, c2 = self._tag_before(k, spoken, exclude, avoid)
+        if who is None or c2 >= 0.9:
+            return who2, c2
+        return who, c
+
+    def _tag_after(
+        self,
+        k: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int],
+        avoid: int | None = None,
+    ) -> tuple[int | None, float]:
+        """A speech tag after the line: '"...," said Jane', '"...," she replied'."""
         text, segs = self.text, self.segs
         q = segs[k]
         pi = self.para_of(q.start)
-        ps, pe = self.paras[pi]
+        _ps, pe = self.paras[pi]
         # after the quote
         if k + 1 < len(segs) and segs[k + 1].kind == "narration":
             a, b = segs[k + 1].start, min(segs[k + 1].end, pe)
             after = text[a:b]
             m = _SAID_AFTER.match(after)
-            if m and self._particle_ok(m):
-                who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude, avoid=avoid)
+            if m and self._particle_ok(m) and not _takes_object(m.group("verb")):
+                subj = m.group("subj")
+                who = self.resolve_subject(
+                    subj, q.start, spoken, exclude, avoid=avoid, adjective=True
+                )
                 if who is not None:
-                    return who, 0.95 if not _is_pronoun(m.group("subj")) else 0.85
+                    return who, 0.95 if not _is_pronoun(subj) else 0.85
             m = _SUBJ_FIRST.match(after)
-            if m and self._particle_ok(m) and not _SENT_END.search(m.group("subj")):
+            if m and self._particle_ok(m) and not _SENT_END.search(_no_abbrev(m.group("subj"))):
                 who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude, avoid=avoid)
                 if who is not None:
                     return who, 0.95 if not _is_pronoun(m.group("subj")) else 0.85
-        # before the quote: same paragraph, or a paragraph ending "Lydia laughed, and said,"
+            # '"...," was Mary's answer' / 'was the opinion of Mr. Hale'
+            m = _NOUN_AFTER.match(after)
+            if m:
+                subj = _strip_poss(m.group("subj") or m.group("subj2"))
+                who = self.resolve_subject(subj, q.start, spoken, exclude, True, avoid)
+                if who is not None:
+                    return who, 0.9
+        return None, 0.0
+
+    def _tag_before(
+        self,
+        k: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int],
+        avoid: int | None = None,
+    ) -> tuple[int | None, float]:
+        """A speech tag before the line: 'Jane said, "..."', 'Lydia laughed, and said,'."""
+        text, segs = self.text, self.segs
+        q = segs[k]
+        pi = self.para_of(q.start)
+        ps, _pe = self.paras[pi]
+        # same paragraph, or a paragraph ending "Lydia laughed, and said,"
         if k > 0 and segs[k - 1].kind == "narration":
             a, b = max(segs[k - 1].start, ps), segs[k - 1].end
             if a >= b - 1 and q.start == ps and pi > 0:
                 pps, ppe = self.paras[pi - 1]
-                if segs[k - 1].start <= pps and text[ppe - 1] in ",:-—":
-                    a, b = pps, ppe
+                if segs[k - 1].start < ppe and text[ppe - 1] in ",:-—":
+                    a, b = max(segs[k - 1].start, pps), ppe
             before = text[a:b]
             m = _VERB_BEFORE_END.search(before)
             if m:
-                # inverted: 'said Jane, "..."'
-                who = self.resolve_subject(m.group("rest"), q.start, spoken, exclude, avoid=avoid)
+                who = None
+                rest = m.group("rest")
+                pron = _is_pronoun(rest)
+                if not _takes_object(m.group("verb")) and not _OBJECT_LEAD.match(rest):
+                    # inverted: 'said Jane, "..."' (but not 'said to Jane, "..."')
+                    who = self.resolve_subject(rest, q.start, spoken, exclude, avoid=avoid)
                 if who is None:
-                    head = before[: m.start()]
-                    sent = re.split(r"[.!?;]\s|[\"“”]", head)[-1]
-                    cands = [
-                        c for c in self.names.find(sent, 0, len(sent)) if c[2][0] not in exclude
-                    ]
-                    pm = re.search(r"\b(he|she|I|you|He|She|You)\b", sent)
-                    if cands and not (pm and pm.start() < cands[0][0]):
-                        cis = cands[0][2]
-                        who = cis[0] if len(cis) == 1 else self._recent_of(cis, q.start)
-                    elif pm:
-                        who = self.resolve_pronoun(pm.group().lower(), a, spoken, exclude, avoid)
+                    who, pron = self.subject_before(
+                        a, a + m.start(), q.start, spoken, exclude, avoid
+                    )
+                if who is not None:
+                    return who, 0.85 if pron else 0.9
+            # 'Elizabeth's reply was, "..."'
+            m = _NOUN_BEFORE.search(before)
+            if m:
+                subj = _strip_poss(m.group("subj"))
+                who = self.resolve_subject(subj, q.start, spoken, exclude, True, avoid)
                 if who is not None:
                     return who, 0.9
+            # 'thus accosted by Miss Bingley,'
+            m = _BY_AGENT.search(before)
+            if m:
+                who = self.resolve_subject(m.group("subj"), q.start, spoken, exclude, avoid=avoid)
+                if who is not None:
+                    return who, 0.9
+            # 'Sissy resumed in a lower voice.' closing a paragraph of narration only
+            if q.start == ps and pi > 0 and a >= b - 1:
+                pps, ppe = self.paras[pi - 1]
+                if segs[k - 1].start <= pps:
+                    m = _INTRO_END.search(text, max(pps, ppe - 200), ppe)
+                    if m and _ADVERBIAL.fullmatch(m.group("rest")):
+                        sent = max(
+                            [pps]
+                            + [
+                                x.end()
+                                for x in _BOUNDARY.finditer(text, pps, m.start())
+                                if not _abbrev_before(text, x.start())
+                            ]
+                        )
+                        who, pron = self.subject_before(
+                            sent, m.start(), q.start, spoken, exclude, avoid
+                        )
+                        if who is not None:
+                            return who, 0.8 if pron else 0.85
         return None, 0.0
+
+    def subject_before(
+        self,
+        a: int,
+        v: int,
+        pos: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int],
+        avoid: int | None,
+    ) -> tuple[int | None, bool]:
+        """The subject of a speech verb at ``v`` in narration starting at ``a``.
+
+        Regex grammar for 'Lady Catherine approached, and, after a pause, said to Darcy,':
+        a name or he/she right before the verb (adverbs and auxiliaries between) is its
+        subject; else the nearest one in subject position (opening the sentence or a
+        clause, or followed by "who"); names after a preposition or verb ("turned to
+        Elizabeth") and possessives are objects.  With none in the sentence, the subject of
+        the sentence before ("Mr. Collins was gratified; and with a smile replied,").
+        Returns the character and whether a pronoun named it.
+        """
+        text = self.text
+        bounds = [a] + [
+            m.end() for m in _BOUNDARY.finditer(text, a, v) if not _abbrev_before(text, m.start())
+        ]
+        spans = list(zip(bounds, [*bounds[1:], v], strict=True))
+        cands = self._clause_candidates(*spans[-1], exclude)
+        if cands:
+            last = cands[-1]
+            if _GAP.fullmatch(text, last[1], v):
+                return self._cand_who(last, pos, spoken, exclude, avoid)
+            subj = [c for c in cands if c[3]]
+            if not subj:
+                # none in subject position: the first one named ("soon after Mr. Darcy,
+                # drawing near Elizabeth, said")
+                names = [c for c in cands if c[2] != "it"]
+                if not names:
+                    return None, False
+                return self._cand_who(names[0], pos, spoken, exclude, avoid)
+            return self._cand_who(subj[-1], pos, spoken, exclude, avoid)
+        if len(spans) > 1:
+            subj = [c for c in self._clause_candidates(*spans[-2], exclude) if c[3]]
+            if subj:
+                return self._cand_who(subj[0], pos, spoken, exclude, avoid)
+        return None, False
+
+    def _clause_candidates(
+        self, s0: int, s1: int, exclude: frozenset[int]
+    ) -> list[tuple[int, int, object, bool]]:
+        """Names and he/she in text[s0:s1]: (start, end, char list or pronoun, subject-like)."""
+        text = self.text
+        out: list[tuple[int, int, object, bool]] = []
+        for x, y, cis in self.names.find(text, s0, s1):
+            if (text[y : y + 2] in ("'s", "’s") or text[y : y + 1] in ("'", "’")) and not (
+                _POSS_SPEAKS.match(text, y)
+            ):
+                continue  # possessive: "Marilla's lap", but "Mrs Croft's suddenly saying"
+            cis = [c for c in cis if c not in exclude]
+            if cis:
+                out.append((x, y, cis, self._subject_like(s0, x, y)))
+        for m in _SUBJ_PRONOUN.finditer(text, s0, s1):
+            p = m.group().lower()
+            if p == "it":
+                out.append((m.start(), m.end(), p, False))  # only right before the verb
+            elif p in ("he", "she") or ((p == "i") == (self.person == "first") and self.person):
+                out.append((m.start(), m.end(), p, True))
+        out.sort(key=lambda c: c[0])
+        return out
+
+    def _subject_like(self, s0: int, x: int, y: int) -> bool:
+        text = self.text
+        if _WHO_AFTER.match(text, y):
+            return True
+        pre = text[max(s0, x - 30) : x]
+        if not pre.strip() or pre.rstrip().endswith((",", ";", ":", "—", "-", "(")):
+            return True
+        w = _LAST_WORD.search(pre)
+        if w is None:
+            return True
+        word = w.group(1).lower()
+        if word in ("the", "a", "an", "old", "young", "little", "poor", "dear"):
+            # "the Queen": look at the word before the determiner
+            w2 = _LAST_WORD.search(pre[: w.start()])
+            if w2 is None or not pre[: w.start()].strip():
+                return True
+            word = w2.group(1).lower()
+            if pre[: w.start()].rstrip().endswith((",", ";", ":")):
+                return True
+        return word in CLAUSE_OPENERS
+
+    def _cand_who(
+        self,
+        c: tuple[int, int, object, bool],
+        pos: int,
+        spoken: dict[int, tuple[int, int]],
+        exclude: frozenset[int],
+        avoid: int | None,
+    ) -> tuple[int | None, bool]:
+        if isinstance(c[2], str):
+            return self.resolve_pronoun(c[2], c[0], spoken, exclude, avoid), True
+        cis = c[2]
+        return (cis[0] if len(cis) == 1 else self._recent_of(cis, pos)), False
 
     def _particle_ok(self, m: re.Match[str]) -> bool:
         v = m.group("verb").lower()
@@ -381,7 +840,7 @@ class _Attributor:
         if part:
             return part == need
         rest = m.string[m.end("verb") : m.end("verb") + 6].split()
-        return bool(rest) and rest[0] == need
+        return bool(rest) and rest[0].strip(",.;:!?—–-") == need
 
     def beat(
         self, pi: int, spoken: dict[int, tuple[int, int]], exclude: frozenset[int]
@@ -449,10 +908,20 @@ class _Attributor:
             adjacent = prev_pi is not None and pi - prev_pi == 1
             avoid = prev_spk if adjacent and AVOID else None
             for k in ks:
+                # the one the previous line addressed by name answers: '"But, Captain
+                # Wentworth," cried Louisa.' then '"I knew it," said he.'
+                self.addressed = (
+                    frozenset(x for x in pvoc.get(prev_pi, ()) if x != prev_spk)
+                    if adjacent and k == ks[0]
+                    else frozenset()
+                )
                 who, c = self.explicit(k, spoken, vocs[k], avoid)
                 if who is not None:
                     spk[k], conf[k] = who, c
                     self.method[k] = "explicit"
+                    # a later "she added" in this paragraph most likely means the same woman
+                    spoken[who] = (segs[k].start, k)
+            self.addressed = frozenset()
             known = [spk[k] for k in ks if k in spk]
             if known:
                 pspk[pi] = known[0]
@@ -474,8 +943,17 @@ class _Attributor:
         # 5: turn-taking between the attributed lines
         self.converse(by_para, pvoc, pspk, pconf)
         for pi, ks in by_para.items():
+            # a line without a tag continues the last tagged line before it in the paragraph
+            # (an interrupted quotation, or a paragraph holding several turns), else the
+            # paragraph's speaker
+            last: int | None = None
             for k in ks:
-                if k not in spk and pi in pspk:
+                if k in spk:
+                    last = k
+                elif last is not None:
+                    spk[k], conf[k] = spk[last], conf[last]
+                    self.method[k] = "para"
+                elif pi in pspk:
                     spk[k], conf[k] = pspk[pi], pconf[pi]
                     self.method[k] = self.pmethod.get(pi, "para")
         self.spk, self.conf, self.vocs, self.by_para, self.dia = spk, conf, vocs, by_para, dia
@@ -645,8 +1123,47 @@ class _Attributor:
             self.narrator = len(self.chars) - 1
 
 
+def _description(s: str) -> tuple[str, str] | None:
+    """A person described, not named: ("she", "") for "the young girl", ("he", "she") for
+    "her father" (a man, other than the woman "her" means), else None."""
+    w = re.findall(r"[a-z-]+", s[:40].lower())
+    if len(w) < 2:
+        return None
+    det = w[0]
+    nouns = [w[1]] + ([w[2]] if len(w) > 2 else [])
+    if det in ("the", "this", "that", "a", "an"):
+        for n in nouns:
+            if n in DESCRIBED_PEOPLE:
+                return DESCRIBED_PEOPLE[n], ""
+        return None
+    if det in ("his", "her") and s.lstrip()[:3].lower() == det[:3]:
+        n = w[1]
+        if n in RELATIONS:
+            return RELATIONS[n], "he" if det == "his" else "she"
+    return None
+
+
+def _takes_object(verb: str) -> bool:
+    """'"...," addressing Sissy': the name after a participle or "told" is the listener."""
+    v = verb.lower()
+    return v.endswith("ing") or v in OBJECT_VERBS
+
+
+def _abbrev_before(text: str, i: int) -> bool:
+    """The period at ``i`` ends "Mr." or an initial, not a sentence."""
+    return text[i] == "." and bool(_ABBREV.search(text, max(0, i - 6), i))
+
+
+def _strip_poss(s: str) -> str:
+    return re.sub(r"(?:'s|’s)$", "", s.strip())
+
+
+def _no_abbrev(s: str) -> str:
+    return re.sub(r"\b(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Rev|Prof)\.", "", s)
+
+
 def _is_pronoun(s: str) -> bool:
-    return bool(re.match(r"\s*(he|she|I|you)\b", s, re.I))
+    return bool(re.match(r"\s*(he|she|I|you|it)\b", s, re.I))
 
 
 def _cast_characters(cast: Cast | None) -> list[Character]:
@@ -726,7 +1243,14 @@ def sieve(text: str, segments: list[Segment], cast: Cast | None = None) -> _Attr
     segs = [Segment(s.start, s.end, s.kind) for s in segments]
     for s, lid in zip(segs, line_ids(text, segs), strict=True):
         s.line_id = lid
-    chars = merge_cast(_cast_characters(cast), discover(text, segs))
+    from dramatis.attribution_discover import discover_descriptions
+
+    found = discover(text, segs)
+    if cast is None:
+        # with no cast at all, also the speakers the story only describes ("the mariner");
+        # a listed cast usually names them, and a description can mean a listed person
+        found += discover_descriptions(text, segs, found)
+    chars = merge_cast(_cast_characters(cast), found)
     att = _Attributor(text, segs, chars)
     att.run()
     return att

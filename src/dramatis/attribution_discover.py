@@ -14,11 +14,15 @@ from collections import Counter, defaultdict
 
 from dramatis.attribution_lexicon import (
     FEMALE_NAMES,
+    FEMALE_NOUNS,
     FEMALE_TITLES,
+    GENERIC_PEOPLE,
     MALE_NAMES,
+    MALE_NOUNS,
     MALE_TITLES,
     NEUTRAL_TITLES,
     NICKNAMES,
+    NOT_ADJ,
     PLACE_PREPOSITIONS,
     SPEECH_VERBS,
     STOP_NAMES,
@@ -52,6 +56,12 @@ _SENT_START = re.compile(r'(?:[.!?]["\'”’)]*\s+|^\s*|["“‘]\s*|\n\s*\n\s*
 _TOK = r"(?:(?:Mr|Mrs|Ms|Dr|St|Rev|Prof|Mme|Mlle)\.|[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)"
 _SEQ_RE = re.compile(
     r"(?<![\w'.-])" + _TOK + r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)" + _TOK + r"){0,3}(?![\w'])"
+)
+# words after "said the" that are not people ("said the voice" is generic; "the words")
+# and kin ("said the father" names someone by relation to another, who is usually named)
+_NOT_PEOPLE = frozenset(
+    """voice voices words word first second last same former latter father mother sister
+    brother son daughter husband wife uncle aunt cousin""".split()
 )
 _SENT_STOP = re.compile(r"[.!?;\"“”]")
 _PRONOUNS = re.compile(r"\b([Hh]e|[Ss]he)\b")  # subjects: "Clarke looks at him as she..."
@@ -352,4 +362,55 @@ def _merge(
             continue
         seen_names.add(canon)
         out.append(Character(name=canon, aliases=aliases, gender=g))
+    return out
+
+
+_DESC_AFTER = re.compile(
+    r"[\s,;:—–-]*(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)\s+the\s+(?:(?P<adj>[a-z-]+)\s+)?(?P<noun>[a-z-]+)\b"
+)
+_DESC_FIRST = re.compile(
+    r"[\s,;:—–-]*the\s+(?:(?P<adj>[a-z-]+)\s+)?(?P<noun>[a-z-]+)\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)\b"
+)
+
+
+def discover_descriptions(
+    text: str, segments: list[Segment], known: list[Character], min_count: int = 3
+) -> list[Character]:
+    """Speakers the story only describes: '"Pleasant day," said the mariner' again and again.
+
+    Why: many novels never name a minor speaker ("the mariner", "the barman"); without a
+    character of their own their lines fall to someone named nearby.  A description counts
+    when a speech tag right after a line names it ``min_count`` times; general people nouns
+    ("the man", "the girl", "the other") stay unresolved, since each may be anyone.
+    """
+    names = {n.lower() for c in known for n in c.names}
+    count: Counter[str] = Counter()
+    for i, sg in enumerate(segments[:-1]):
+        if sg.kind != "dialogue" or segments[i + 1].kind != "narration":
+            continue
+        nxt = segments[i + 1]
+        chunk = text[nxt.start : min(nxt.end, nxt.start + 60)]
+        for rx in (_DESC_AFTER, _DESC_FIRST):
+            m = rx.match(chunk)
+            if m and m.group("verb") in SPEECH_VERBS:
+                noun = m.group("noun")
+                if noun in SPEECH_VERBS or noun.endswith("ly"):
+                    continue
+                count[noun] += 1
+                break
+    out = []
+    for noun, n in count.most_common():
+        if n < min_count or noun in GENERIC_PEOPLE or noun in _NOT_PEOPLE or noun in NOT_ADJ:
+            continue
+        name = "The " + noun[:1].upper() + noun[1:]
+        if name.lower() in names or noun in names:
+            continue
+        gender = (
+            "female"
+            if noun in FEMALE_NOUNS or noun.endswith("woman")
+            else "male"
+            if noun in MALE_NOUNS or noun.endswith("man")
+            else "unknown"
+        )
+        out.append(Character(name, [], gender))  # type: ignore[arg-type]
     return out

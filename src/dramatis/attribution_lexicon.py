@@ -11,26 +11,30 @@ import re
 
 # Speech verbs by stem; endings are added by the regex below (say/says/said/saying...).
 _REGULAR = """
-add address admit advise agree announce answer apologise apologize argue ask assent assure
+acknowledge add address admonish advise agree announce answer apologise apologize argue ask assent assure
 babble bark bawl beam beckon beg bellow blurt bluster boast boom breathe call caution chant
-chatter chirp chime chide chorus chuckle claim command comment complain concede conclude confess
-confide confirm congratulate consent console continue correct cough counter croak croon cry
-declare decide demand deny drawl echo ejaculate entreat enquire exclaim explain exclaim falter
-fret fume gasp gibber giggle grin groan grumble grunt guess gurgle gush hazard hiss hint holler
+chatter chirp chime chide chorus chuckle claim command comfort comment complain concede conclude confess
+confide confirm congratulate consent corroborate console continue correct cough counter croak croon cry
+declare decide demand deny drawl echo ejaculate entreat enquire exclaim explain expostulate
+falter flash fret fume gasp gibber giggle grin groan growl grumble grunt guess gurgle gush hazard
+hesitate hiss hint holler
 howl hum implore inform inquire insist instruct interject interpose interrupt jeer jest joke
 lament laugh lecture lie lisp mention moan mock mourn mumble murmur muse mutter nag note object
 observe offer order pant persist pipe plead pout pray proceed proclaim promise pronounce propose
-protest pursue purr quaver query question quip rage rant rasp reason recall reflect rejoin
-remark remind remonstrate repeat reply report reprove respond resume retort return reveal roar
+protest puff pursue purr quaver query question quip quote rage rant rasp reason rebuke recall reflect
+reiterate rejoin remark remind remonstrate repeat reply report reprove respond resume retort return
+reveal roar
 rumble sass scoff scold scream screech shout shriek shrill sigh simper sing smile smirk snap
 snarl sneer sneeze snicker sniff sniffle snort sob splutter sputter squeak squeal stammer state
-storm stutter suggest summon supplement suppose surmise swear taunt tease thunder titter trill
-urge utter vent volunteer vow wail warn weep whimper whine whisper wonder yawn yell yelp
+stipulate storm stutter subjoin suggest summon supplement suppose surmise swear taunt tease thunder
+titter trill urge utter vent venture volunteer vow wail warn weep whimper whine whisper wonder yawn
+yell yelp
 """.split()
 _IRREGULAR = """
 said say says saying tell tells told telling began begin begins beginning spoke speak speaks
 speaking cried cries crying replied replies replying went goes going broke breaks put puts
-struck strikes thought thinks wrote writes called breaths shot
+struck strikes thought thinks wrote writes called breaths shot quoth admit admits admitted
+admitting assert asserts asserted asserting submit submits submitted
 """.split()
 
 
@@ -43,7 +47,7 @@ def _verb_forms() -> list[str]:
             forms.update({v[:-1] + "ies", v[:-1] + "ied"})
         if v.endswith(("sh", "ch", "ss", "x", "o")):
             forms.add(v + "es")
-        if re.fullmatch(r".*[^aeiou][aeiou][pgtbn]", v) and len(v) <= 4:
+        if re.fullmatch(r".*[^aeiou][aeiou][pgtbnd]", v) and len(v) <= 4:
             forms.update({v + v[-1] + "ed", v + v[-1] + "ing"})  # snap -> snapped
     return sorted(forms, key=len, reverse=True)
 
@@ -193,5 +197,58 @@ STOP_NAMES = frozenset(
     Fool Dear Darling Ha Hm Hum Eh Pooh Bah Pshaw Chapter CHAPTER Ay Ugh Hey Hi Okay OK Fine
     Mister Old Young Poor Great Little Big New""".split()
 )
+
+# People nouns too general to stand for one listed "A Man" once the story says "the man".
+GENERIC_PEOPLE = frozenset(
+    """man woman men women girl boy child lady gentleman person people voice fellow
+    servant maid youth other one""".split()
+)
+
+# Speech verbs only when inverted: '"Yes," nodded the doctor' tags a line, 'You nod.' is a
+# reply without words.
+INVERTED_ONLY = frozenset(("nods", "nodded"))
+# Verbs whose following name is the listener: '"...," addressing Sissy', 'told Jane, "..."'.
+OBJECT_VERBS = frozenset(
+    "address addressed addresses tell tells told inform informs informed remind reminds "
+    "reminded".split()
+)
+# Words after which a name opens a clause, so is likely its subject ("and Lydia exclaimed").
+CLAUSE_OPENERS = frozenset(
+    "and but then when whenever while as till until so that where whereupon now yet or if "
+    "though although because since once after before last length did afterwards presently "
+    "suddenly meanwhile".split()
+)
+# Words that are not an adjective before a name ("said to Anne" is not "said skeptical Anne").
+NOT_ADJ = frozenset(
+    "to in at with for of by on from and but or so as he she it they we his her its their my "
+    "your our this that these those there then with without into upon after before when who "
+    "which what all both each some any no not".split()
+)
+
+# Nouns for people of one sex, to voice a described speaker ("the landlady", "the barman").
+FEMALE_NOUNS = frozenset(
+    """woman lady girl queen duchess princess countess mother aunt sister daughter wife widow
+    landlady housekeeper maid housemaid nurse governess cook matron nun hostess waitress
+    mistress grandmother""".split()
+)
+MALE_NOUNS = frozenset(
+    """man gentleman boy king duke prince count earl lord father uncle brother son husband
+    landlord barman waiter butler footman coachman cabman policeman constable sergeant
+    inspector captain colonel major general admiral vicar parson clergyman priest monk squire
+    sailor mariner soldier doctor professor master schoolmaster innkeeper porter groom
+    shepherd farmer blacksmith grandfather""".split()
+)
+
+# A person described by sex and age ("said the young girl"): resolved like he/she.
+DESCRIBED_PEOPLE = {
+    **dict.fromkeys("girl lady woman damsel lass signorina maiden".split(), "she"),
+    **dict.fromkeys("man gentleman boy lad youth fellow".split(), "he"),
+}
+# A person described by a relation ("retorted her father"): their sex, or "any".
+RELATIONS = {
+    **dict.fromkeys("mother sister daughter wife aunt niece hostess mistress".split(), "she"),
+    **dict.fromkeys("father brother son husband uncle nephew host master".split(), "he"),
+    **dict.fromkeys("friend companion cousin guest visitor interlocutor".split(), "any"),
+}
 
 PLACE_PREPOSITIONS = frozenset("in at to from into near towards toward through via of".split())

@@ -16,9 +16,28 @@ The scanner works paragraph by paragraph:
   weak closer that counts when no better closer follows.
 * A quotation still open at a paragraph end continues when the next paragraph opens with a
   quote mark (the multi-paragraph convention); otherwise it is closed there (recovery from an
-  unbalanced mark), so a stray mark never swallows more than one paragraph.
-* Short quoted words inside a sentence with no speech punctuation (a title, a scare quote)
-  stay narration.
+  unbalanced mark), so a stray mark never swallows more than one paragraph.  A lone closing
+  mark a few paragraphs later (after an inset verse) ends it.
+
+Then each quoted span is judged by what a listener expects (``_Context.narrated``): speech goes
+to a character's voice; these stay with the narrator, each with a reason shown by
+``benchmarks/segmentation.py --reasons``:
+
+* mention: words quoted inside a sentence rather than said - a fragment glued to the words
+  before it (was "all right.", called "carrots."), a noun phrase (the "Jolly Cricketers", a
+  composition on "A Winter's Walk"), or the next item of a list of quoted words;
+* title: a Title Case name with no speech verb before it;
+* indented / verse: a block set off by indentation, or a stanza whose every line is
+  capitalised;
+* document: a letter, notice, label or newspaper (a dateline or salutation, "it ran",
+  "she wrote", "in these words", "labelled", "it remarked" after the _Standard_ is named);
+* indirect: a third-person past-tense report with no I or you in it;
+* imagined / unsaid / subject: a look "that plainly said", speech "she never had the
+  temptation to say", a quote that is the subject ("..." was the heading) or put first as a
+  predicate ("Common," she was).
+
+A speech verb before the mark (said "No"), a speech tag after it ("...," said he) or an
+exclamation keeps a span as speech in each case.
 """
 
 from __future__ import annotations
@@ -26,7 +45,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dramatis.attribution_lexicon import SPEECH_VERBS
+from dramatis.attribution_lexicon import PARTICLE_VERBS, SPEECH_VERBS
 from dramatis.model import Segment
 
 DOUBLE_MARKS = frozenset('"“”„«»')
@@ -73,6 +92,10 @@ ELISIONS = frozenset(
         "tain",
     ]
 )
+
+# Elided words that are also ordinary words ('it/it, 'is/is, 'ere/ere, 'e/e...): whether the
+# mark opens a quote depends on what stands before it.
+_AMBIGUOUS_ELISIONS = frozenset("is it im er ere e un round self s ad ave ow".split())
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _NEWLINE = re.compile(r"\n\s*")
@@ -143,8 +166,17 @@ def _single_opener(text: str, i: int, pstart: int) -> bool:
         return False
     m = _WORD_AFTER.match(text, i + 1)
     if m and m.group().lower() in ELISIONS and text[i] != "‘":
-        # 'em / 'tis / rock 'n' roll: an apostrophe, unless it starts a paragraph ('Tis true.')
         w = m.group()
+        if w.lower() in _AMBIGUOUS_ELISIONS:
+            # 'it / 'is / 'ere are far more often the first word of a quote: after a comma,
+            # colon or sentence end ("thought Alice, 'it would be", "said the Duck: 'it's")
+            # they open one; after a word ("give 'im a shilling") they are apostrophes.
+            j = i - 1
+            while j >= pstart and text[j].isspace():
+                j -= 1
+            if j < pstart or text[j] in ",:;.!?-—–(":
+                return True
+        # 'em / 'tis / rock 'n' roll: an apostrophe, unless it starts a paragraph ('Tis true.')
         return not (w.islower() or w.lower() == "n") and i == pstart
     return not nxt.isdigit() or text[i] == "‘"
 
@@ -200,6 +232,9 @@ _FIRST_SECOND = frozenset(
 )
 _THIRD = frozenset("he she him her his they them their it its".split())
 _PAST = frozenset("was were had would could should might must did".split())
+# A report keeps to the past tense; a speaker talking about others slips into the present
+# ("He is very handsome. She thinks him the finest gentleman").
+_PRESENT = frozenset("is are am has does don't doesn't isn't aren't".split())
 _SENTENCE_END = re.compile(r"(\w*)[.!?]+[\"')\]”’]*\s")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st messrs mme mlle rev col capt gen lt sgt esq jr sr".split()
@@ -209,7 +244,8 @@ _ABBREVIATIONS = frozenset(
 _TITLE = re.compile(
     r"^[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|of|the|a|an|in|on|to|and|at|for|by|with|from)){1,7}$"
 )
-_BLOCK_REASONS = frozenset({"indented", "document"})
+_BLOCK_REASONS = frozenset({"indented", "document", "verse"})
+_LINE_START = re.compile(r"[\s\"'“”‘’_(\[]*(\w)")
 
 # A letter, note, notice or inscription read out in the story.  Choice: the narrator reads it.
 # The writer is not speaking in the scene (the letter is being read, often by someone else, long
@@ -238,15 +274,104 @@ _SIGNATURE = re.compile(
 # reading aloud, or calling out while another reads, is still heard as speech.)
 _DOC_LEAD = re.compile(
     r"(?:\b(?:(?:it|letter|note|notice|message|telegram|advertisement|inscription)\s+"
-    r"(?:ran|runs|reads)|wrote|writes)\b(?:\s+\w+){0,3}|\bas\s+follows)\s*[:,]?\s*-*\s*$",
+    r"(?:ran|runs|reads)|wrote|writes)\b(?:\s+\w+){0,5}|\bas\s+follows|\bpostscript\b(?:\s+\w+){0,4}|"
+    r"\b(?:labell?ed|inscribed|superscribed|engraved)\b(?:\s+\w+){0,2})\s*[:,]?\s*-*\s*$",
     re.IGNORECASE,
+)
+# "The next was in these words." / "a postscript to this effect:": a document, unless a speech
+# verb leads the sentence ("he addressed the mother in these words,").
+_DOC_PHRASE = re.compile(
+    r"\b(?:in\s+these\s+words|to\s+this\s+effect|the\s+following\s+words)\s*[:,.]?\s*-*\s*$",
+    re.IGNORECASE,
+)
+# One of these in the 200 characters before a quotation is needed before _DOC_LEAD is tried.
+_DOC_WORDS = (
+    "ran",
+    "runs",
+    "reads",
+    "wrote",
+    "writes",
+    "follows",
+    "words",
+    "effect",
+    "script",
+    "label",
+    "scribed",
+    "engraved",
 )
 # Words after a quotation naming a document as its source: "...," this letter ran / it remarked.
 _DOC_AFTER = re.compile(
     r"[ \t,;]*(?:\n[ \t]*)?(?:(?:this|the|his|her|my)\s+(?:letter|note|card|telegram|notice|paper|message)"
     r"\s+(?:ran|runs|said|says|went\s+on|continued)|it\s+(?:ran|runs)\b|"
-    r"\[?\s*(?:wrote|writes)\b)",
+    r"\[?[ \t]*(?:(?:he|she|they|I|we|[A-Z][a-z]+)\s+)?(?:wrote|writes)\b|written\s+(?:on|in|across|upon|under)\b)",
     re.IGNORECASE,
+)
+# "...," it remarked, after the paragraph has named a newspaper in italics (the _Standard_) or
+# a telegram or letter: the paper, not a person, is quoted.  (Alone, "it said" is often an
+# animal speaking.)
+_IT_SAID = re.compile(
+    r"[ \t,;]*\n?[ \t]*it\s+(?:said|says|remarked|observed|continued|went\s+on)\b"
+)
+_PUBLICATION = re.compile(
+    r"\bthe\s+_[A-Z][^_\n]{1,40}_|\b(?:the|a|this|his|her|my|your|our|their)\s+"
+    r"(?:telegram|letter|note|newspaper|advertisement|notice)\b",
+    re.IGNORECASE,
+)
+
+
+# Speech verbs that, with no comma or colon before the mark, name or cite words rather than
+# introduce speech: called "carrots", the word he wrote "poison", pronounced it "arrum".
+_NAMING_VERBS = frozenset(
+    "call called calls calling name named names naming term termed style styled entitle "
+    "entitled write wrote writes written mention mentioned pronounce pronounced address "
+    "addressed addresses direct directed".split()
+)
+# A word right before the mark that makes the quotation a noun phrase inside the sentence: a
+# determiner or possessive, a preposition, or a labelling word (the "Jolly Cricketers", a
+# composition on "A Winter's Walk", cries of "Hold him!", labelled "Best Vanilla.").
+_NOUN_BEFORE = frozenset(
+    "a an the no this that these those his her its their our my your of on as about to "
+    "word words phrase name label labelled labeled marked headed superscribed inscribed "
+    "printed engraved titled".split()
+)
+# Imagined speech: a look or gesture "as much as to say" something.  Nobody speaks.
+_IMAGINED = re.compile(
+    r"(?:\bas\s+much\s+as\s+to\s+say|\bas\s+if\s+to\s+say|\bas\s+who\s+(?:should|would)\s+say|"
+    r"\b(?:that|which)\s+(?:plainly\s+|clearly\s+|distinctly\s+|silently\s+|eloquently\s+)?"
+    r"(?:said|says|expressed|seemed\s+to\s+say))\s*[,:]?\s*-*\s*$",
+    re.IGNORECASE,
+)
+# Speech wished for, held back or nearly made: "never had the smallest temptation to say,",
+# "almost ready to exclaim,", "was very nearly getting up and saying,", "had no power of
+# saying to herself,".  Nobody says it aloud.  ("could not help saying" is said.)
+_UNSAID = re.compile(
+    r"\b(?:never|no|not|nearly|almost|ready|tempted|temptation|power|wished|longed|inclined)\b"
+    r"(?:\s+[\w']+){0,5}?\s+(?:to\s+(?:say|exclaim|cry\s+out|answer|reply|ask)|(?:of\s+)?saying"
+    r"(?:\s+to\s+(?:her|him|them|my|your)sel(?:f|ves))?)\s*[,:]?\s*-*\s*$",
+    re.IGNORECASE,
+)
+# A quotation that is the subject of a sentence naming it as a heading or a thought ("..." was
+# the heading; "..." were questions with which she amused herself; "..." would sound well).
+# Many "X," was his reply / was Charles's language / was what she heard him say are speech, so
+# only these nouns count.
+_SUBJECT_AFTER = re.compile(
+    r"[ \t]*\n?[ \t]*(?:(?:was|were)[ \t\n]+(?:(?:the|her|his|their|my|our|its|a|an)[ \t\n]+)?"
+    r"(?:\w+[ \t\n]+)?(?:heading|title|headline|caption|motto|inscription|legend|thought|"
+    r"thoughts|questions|wonder|sound|notion|idea|reflection)\b|would[ \t\n]+(?:sound|look|read)\b|"
+    r"(?:was|were)[ \t\n]+talked[ \t\n]+of)"
+)
+# The quote as a predicate put first, after a comma: "Common," she was, as Mrs. Costello had
+# said; "A terrible worker and driver," Mrs. Peter was said to be;
+_PREDICATE_AFTER = re.compile(
+    r"[ \t]*\n?[ \t]*(?:he|she|they|it|(?:Mrs?|Miss|Dr|Sir)\.?[ \t\n]+[A-Z]\w+|"
+    r"(?!(?:He|She|They|It|I|We|You)\b)[A-Z]\w+)[ \t\n]+(?:was|were|is|are)"
+    r"(?:[ \t\n]+said[ \t\n]+to[ \t\n]+be)?[ \t]*[;,:.]"
+)
+
+
+_DETERMINERS = frozenset("a an the his her their my our your its some every each this that".split())
+_SUBJECT_WORDS = frozenset(
+    "as he she it they i we you one someone somebody everybody all both".split()
 )
 
 
@@ -279,26 +404,66 @@ class _Context:
             return True
         return re.search(r"\n {3,}\S", self.text[ps:pe]) is not None
 
+    def _verse(self, pi: int) -> bool:
+        """A stanza: four or more lines, every one starting with a capital.  Hard-wrapped prose
+        breaks lines mid-sentence, so its lines mostly start in lower case; a song or poem
+        sung or recited in quotes (and the "said a whiting" inside it) is the narrator's,
+        like indented verse."""
+        ps, pe = self.paras[pi]
+        if self.text.count("\n", ps, pe) < 3:
+            return False
+        lines = self.text[ps:pe].split("\n")
+        return all(
+            (m := _LINE_START.match(line)) is not None and m.group(1).isupper()
+            for line in lines
+            if line.strip()
+        )
+
     def _tagged_before(self, s: int, ps: int) -> bool:
         """A speech verb or another quote earlier in the same sentence ("X," said he, "...")."""
         seg = self.text[ps:s]
         cut = 0
         for m in _SENTENCE_END.finditer(seg):
-            if m.group(1).lower() not in _ABBREVIATIONS and not self._inside_quote(seg, m.start()):
+            if m.group(1).lower() not in _ABBREVIATIONS and not self._inside_quote(seg, m.end()):
                 cut = m.end()
         seg = seg[cut:]
         if any(c in self.style for c in seg):
             return True
         return any(w.lower() in SPEECH_VERBS for w in _WORD.findall(seg))
 
-    def _verb_right_before(self, j: int, ps: int) -> bool:
-        """A speech verb just before the mark: said "No", saying to herself "This is Bill"."""
+    def _verb_right_before(self, j: int, ps: int, glued: bool = False) -> bool:
+        """A speech verb just before the mark: said "No", saying to herself "This is Bill".
+
+        With ``glued`` (no punctuation between the verb and the mark), naming verbs do not
+        count: called "carrots" names, called, "Come!" speaks.
+        """
         before = [w.lower() for w in _WORD.findall(self.text[max(ps, j - 40) : j + 1])[-4:]]
+        if glued and before and before[-1] in _NAMING_VERBS:
+            return False
         if len(before) >= 2 and before[-2] == "to":
             before = before[:-2]  # said to the Knave / to herself
         elif before and before[-1].endswith("self"):
             before = before[:-1]
-        return bool(before) and before[-1] in SPEECH_VERBS
+        if len(before) >= 2 and PARTICLE_VERBS.get(before[-2]) == before[-1]:
+            return True  # went on "..."
+        return bool(before) and before[-1] in SPEECH_VERBS and before[-1] not in PARTICLE_VERBS
+
+    def _speech_goes_on(self, s: int, ps: int) -> bool:
+        """A quote earlier in the sentence, or a speech verb within eight words before: an
+        interrupted speech resumes (said Anne slowly "but I didn't"), or a report quotes the
+        speaker's words (declared his conviction that she "would beat the whole Island")."""
+        seg = self.text[ps:s]
+        cut = 0
+        for m in _SENTENCE_END.finditer(seg):
+            if m.group(1).lower() not in _ABBREVIATIONS and not self._inside_quote(seg, m.end()):
+                cut = m.end()
+        seg = seg[cut:]
+        if any(c in self.style for c in seg):
+            return True
+        return any(
+            w in SPEECH_VERBS and w not in _NAMING_VERBS and w not in PARTICLE_VERBS
+            for w in (x.lower() for x in _WORD.findall(seg)[-8:])
+        )
 
     def _speech_earlier(self, s: int, ps: int) -> bool:
         """A quote mark or speech verb earlier in the paragraph: this quote continues a speech."""
@@ -310,10 +475,31 @@ class _Context:
     def _inside_quote(self, seg: str, i: int) -> bool:
         return sum(seg.count(c, 0, i) for c in self.style) % 2 == 1
 
-    def _words_after(self, e: int, pe: int, n: int = 3) -> list[str]:
+    def _tag_after(self, e: int, pe: int) -> bool:
+        """A speech tag right after the quote: said he / she answered / the old woman said /
+        went on Mrs. Lynde.  A verb further into a clause is not one ("before he called the
+        class", "with a laugh", "so called by", "she went to the door")."""
         seg = self.text[e : min(pe, e + 50)]
         cut = min((i for i in (seg.find(c) for c in '.,;!?"') if i >= 0), default=len(seg))
-        return [w.lower() for w in _WORD.findall(seg[:cut])][:n]
+        words = _WORD.findall(seg[:cut])[:4]
+        low = [w.lower() for w in words]
+        for i, w in enumerate(low):
+            nxt = low[i + 1] if i + 1 < len(low) else ""
+            if w not in SPEECH_VERBS or PARTICLE_VERBS.get(w, nxt) != nxt:
+                continue
+            if i == 0:
+                return True
+            if low[i - 1] in _DETERMINERS:
+                return False  # a laugh, the answer: nouns
+            # the clause must open with its subject: she (then) said, the old woman said,
+            # as Anne told, Mr. Bounderby said; not "it must be added", "There was Fearenside
+            # telling"
+            if low[i - 1] in ("be", "been", "being", "to"):
+                return False
+            if low[0] in _SUBJECT_WORDS or low[0] in _DETERMINERS:
+                return True
+            return all(w[0].isupper() for w in words[:i])
+        return False
 
     def _lead(self, s: int, pi: int) -> str:
         """The narration just before a quote: its sentence, or the previous paragraph's last
@@ -337,10 +523,20 @@ class _Context:
             return True
         if _DOC_AFTER.match(self.text, e, min(len(self.text), e + 40)):
             return True
+        if _IT_SAID.match(self.text, e, min(len(self.text), e + 40)) and _PUBLICATION.search(
+            self.text, max(self.paras[pi][0], s - 300), s
+        ):
+            return True
         window = self.text[max(0, s - 200) : s].lower()
-        if not any(w in window for w in ("ran", "runs", "reads", "wrote", "writes", "follows")):
+        if not any(w in window for w in _DOC_WORDS):
             return False  # cheap test first: most quotes have none of these words before them
-        lead = self._lead(s, pi)[-60:]
+        lead = self._lead(s, pi)
+        if _DOC_PHRASE.search(lead):
+            return not any(
+                w.lower() in SPEECH_VERBS and w.lower() not in ("wrote", "writes")
+                for w in _WORD.findall(lead)
+            )
+        lead = lead[-60:]
         return bool(lead) and _DOC_LEAD.search(lead) is not None
 
     def narrated(self, s: int, e: int, pi: int) -> str | None:
@@ -353,6 +549,8 @@ class _Context:
             return "empty"
         if self._block(pi):
             return "indented"
+        if self._verse(pi):
+            return "verse"
         if self.document(s, e, pi, inner):
             return "document"
         if s == ps:
@@ -362,17 +560,36 @@ class _Context:
         while j > ps and text[j].isspace():
             j -= 1
         glued = text[j].isalnum()  # a word right before the mark: ... called "carrots"
-        after = self._words_after(e, pe)
-        if any(w in SPEECH_VERBS for w in after):
+        if closed and _SUBJECT_AFTER.match(text, e, min(len(text), e + 60)):
+            return "subject"  # "..." was the heading / was her thought
+        if closed and inner[-1] == "," and _PREDICATE_AFTER.match(text, e, min(len(text), e + 60)):
+            return "subject"  # "Common," she was
+        if self._tag_after(e, pe):
             return None  # "...," said he
-        if _TITLE.match(inner) and not self._verb_right_before(j, ps):
+        if _IMAGINED.search(text, max(ps, s - 60), s):
+            return "imagined"  # a look that said, as much as to say, "..."
+        lead = text[max(ps, s - 80) : s]
+        if _UNSAID.search(lead) and "help" not in lead:
+            return "unsaid"  # never had the temptation to say, "..."
+        verb_before = self._verb_right_before(j, ps, glued)
+        if glued and not verb_before:
+            first = next((c for c in inner if c.isalpha()), "")
+            if first.islower() and inner[-1] != "!" and not self._speech_goes_on(s, ps):
+                # a fragment inside a sentence: was "all right.", called "carrots."
+                return "mention"
+            last = _WORD.findall(text[max(ps, j - 30) : j + 1])[-1].lower()
+            if (
+                (last in _NOUN_BEFORE or last.endswith("'s"))
+                and len(words) <= 8
+                and inner[-1] not in "!?"
+                and not (last == "that" and self._speech_goes_on(s, ps))
+            ):
+                # the "Jolly Cricketers", a composition on "A Winter's Walk"; but an
+                # exclamation of "Hjckrrh!" is heard
+                return "mention"
+        if _TITLE.match(inner) and not verb_before:
             return "title"  # a song, picture, inn or book: "Nelly of the Hazel Dell"
-        if (
-            glued
-            and len(words) <= 4
-            and inner[-1] not in ".!?-"
-            and not self._verb_right_before(j, ps)
-        ):
+        if glued and len(words) <= 4 and inner[-1] not in ".!?-" and not verb_before:
             return "mention"  # no comma or colon before it: a name, title or quoted word
         tagged = self._tagged_before(s, ps)
         if tagged:
@@ -393,10 +610,30 @@ class _Context:
             and not (lower & _FIRST_SECOND)
             and lower & _THIRD
             and lower & _PAST
+            and not (lower & _PRESENT)
             and len(words) >= 4
         ):
             return "indirect"
         return None
+
+
+_LIST_REASONS = frozenset({"mention", "title"})
+# What may separate two items of a list of quoted words: a comma, "and", "or", "some", "the".
+_LIST_GAP = re.compile(
+    r"[\s,;]*(?:(?:and|or|nor)\s+)?(?:(?:the|a|an|some|others|other|then)\s+)?[\s,;]*", re.I
+)
+
+
+def _real_closer_follows(marks: list[tuple[int, int]], mi: int) -> bool:
+    """After the weak closer ``marks[mi]`` (the Bennets' house), a sure closer comes before any
+    mark that only opens.  If an opener comes first ('Jolly Cricketers' and he replied,
+    'Hello.'), the weak mark closed its quote."""
+    for _, r in marks[mi + 1 :]:
+        if r & 1 and not r & 2:
+            return False
+        if r & 2 and not r & 4:
+            return True
+    return False
 
 
 def _raw_quote_spans(
@@ -405,6 +642,7 @@ def _raw_quote_spans(
     """(start, end, paragraph index, continues a multi-paragraph quotation) for each quote."""
     spans: list[tuple[int, int, int, bool]] = []
     carry = False  # a quotation continues from the previous paragraph
+    left_open = -9  # last paragraph whose quotation was closed only by the paragraph's end
     for pi, (ps, pe) in enumerate(paras):
         marks = list(_marks(text, ps, pe, style))
         open_at: int | None = None
@@ -420,6 +658,11 @@ def _raw_quote_spans(
             if open_at is None:
                 if role & 1:
                     open_at = i
+                elif mi == 0 and pi - left_open <= 3 and text[i - 1] in "?!.,-":
+                    # The first mark of the paragraph only closes, and a quotation was left
+                    # open just before: the speech resumes after an inset verse or letter.
+                    spans.append((ps, i + 1, pi, True))
+                    left_open = -9
                 continue
             if not role & 2:
                 if role & 1 and text[i] in DOUBLE_OPEN_ONLY | SINGLE_OPEN_ONLY:
@@ -429,9 +672,7 @@ def _raw_quote_spans(
                 elif role == 1:
                     depth += 1  # a quotation inside the speech: And I said, "Is it you?" ...
                 continue
-            if role & 4 and any(
-                r & 2 and not r & 4 for _, r in marks[mi + 1 :] if not (r & 1 and not r & 2)
-            ):
+            if role & 4 and _real_closer_follows(marks, mi):
                 continue  # a possessive; a real closer comes later
             if i == open_at:
                 continue
@@ -444,6 +685,8 @@ def _raw_quote_spans(
             nxt = paras[pi + 1][0] if pi + 1 < len(paras) else None
             if nxt is not None and text[nxt] in style:
                 carry = True  # multi-paragraph quotation
+            else:
+                left_open = pi
             spans.append((open_at, pe, pi, cont))
     return spans
 
@@ -459,6 +702,7 @@ def _classified_spans(text: str) -> list[tuple[int, int, str | None]]:
     ctx = _Context(text, paras, style)
     out: list[tuple[int, int, str | None]] = []
     prev_reason: str | None = None
+    prev_end = -1
     doc_pi = -2  # paragraph where the current letter run last continued
     sign_off = False  # the run met "Yours truly,": only a name line may follow
     for s, e, pi, cont in _raw_quote_spans(text, paras, style):
@@ -474,6 +718,24 @@ def _classified_spans(text: str) -> list[tuple[int, int, str | None]]:
             reason = "document"
         else:
             reason = ctx.narrated(s, e, pi)
+            if (
+                reason is None
+                and prev_reason in _LIST_REASONS
+                and prev_end >= ps
+                and _LIST_GAP.fullmatch(text, prev_end, s)
+                and len(_WORD.findall(text, s, e)) <= 8
+                and not ctx._tag_after(e, pe)
+            ):
+                # the next item of a list of quoted words: the words "apology," "Hunsford,"
+                # and "Lady Catherine."; wrote it down "important," and some "unimportant."
+                reason = prev_reason
+            elif (
+                reason is None
+                and prev_reason == "document"
+                and ps <= prev_end >= s - 60
+                and not ctx._tag_after(e, pe)
+            ):
+                reason = "document"  # "...," she wrote.  "They seem..." goes on the letter
         if reason == "document":
             if pi != doc_pi:
                 sign_off = sign_off and pi == doc_pi + 1
@@ -489,7 +751,7 @@ def _classified_spans(text: str) -> list[tuple[int, int, str | None]]:
         elif pi != doc_pi:
             doc_pi = -2
         out.append((s, e, reason))
-        prev_reason = reason
+        prev_reason, prev_end = reason, e
     return out
 
 

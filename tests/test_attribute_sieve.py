@@ -1,0 +1,300 @@
+"""The sieve's name and speech-verb rules, each on a short text written for it."""
+
+from __future__ import annotations
+
+from dramatis.attribute import attribute, sieve
+from dramatis.model import Cast, Character
+from dramatis.segment import segment
+
+
+def cast(*chars: Character) -> Cast:
+    return Cast(characters={c.name: c for c in chars})
+
+
+def speakers(text: str, c: Cast | None) -> list[str | None]:
+    att = attribute(text, segment(text), c)
+    return [s.speaker for s in att.segments if s.kind == "dialogue"]
+
+
+def tagged(text: str, c: Cast | None) -> list[str | None]:
+    """The speaker each line's speech tag names (the sieve's explicit rule), else None."""
+    att = sieve(text, segment(text), c)
+    return [
+        att.chars[att.spk0[k]].name if att.method.get(k) == "explicit" else None
+        for k, s in enumerate(att.segs)
+        if s.kind == "dialogue"
+    ]
+
+
+def test_bare_surname_means_the_man_and_titled_forms_follow_gender() -> None:
+    # the cast lists full names only; "Pemble" alone is the husband, "Mrs. Pemble" the wife
+    josh = Character("Joshua Pemble", [], "male")
+    ada = Character("Ada Pemble", ["Ada"], "female")
+    text = (
+        "The Pembles sat at breakfast.\n\n"
+        '"Toast again," said Pemble.\n\n'
+        '"You asked for toast," said Mrs. Pemble.\n\n'
+        '"I did," Mr. Pemble admitted.\n\n'
+        '"Then eat it," said Joshua\'s wife.\n\n'
+        '"Very well," answered Joshua.'
+    )
+    got = speakers(text, cast(josh, ada))
+    assert got[:3] == ["Joshua Pemble", "Ada Pemble", "Joshua Pemble"]
+    assert got[4] == "Joshua Pemble"
+
+
+def test_listed_alias_wins_over_a_derived_surname() -> None:
+    # "Crane" is listed for the sister; the brother is only "Mr. Crane"
+    sis = Character("Hetty Crane", ["Crane"], "female")
+    bro = Character("Mr. Walter Crane", [], "male")
+    text = '"Late," said Crane.\n\n"Not at all," said Mr. Crane.'
+    assert speakers(text, cast(sis, bro)) == ["Hetty Crane", "Mr. Walter Crane"]
+
+
+def test_listed_description_matches_the_lowercase_phrase() -> None:
+    sailor = Character("The Boatman", [], "male")
+    kit = Character("Kit Morrow", [], "female")
+    text = (
+        "Kit Morrow reached the quay at noon.\n\n"
+        '"Fine weather," said the boatman.\n\n'
+        '"Is it?" said Kit.\n\n'
+        '"For the time of year," the boatman replied.'
+    )
+    assert speakers(text, cast(sailor, kit)) == ["The Boatman", "Kit Morrow", "The Boatman"]
+
+
+def test_indefinite_description_is_definite_later() -> None:
+    owl = Character("An Old Owl", [], "male")
+    kit = Character("Kit", [], "female")
+    text = (
+        "Kit met an old owl in the wood.\n\n"
+        '"Who goes there?" hooted the old owl.\n\n'
+        '"Only me," said Kit.'
+    )
+    assert speakers(text, cast(owl, kit)) == ["An Old Owl", "Kit"]
+
+
+def test_name_broken_across_a_line_and_title_without_period() -> None:
+    darcy = Character("Mr. Darcy", [], "male")
+    jane = Character("Jane", [], "female")
+    text = (
+        'Jane looked up.\n\n"It rains," said\nMr.\nDarcy.\n\n"It does," said Jane.\n\n'
+        '"Still," said Mr Darcy.'
+    )
+    assert speakers(text, cast(darcy, jane)) == ["Mr. Darcy", "Jane", "Mr. Darcy"]
+
+
+def test_description_in_any_case_and_possessive_description() -> None:
+    crab = Character("The Old Crab", [], "female")
+    sis = Character("Her Sister", [], "female")
+    meg = Character("Meg", [], "female")
+    text = (
+        "Meg sat on the bank beside her sister.\n\n"
+        '"Wake up, Meg," said her sister.\n\n'
+        '"I was dreaming," said Meg.\n\n'
+        '"Of crabs, I suppose," grumbled the old crab from the rock.'
+    )
+    assert speakers(text, cast(crab, sis, meg)) == ["Her Sister", "Meg", "The Old Crab"]
+
+
+def test_speech_verbs_with_doubled_consonants() -> None:
+    text = (
+        'Tom and Jane sat by the fire.\n\n"It is late," admitted Tom.\n\n'
+        '"It is," nodded Jane.\n\n"Then go," comforted Tom.'
+    )
+    tom, jane = Character("Tom", [], "male"), Character("Jane", [], "female")
+    assert speakers(text, cast(tom, jane)) == ["Tom", "Jane", "Tom"]
+
+
+TOM = Character("Tom", [], "male")
+JANE = Character("Jane", [], "female")
+KITTY = Character("Kitty", [], "female")
+
+
+def test_said_to_someone_is_the_listener_not_the_speaker() -> None:
+    text = (
+        "Tom and Jane were in the garden.\n\n"
+        'Jane turned from the roses and said to Tom, "It will rain."\n\n'
+        'Tom looked at the sky and said to Jane, "Not today."'
+    )
+    assert speakers(text, cast(TOM, JANE)) == ["Jane", "Tom"]
+    assert tagged(text, cast(TOM, JANE)) == ["Jane", "Tom"]
+
+
+def test_nearest_clause_subject_before_the_verb() -> None:
+    text = (
+        "Tom and Jane were in the garden.\n\n"
+        'Tom shrugged at the clouds, and Jane, never patient, exclaimed, "Let us go in!"\n\n'
+        'Jane opened the gate for Kitty, who, out of breath, cried out, "Wait for me!"'
+    )
+    assert speakers(text, cast(TOM, JANE, KITTY)) == ["Jane", "Kitty"]
+    assert tagged(text, cast(TOM, JANE, KITTY)) == ["Jane", "Kitty"]
+
+
+def test_a_title_is_not_the_end_of_a_sentence() -> None:
+    mrs = Character("Mrs. Barry", [], "female")
+    mr = Character("Mr. Barry", [], "male")
+    text = 'The Barrys were at home.\n\nMrs. Barry, not hearing, merely said kindly: "How are you?"'
+    assert speakers(text, cast(mrs, mr)) == ["Mrs. Barry"]
+    assert tagged(text, cast(mrs, mr)) == ["Mrs. Barry"]
+
+
+def test_possessive_speech_nouns() -> None:
+    text = (
+        "Tom and Jane were in the garden.\n\n"
+        '"We must go in," was Tom\'s opinion.\n\n'
+        'Jane\'s words were: "Not yet."'
+    )
+    assert speakers(text, cast(TOM, JANE)) == ["Tom", "Jane"]
+    assert tagged(text, cast(TOM, JANE)) == ["Tom", "Jane"]
+
+
+def test_a_participle_takes_the_listener() -> None:
+    text = (
+        "Tom and Jane were in the garden.\n\n"
+        '"Are you ready?" said Tom.\n\n'
+        '"Not quite," said Jane. "You go first," addressing Tom.'
+    )
+    assert speakers(text, cast(TOM, JANE)) == ["Tom", "Jane", "Jane"]
+    assert tagged(text, cast(TOM, JANE)) == ["Tom", "Jane", None]
+
+
+def test_an_adjective_before_an_inverted_name() -> None:
+    text = (
+        'Tom and Jane were in the garden.\n\n"Is it late?" yawned sleepy Tom.\n\n"Very," said Jane.'
+    )
+    assert speakers(text, cast(TOM, JANE)) == ["Tom", "Jane"]
+    assert tagged(text, cast(TOM, JANE)) == ["Tom", "Jane"]
+
+
+def test_it_is_the_animal_not_the_girl() -> None:
+    hare = Character("The Hare", [], "male")
+    text = (
+        "Kit sat under the tree and the Hare sat beside her.\n\n"
+        'Kit heard it say to itself, "Too late, too late!"\n\n'
+        '"Late for what?" said Kit.'
+    )
+    assert tagged(text, cast(hare, Character("Kit", [], "female"))) == ["The Hare", "Kit"]
+
+
+def test_she_is_not_the_woman_the_line_talks_about() -> None:
+    ann = Character("Ann", [], "female")
+    mrs = Character("Mrs. Pike", [], "female")
+    text = (
+        "Ann sat by Tom. Mrs. Pike stood at the door.\n\n"
+        '"Mrs. Pike says I may stay," she whispered, turning to Tom.'
+    )
+    assert tagged(text, cast(ann, mrs, TOM)) == ["Ann"]
+
+
+def test_the_one_addressed_by_name_answers() -> None:
+    bob = Character("Bob", [], "male")
+    text = (
+        "Bob walked with Tom and Jane to the harbour. Tom was whistling.\n\n"
+        '"But, Bob," cried Jane, "you must have been vexed."\n\n'
+        '"I knew what she was," said he.'
+    )
+    assert tagged(text, cast(TOM, bob, JANE)) == ["Jane", "Jane", "Bob"]
+
+
+def test_a_name_before_the_line_outweighs_a_pronoun_after_it() -> None:
+    text = (
+        "Tom stood by the window and Bob by the door.\n\n"
+        "When the clock had struck, Tom addressed the stranger:\n\n"
+        '"You are late," he observed.'
+    )
+    bob = Character("Bob", [], "male")
+    assert tagged(text, cast(TOM, bob)) == ["Tom"]
+
+
+def test_a_speaker_only_described_becomes_a_character_when_nobody_is_listed() -> None:
+    from dramatis.attribution_discover import discover_descriptions
+
+    text = (
+        "Mr. Pell sat on the bench by the harbour. An old boatman sat down beside him.\n\n"
+        '"Fine day," said the boatman.\n\n"Very," said Mr. Pell.\n\n'
+        '"Rain later," said the old boatman.\n\n"Perhaps," said Mr. Pell.\n\n'
+        '"Mark my words," the boatman said.\n\n"I will," said the man beside him.\n\n'
+        '"Good," said the man.\n\n"Good," said the man.\n\n"Good," said the man.'
+    )
+    found = discover_descriptions(text, segment(text), [])
+    assert [(c.name, c.gender) for c in found] == [("The Boatman", "male")]
+    assert speakers(text, None)[:5] == [
+        "The Boatman",
+        "Mr. Pell",
+        "The Boatman",
+        "Mr. Pell",
+        "The Boatman",
+    ]
+
+
+def test_a_shared_first_name_means_the_one_seldom_named_in_full() -> None:
+    mus = Character("Charles Musgrove", [], "male")
+    hay = Character("Charles Hayter", [], "male")
+    filler = (
+        "Later that week the family dined together, and the talk was all of the harvest, "
+        "the weather, the roads and the new curate, for a long while.\n\n"
+    )
+    text = (
+        "Charles Hayter had walked over from the farm. Charles Hayter was tired. "
+        "Charles Hayter sat down.\n\n" + filler * 4 + '"Is it true?" cried Charles.\n\n'
+        "Then Charles Hayter came to the door.\n\n"
+        '"It is," said Charles.'
+    )
+    assert tagged(text, cast(mus, hay)) == ["Charles Musgrove", "Charles Hayter"]
+
+
+def test_described_speakers_resolve_by_sex_and_relation() -> None:
+    ned = Character("Ned", [], "male")
+    meg = Character("Meg", [], "female")
+    ma = Character("Mrs. Dale", [], "female")
+    text = (
+        "Mrs. Dale sat by the fire. Meg came in with Ned.\n\n"
+        '"Is supper ready?" asked the young girl.\n\n'
+        '"Not yet," exclaimed her mother.\n\n'
+        '"Then I shall wait," said the boy.'
+    )
+    # "her mother" is a woman other than the one "her" means
+    assert tagged(text, cast(ned, meg, ma)) == ["Meg", "Mrs. Dale", "Ned"]
+
+
+def test_tags_across_a_paragraph_and_possessive_speakers() -> None:
+    text = (
+        "Tom and Jane were in the garden.\n\n"
+        '"Rain," said Tom at last. Jane looked up at the sky and said,\n\n'
+        '"Not today."\n\n'
+        "The talk was stopped by Tom's suddenly saying,\n\n"
+        '"Look there!"\n\n'
+        '"A hawk," had been Jane\'s reply.\n\n'
+        'Tom\'s only comment when he saw it was: "Gone."'
+    )
+    assert tagged(text, cast(TOM, JANE)) == ["Tom", "Jane", "Tom", "Jane", "Tom"]
+
+
+def test_an_untagged_part_continues_the_tagged_line_before_it_in_the_paragraph() -> None:
+    # one paragraph holding two turns (hard-wrapped text that lost its blank lines)
+    text = (
+        "Tom and Jane were at breakfast.\n\n"
+        '"More tea?" said Jane.  "It is fresh."  "No," said Tom.  "Thank you."'
+    )
+    assert speakers(text, cast(TOM, JANE)) == ["Jane", "Jane", "Tom", "Tom"]
+    att = sieve(text, segment(text), cast(TOM, JANE))
+    assert [att.chars[att.spk0[k]].name for k in att.dia] == ["Jane", "Jane", "Tom", "Tom"]
+
+
+def test_passive_agent_and_a_narration_paragraph_introducing_the_line() -> None:
+    text = (
+        "Tom and Jane were in the garden.\n\n"
+        "Tom was thinking of supper, when he was suddenly accosted by Jane,\n\n"
+        '"You are dreaming."\n\n'
+        "Tom resumed in a lower voice.\n\n"
+        '"Of supper, yes."'
+    )
+    assert tagged(text, cast(TOM, JANE)) == ["Jane", "Tom"]
+
+
+def test_went_on_before_a_full_stop() -> None:
+    text = (
+        'Tom and Jane were in the garden.\n\n"It is cold," said Tom.\n\n"And late," Jane went on.'
+    )
+    assert tagged(text, cast(TOM, JANE)) == ["Tom", "Jane"]
