@@ -1,12 +1,13 @@
 """Train the speaker ranker (src/dramatis/data/speaker_ranker.json) on the PDNC dev set.
 
-    PYTHONPATH=src python benchmarks/train_attribution.py [--gold-dir DIR] [--write]
+    PYTHONPATH=src python benchmarks/train_attribution.py [--gold-dir DIR] [--hidden 8] [--write]
 
 A conditional logit (softmax over each quote's candidate speakers) with L2 regularisation,
-fitted with numpy/scipy here and never imported by Dramatis itself.  Both conditions (cast
-given, characters discovered) are pooled.  Prints leave-one-novel-out accuracy (the figure
-that says whether it generalises) next to the sieve's and the all-novels fit; ``--write``
-stores the all-novels weights.  The gold data is read from --gold-dir, never copied.
+optionally with a tanh hidden layer (--hidden), fitted with numpy/scipy here and never
+imported by Dramatis itself.  Both conditions (cast given, characters discovered) are pooled.
+Prints leave-one-novel-out accuracy (the figure that says whether it generalises) next to the
+sieve's and the all-novels fit; ``--write`` stores the all-novels model.  The gold data is
+read from --gold-dir, never copied.
 """
 
 from __future__ import annotations

@@ -91,3 +91,13 @@ def test_candidates_include_speakers_beyond_the_mention_window() -> None:
     assert "Tom" in names
     assert feats[names.index("Tom")].get("wide") == 1.0
     assert att.chars[att.spk[k]].name == "Mary"
+
+
+def test_second_stage_model_round_trips_through_json() -> None:
+    first = Ranker(["a"], [1.0])
+    first.second = Ranker(["a"], [-2.0], {"W": [[1.0]], "b": [0.5], "v": [0.25]})
+    back = Ranker.from_json(first.to_json())
+    x = back.matrix([{"a": 1.0}])
+    assert back.score(x)[0] == 1.0
+    assert back.second is not None
+    assert np.isclose(back.second.score(x)[0], -2.0 + 0.25 * np.tanh(1.5))

@@ -2,12 +2,16 @@
 
 Why: the sieve's rules are each right most of the time, but which one to trust depends on
 the scene (a "she said" after a long exchange, a vocative against turn-taking, a beat that
-names the listener).  A small log-linear model over candidate speakers weighs that evidence
-together (as in He et al. 2013 and Muzny et al. 2017): the candidates of a quote are the
-speakers the sieve gave nearby lines and the characters named around it; each gets a
+names the listener).  A small model over candidate speakers weighs that evidence together
+(as in He et al. 2013 and Muzny et al. 2017): the candidates of a quote are the speakers the
+sieve gave nearby lines, the characters named around it, and, further afield, speakers of
+the last dozen lines and characters named in recent lines or the last pages; each gets a
 feature vector; the highest score wins and its softmax probability is the line's
-confidence.  The weights come from ``benchmarks/train_attribution.py`` and are stored as a
-small JSON file; inference is pure Python so ``dramatis script`` stays quick to start.
+confidence.  The score is linear plus a small tanh layer (so evidence can count differently
+by scene).  The lines of a paragraph share a speaker, and runs of adjacent quote paragraphs
+are decoded jointly as one exchange.  The weights come from
+``benchmarks/train_attribution.py`` and are stored as a small JSON file; inference is a few
+numpy products, so ``dramatis script`` stays quick.
 """
 
 from __future__ import annotations
