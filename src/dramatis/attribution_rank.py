@@ -524,13 +524,24 @@ def decode(att: _Attributor, rows, weights: Ranker, alt: float | None = None) ->
         best = pc[plp.index(max(plp))]
         anchored = None
         follow = []
-        for k, cands, lp, _ln in segs:
-            own = cands[lp.index(max(lp))]
-            if att.method.get(k) == "explicit":
-                # a tagged line keeps its own answer (a paragraph may hold several turns)
-                att.spk[k], att.conf[k] = own, math.exp(max(lp))
+        tagged = {
+            k: cands[lp.index(max(lp))]
+            for k, cands, lp, _ln in segs
+            if att.method.get(k) == "explicit"
+        }
+        # two tagged turns by different people: the paragraph holds several turns, and an
+        # untagged part continues the tagged line before it
+        several = len(set(tagged.values())) > 1
+        last = next(iter(tagged.values()), None)
+        for k, _cands, lp, _ln in segs:
+            if k in tagged:
+                # a tagged line keeps its own answer
+                last = tagged[k]
+                att.spk[k], att.conf[k] = last, math.exp(max(lp))
                 if att.conf0.get(k, 0.0) >= 0.95 and anchored is None:
-                    anchored = own
+                    anchored = last
+            elif several:
+                att.spk[k], att.conf[k] = last, math.exp(max(lp))
             else:
                 att.spk[k], att.conf[k] = best, math.exp(max(plp))
                 follow.append(k)
