@@ -2,12 +2,16 @@
 
 Why: the sieve's rules are each right most of the time, but which one to trust depends on
 the scene (a "she said" after a long exchange, a vocative against turn-taking, a beat that
-names the listener).  A small log-linear model over candidate speakers weighs that evidence
-together (as in He et al. 2013 and Muzny et al. 2017): the candidates of a quote are the
-speakers the sieve gave nearby lines and the characters named around it; each gets a
+names the listener).  A small model over candidate speakers weighs that evidence together
+(as in He et al. 2013 and Muzny et al. 2017): the candidates of a quote are the speakers the
+sieve gave nearby lines, the characters named around it, and, further afield, speakers of
+the last dozen lines and characters named in recent lines or the last pages; each gets a
 feature vector; the highest score wins and its softmax probability is the line's
-confidence.  The weights come from ``benchmarks/train_attribution.py`` and are stored as a
-small JSON file; inference is pure Python so ``dramatis script`` stays quick to start.
+confidence.  The score is linear plus a small tanh layer (so evidence can count differently
+by scene).  The lines of a paragraph share a speaker, and runs of adjacent quote paragraphs
+are decoded jointly as one exchange.  The weights come from
+``benchmarks/train_attribution.py`` and are stored as a small JSON file; inference is a few
+numpy products, so ``dramatis script`` stays quick.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from dramatis.attribution_lexicon import SPEECH_VERB_RE
 
@@ -36,18 +42,82 @@ _CLAUSE = re.compile(r",?\s+(?:and|but|then|so|while)\s+(?=(?:he|she|[A-Z])\b)")
 ABA = 1.0  # bonus for A-B-A turn-taking in joint decoding
 ALT = 0.5  # cost of the same speaker in two adjacent quote paragraphs (joint decoding)
 _LOOK = 6  # dialogue paragraphs looked at on each side
+_WIDE_LOOK = 14  # ... and further back for the wider candidate set
+WIDE = True
 NULL = "null"  # the score of "someone else": the speaker is not among the candidates
 
 
+class Ranker:
+    """Scores candidate speakers: a linear part plus a small hidden layer.
+
+    ``score = w . x + v . tanh(W x + b)``: the hidden units let the model learn that, say,
+    a pronoun match counts for more when the candidate spoke two lines ago than when it is
+    only mentioned, which a purely linear model cannot express.  Without ``hidden`` it is
+    the plain conditional logit.  numpy does the arithmetic for all candidates at once.
+    """
+
+    def __init__(self, features: list[str], weights: list[float], hidden: dict | None = None):
+        self.features = list(features)
+        self.index = {n: i for i, n in enumerate(self.features)}
+        self.w = np.asarray(weights, dtype=float)
+        self.hidden = None
+        # the model of the second (joint-decoding) pass, whose context is the first pass's
+        # answers rather than the sieve's; None: the same model for both passes
+        self.second: Ranker | None = None
+        if hidden is not None:
+            self.hidden = (
+                np.asarray(hidden["W"], dtype=float),
+                np.asarray(hidden["b"], dtype=float),
+                np.asarray(hidden["v"], dtype=float),
+            )
+
+    def matrix(self, feats: list[dict[str, float]]) -> np.ndarray:
+        x = np.zeros((len(feats), len(self.features)))
+        idx = self.index
+        for r, f in enumerate(feats):
+            for n, v in f.items():
+                j = idx.get(n)
+                if j is not None:
+                    x[r, j] = v
+        return x
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        s = x @ self.w
+        if self.hidden is not None:
+            w1, b1, v = self.hidden
+            s = s + np.tanh(x @ w1.T + b1) @ v
+        return s
+
+    def to_json(self) -> dict:
+        out: dict = {"features": self.features, "weights": _round(self.w)}
+        if self.hidden is not None:
+            w1, b1, v = self.hidden
+            out["hidden"] = {"W": [_round(r) for r in w1], "b": _round(b1), "v": _round(v)}
+        if self.second is not None:
+            out["second"] = self.second.to_json()
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> Ranker:
+        r = cls(data["features"], data["weights"], data.get("hidden"))
+        if "second" in data:
+            r.second = cls.from_json(data["second"])
+        return r
+
+
+def _round(a: np.ndarray) -> list[float]:
+    return [round(float(x), 4) for x in a]
+
+
 @lru_cache(maxsize=1)
-def load_weights() -> dict[str, float] | None:
-    """The shipped weights (feature name -> weight), or None when the file is absent."""
+def load_weights() -> Ranker | None:
+    """The shipped ranker, or None when the file is absent."""
     try:
         raw = resources.files("dramatis.data").joinpath("speaker_ranker.json").read_text()
     except (FileNotFoundError, ModuleNotFoundError):
         return None
     data = json.loads(raw)
-    return dict(zip(data["features"], data["weights"], strict=True))
+    return Ranker.from_json(data)
 
 
 def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, float]]]]:
@@ -59,6 +129,10 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
     pspk = {pi: att.spk.get(k) for pi, k in first.items()}
     pmeth = {pi: att.method.get(k, "") for pi, k in first.items()}
     pvoc = {pi: frozenset().union(*(att.vocs[k] for k in ks)) for pi, ks in att.by_para.items()}
+    pinq = {
+        pi: {cis[0] for k in ks for _a, _b, cis in att.names.find(text, segs[k].start, segs[k].end)}
+        for pi, ks in att.by_para.items()
+    }
     nlines: dict[int, int] = {}
     for ci in att.spk.values():
         nlines[ci] = nlines.get(ci, 0) + 1
@@ -117,6 +191,25 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
                 cset[pspk[order[j]]] = None
         for m in window:
             cset[m.char] = None
+        wide: set[int] = set()  # further afield: the right speaker is often among these
+        inqw: set[int] = set()  # named inside the recent lines (addressed or talked about)
+        if WIDE:
+            for d in range(-_WIDE_LOOK, 4):
+                j = i + d
+                if d and 0 <= j < len(order) and abs(att.paras[order[j]][0] - ps) < 8000:
+                    c = pspk[order[j]]
+                    if c is not None and c not in cset:
+                        wide.add(c)
+                    if d < 0 and d >= -_LOOK:
+                        inqw.update(pinq[order[j]])
+            for m in att.mentions[bisect_left(att.mpos, ps - 8000) : m0]:
+                if m.char not in cset:
+                    wide.add(m.char)
+            for c in inqw:
+                if c not in cset:
+                    wide.add(c)
+            for c in wide:
+                cset[c] = None
         if i > 0:
             for ci in pvoc[order[i - 1]]:
                 cset[ci] = None
@@ -204,9 +297,25 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
         meth = att.method.get(k, "")
         ls = last_spoke[i]
         bare = not any(text[a:b].strip() for a, b in before + after)
+        # the scene, the same for every candidate: only the hidden layer can use these, to
+        # weigh the other evidence differently in a question-and-answer exchange, a
+        # three-person scene, a long speech or a conversation's opening line
+        scene: dict[str, float] = {}
+        if p1a:
+            pq = segs[att.by_para[order[i - 1]][-1]]
+            if text[pq.start : pq.end].rstrip()[-1:] == "?":
+                scene["q_prevq"] = 1.0
+        else:
+            scene["q_first"] = 1.0
+        if len({pspk[order[j]] for j in range(max(0, i - 6), i)} - {None}) >= 3:
+            scene["q_three"] = 1.0
+        if q.end - q.start > 300:
+            scene["q_long"] = 1.0
+        if bare:
+            scene["q_bare"] = 1.0
         feats = []
         for c in cands:
-            f: dict[str, float] = {}
+            f: dict[str, float] = dict(scene)
             if bare:
                 # a paragraph that is only a quote: turn-taking is all there is
                 if c == p1 and p1a:
@@ -244,6 +353,10 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
                 f["voc_next"] = 1.0
             if c in inquote and c not in att.vocs[k]:
                 f["in_quote"] = 1.0
+            if c in wide:
+                f["wide"] = 1.0
+            if c in inqw:
+                f["inq_win"] = 1.0
             if c in inb:
                 f["m_before"] = 1.0
                 if inb[c]:
@@ -355,41 +468,90 @@ def _last_pronoun(text: str, spans: list[tuple[int, int]]) -> str | None:
     return ms[-1].group().lower() if ms else None
 
 
-def rerank(att: _Attributor, weights: dict[str, float], alt: float | None = None) -> None:
+def rerank(att: _Attributor, weights: Ranker, alt: float | None = None) -> None:
     """Replace the sieve's speakers with the ranker's choice, confidence its probability.
 
     With ``alt`` the first lines of adjacent quote paragraphs are decoded together (Viterbi):
     each line's ranker log-probabilities plus a penalty ``alt`` when a paragraph's speaker is
     the previous paragraph's, so a run of lines is read as one exchange, not line by line.
+    That pass (the second) uses the ranker's second-stage model when it has one.
     """
-    decode(att, candidates(att), weights, alt)
+    model = weights.second if alt is not None and weights.second is not None else weights
+    decode(att, candidates(att), model, alt)
 
 
-def decode(att: _Attributor, rows, weights: dict[str, float], alt: float | None = None) -> None:
-    """Write speakers and confidences for ``rows`` (from ``candidates``) into ``att``."""
-    null = weights.get(NULL, 0.0)
-    first = {ks[0] for ks in att.by_para.values()}
-    chain: list[tuple[int, int, list[int], list[float]]] = []  # (para, seg, cands, logp)
-    for k, cands, feats, *_ in rows:
-        if not cands:
-            continue
-        scores = [sum(weights.get(n, 0.0) * v for n, v in f.items()) for f in feats]
+def decode(att: _Attributor, rows, weights: Ranker, alt: float | None = None) -> None:
+    """Write speakers and confidences for ``rows`` (from ``candidates``) into ``att``.
+
+    One speaker per paragraph: the segments of a paragraph pool their log-probabilities
+    (a candidate a segment did not consider gets that segment's "someone else" share), so
+    a quote's second half follows its "he answered" first half.  Only a segment with its
+    own speech verb keeps a different answer.
+    """
+    rows = [r for r in rows if r[1]]
+    allf = [f for r in rows for f in r[2]]
+    allf.append({NULL: 1.0})
+    sc = weights.score(weights.matrix(allf)).tolist()
+    null = sc[-1]
+    paras: dict[int, list[tuple[int, list[int], list[float], float]]] = {}
+    at = 0
+    for k, cands, _feats, *_ in rows:
+        scores = sc[at : at + len(cands)]
+        at += len(cands)
         top = max(scores)
-        best = scores.index(top)
-        # "none of these" (the speaker is someone not among the candidates) keeps the
-        # probability honest when there is a single candidate
-        z = sum(math.exp(s - top) for s in scores) + math.exp(null - top)
-        att.spk[k] = cands[best]
-        att.conf[k] = 1.0 / z
-        if alt is not None and k in first:
-            lz = top + math.log(z)
-            pi = att.para_of(att.segs[k].start)
-            if att.method.get(k) == "explicit" and att.conf0.get(k, 0.0) >= 0.95:
+        lz = top + math.log(sum(math.exp(s - top) for s in scores) + math.exp(null - top))
+        pi = att.para_of(att.segs[k].start)
+        paras.setdefault(pi, []).append((k, cands, [s - lz for s in scores], null - lz))
+    # (para, its segments that follow the paragraph's speaker, cands, logp)
+    chain: list[tuple[int, list[int], list[int], list[float]]] = []
+    for pi in sorted(paras):
+        segs = paras[pi]
+        pool: dict[int, float] = {}
+        for _k, cands, _lp, _ln in segs:
+            for c in cands:
+                pool.setdefault(c, 0.0)
+        for _k, cands, lp, ln in segs:
+            own = dict(zip(cands, lp, strict=True))
+            for c in pool:
+                pool[c] += own.get(c, ln)
+        pc = list(pool)
+        plp = [pool[c] for c in pc]
+        # back to a distribution over the paragraph's candidates (and "someone else")
+        top = max(plp)
+        lnull = sum(ln for *_x, ln in segs)
+        lz = top + math.log(sum(math.exp(x - top) for x in plp) + math.exp(lnull - top))
+        plp = [x - lz for x in plp]
+        best = pc[plp.index(max(plp))]
+        anchored = None
+        follow = []
+        tagged = {
+            k: _tagged(att, k, cands, lp)
+            for k, cands, lp, _ln in segs
+            if att.method.get(k) == "explicit"
+        }
+        # two tagged turns by different people: the paragraph holds several turns, and an
+        # untagged part continues the tagged line before it
+        several = len(set(tagged.values())) > 1
+        last = next(iter(tagged.values()), None)
+        for k, _cands, lp, _ln in segs:
+            if k in tagged:
+                # a tagged line keeps its own answer
+                last = tagged[k]
+                att.spk[k], att.conf[k] = last, math.exp(max(lp))
+                if att.conf0.get(k, 0.0) >= 0.95 and anchored is None:
+                    anchored = last
+            elif several:
+                att.spk[k], att.conf[k] = last, math.exp(max(lp))
+            else:
+                att.spk[k], att.conf[k] = best, math.exp(max(plp))
+                follow.append(k)
+        if alt is not None:
+            if anchored is not None:
                 # "said Mr. Bennet": a named speech verb is not up for debate, but it anchors
                 # the turn-taking around it
-                chain.append((pi, k, [cands[best]], [0.0]))
+                chain.append((pi, [], [anchored], [0.0]))
             else:
-                chain.append((pi, k, cands, [s - lz for s in scores]))
+                chain.append((pi, follow, pc, plp))
     if alt is None:
         return
     i = 0
@@ -402,6 +564,23 @@ def decode(att: _Attributor, rows, weights: dict[str, float], alt: float | None 
         i = j
 
 
+def _tagged(att: _Attributor, k: int, cands: list[int], lp: list[float]) -> int:
+    """The speaker of a line with its own speech verb: the ranker's choice, except that a
+    named tag ("cried Mr. Bennet") is only overturned by clearly stronger evidence (a short
+    text gives the context features little to go on)."""
+    best = cands[lp.index(max(lp))]
+    named = att.spk0.get(k)
+    if (
+        att.conf0.get(k, 0.0) >= 0.95
+        and named in cands
+        and best != named
+        and max(lp) - lp[cands.index(named)] < OVERTURN
+    ):
+        return named
+    return best
+
+
+OVERTURN = 1.5  # log-odds by which the ranker must prefer another speaker to a named tag
 _BEAM = 4  # candidates per line kept in the joint decoding
 
 
@@ -439,6 +618,7 @@ def _viterbi(att: _Attributor, run, alt: float) -> None:
         score, prevc, cur = ns, cur, cn
     state = max(score, key=score.__getitem__)
     for n in range(len(steps) - 1, -1, -1):
-        att.spk[steps[n][0]] = steps[n][1][state[1]]
+        for k in steps[n][0]:
+            att.spk[k] = steps[n][1][state[1]]
         if n:
             state = back[n - 1][state]

@@ -1,0 +1,103 @@
+"""The learned speaker ranker (attribution_rank) on short texts with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dramatis.attribute import attribute, sieve
+from dramatis.attribution_rank import NULL, Ranker, candidates, load_weights
+from dramatis.model import Cast, Character
+from dramatis.segment import segment
+
+MARY = Character("Mary", [], "female")
+TOM = Character("Tom", [], "male")
+ANN = Character("Ann", [], "female")
+
+
+def speakers(text: str, *chars: Character) -> list[str | None]:
+    cast = Cast(characters={c.name: c for c in chars})
+    att = attribute(text, segment(text), cast)
+    return [s.speaker for s in att.segments if s.kind == "dialogue"]
+
+
+def test_shipped_ranker_loads_and_scores() -> None:
+    r = load_weights()
+    assert r is not None
+    x = r.matrix([{NULL: 1.0}, {"s_expl_name": 1.0}])
+    s = r.score(x)
+    # a named speech verb beats "someone else"
+    assert s[1] > s[0]
+
+
+def test_hidden_layer_changes_the_score() -> None:
+    lin = Ranker(["a", "b"], [1.0, -1.0])
+    mlp = Ranker(["a", "b"], [1.0, -1.0], {"W": [[2.0, 0.0]], "b": [0.0], "v": [1.5]})
+    x = lin.matrix([{"a": 1.0}, {"b": 1.0}, {"zzz": 5.0}])
+    assert np.allclose(lin.score(x), [1.0, -1.0, 0.0])
+    assert np.allclose(mlp.score(x), [1.0 + 1.5 * np.tanh(2.0), -1.0, 0.0])
+    assert mlp.to_json()["hidden"]["v"] == [1.5]
+
+
+def test_two_person_exchange_alternates() -> None:
+    text = (
+        "Mary found Tom in the yard at dawn.\n\n"
+        '"Where have you been?" said Mary.\n\n'
+        '"At the mill," said Tom.\n\n'
+        '"All night?"\n\n'
+        '"All night. The wheel broke."\n\n'
+        '"You could have sent word."\n\n'
+        '"I could not leave it."'
+    )
+    assert speakers(text, MARY, TOM) == ["Mary", "Tom", "Mary", "Tom", "Mary", "Tom"]
+
+
+def test_second_half_of_a_paragraph_follows_its_speech_verb() -> None:
+    text = (
+        "Tom and Mary sat on the step.\n\n"
+        '"Is it done?" said Mary.\n\n'
+        '"It is done," he answered. "I sold it this morning, and the cart too."'
+    )
+    assert speakers(text, MARY, TOM) == ["Mary", "Tom", "Tom"]
+
+
+def test_reaction_beat_names_the_next_speaker() -> None:
+    text = (
+        "Tom came into the kitchen where Mary was baking.\n\n"
+        '"I sold the farm," said Tom.\n\n'
+        "Mary put down the bowl and glared at him.\n\n"
+        '"Without asking me?"'
+    )
+    assert speakers(text, MARY, TOM) == ["Tom", "Mary"]
+
+
+def test_vocative_in_the_previous_line_is_the_next_speaker() -> None:
+    text = (
+        "Tom, Mary and Ann sat down to breakfast.\n\n"
+        '"Good morning," said Tom.\n\n'
+        '"Good morning," said Mary. "Ann, will you pour the tea?"\n\n'
+        '"Of course. Who takes sugar?"'
+    )
+    assert speakers(text, MARY, TOM, ANN) == ["Tom", "Mary", "Mary", "Ann"]
+
+
+def test_candidates_include_speakers_beyond_the_mention_window() -> None:
+    # Tom spoke before a long passage that never names him; he is still a candidate
+    filler = "The rain kept on over the hills and the river rose. " * 90
+    text = f'"Fetch the lamp," said Tom.\n\n{filler}\n\n"It is late," said Mary.'
+    cast = Cast(characters={c.name: c for c in (MARY, TOM)})
+    att = sieve(text, segment(text), cast)
+    k, cands, feats = candidates(att)[-1]
+    names = [att.chars[c].name for c in cands]
+    assert "Tom" in names
+    assert feats[names.index("Tom")].get("wide") == 1.0
+    assert att.chars[att.spk[k]].name == "Mary"
+
+
+def test_second_stage_model_round_trips_through_json() -> None:
+    first = Ranker(["a"], [1.0])
+    first.second = Ranker(["a"], [-2.0], {"W": [[1.0]], "b": [0.5], "v": [0.25]})
+    back = Ranker.from_json(first.to_json())
+    x = back.matrix([{"a": 1.0}])
+    assert back.score(x)[0] == 1.0
+    assert back.second is not None
+    assert np.isclose(back.second.score(x)[0], -2.0 + 0.25 * np.tanh(1.5))
