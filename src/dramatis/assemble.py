@@ -18,26 +18,31 @@ encodes: memory stays bounded, and Python and the encoder work on the two cores 
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
+import hashlib
 import itertools
+import json
 import math
+import os
+import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from dramatis import loudness
+from dramatis import loudness, mp3frames
 from dramatis.errors import DramatisError
 from dramatis.plan import Line
 from dramatis.synthesize import ClipCache, read_pcm
 
 #: Bump when the same clips and settings would give different audio (fingerprints).
-ASSEMBLY_VERSION = 3
+ASSEMBLY_VERSION = 4
 
 #: Milliseconds of pause before a line, by kind: sentence < paragraph < speaker < scene.
 PAUSE_MS = {
@@ -129,6 +134,7 @@ class ChapterAudio:
     placed: list[Placed] = field(default_factory=list)
     lufs: float = float("-inf")  # the level the chapter was calibrated to
     gains_db: dict[str, float] = field(default_factory=dict)  # per voice, master included
+    pieces: Path | None = None  # encoded pieces kept for a resumed build (see assemble_chapter)
 
 
 # --- planning helpers the pipeline calls ------------------------------------------------
@@ -370,6 +376,9 @@ def mp3_args(profile: Profile, source_rate: int | None = None) -> list[str]:
         "-ac", "1", "-ar", str(profile.sample_rate),
         "-c:a", "libmp3lame", "-b:a", profile.bitrate,
         "-compression_level", str(profile.lame_quality), *cutoff,
+        # Every frame self-contained, so pieces of a chapter join (dramatis.mp3frames);
+        # measured here at 192 kb/s mono: the same signal-to-noise ratio and CPU time.
+        "-reservoir", "0",
         "-write_xing", "1",  # exact length and encoder delay for players and CHAP times
         "-id3v2_version", "0", "-write_id3v1", "0",  # tags come from dramatis.tag
         "-f", "mp3",
@@ -616,6 +625,69 @@ class ChapterRenderer:
             gains_db={v: 20 * math.log10(g) for v, g in self.gains.items() if g > 0},
         )
 
+    # pieces
+    def layout(self) -> int:
+        """Place every line (pause and clip, in samples) without rendering; return the length.
+
+        Lets pieces of the chapter be rendered independently, in any order, sample for
+        sample as :meth:`render` would have made them.
+        """
+        pos = self._tone_samples(self.head_ms)
+        spans = []
+        for i, line in enumerate(self.lines):
+            pause = self._tone_samples(PAUSE_MS[line.pause_before]) if i else 0
+            n = self._load(i).size
+            spans.append((pos, pos + pause, pos + pause + n))
+            pos += pause + n
+        self.spans = spans
+        self.total = pos + self._tone_samples(self.tail_ms)
+        return self.total
+
+    def placed(self) -> list[Placed]:
+        ms = 1000 / self.rate
+        return [
+            Placed(line, round(a * ms), round(b * ms))
+            for line, (_p, a, b) in zip(self.lines, self.spans, strict=True)
+        ]
+
+    def render_window(
+        self,
+        sink,
+        start: int,
+        end: int,
+        progress: Callable[[int], None] | None = None,
+        counted: tuple[int, int] | None = None,
+    ) -> None:
+        """Write samples ``[start, end)`` of the chapter (after :meth:`layout`).
+
+        The room tone is a function of the position, so a window is exactly that stretch
+        of :meth:`render`'s output.  ``progress`` counts lines whose clip starts in
+        ``counted`` (pieces overlap; each line is counted once).
+        """
+        end = min(end, self.total)
+        tone = RoomTone(self.rate, self.profile.room_tone_db)
+        tone.pos = start % tone.loop.size
+        i = bisect.bisect_right([c for _p, _a, c in self.spans], start)
+        pos = start
+        while pos < end:
+            if i >= len(self.spans):  # the tail
+                sink.write(tone.take(end - pos))
+                break
+            _p, a, b = self.spans[i]
+            if pos < a:  # head or pause
+                k = min(end, a) - pos
+                sink.write(tone.take(k))
+                pos += k
+                continue
+            y = self._shape(self._load(i), self.gains.get(_voice_key(self.lines[i]), 1.0))
+            seg = y[pos - a : min(b, end) - a]
+            seg += tone.take(seg.size)
+            sink.write(seg)
+            pos += seg.size
+            if progress and counted and counted[0] <= a < counted[1]:
+                progress(1)
+            i += 1
+
 
 class _Collect:
     """A sink that keeps what it is given (for the bounded analysis excerpts)."""
@@ -713,6 +785,96 @@ def _excerpts(lines: Sequence[Line]) -> list[tuple[int, int]]:
     return out
 
 
+#: Chapters are encoded in pieces of about this length, several at once (LAME is one
+#: core each); finished pieces are kept until the chapter is published, so a build killed
+#: in the middle of a long chapter resumes from its last finished piece.
+PIECE_MS = 4 * 60_000
+#: Frames each piece encodes before and after its share (dramatis.mp3frames).
+PRE_FRAMES = 3
+POST_FRAMES = 4
+#: Joins go in pauses at least this long (the coder's noise at a join stays in room tone).
+JOIN_PAUSE_MS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A window of the chapter to encode and which of its frames the file keeps."""
+
+    start: int  # engine-rate samples
+    end: int
+    first: int  # first frame kept
+    count: int | None  # frames kept (None: to the end)
+    counted: tuple[int, int]  # lines whose clips start here count as this piece's
+
+
+def plan_pieces(renderer: ChapterRenderer, out_rate: int, piece_ms: int = PIECE_MS) -> list[Piece]:
+    """Cut the chapter (after :meth:`ChapterRenderer.layout`) into pieces to encode."""
+    rate, total = renderer.rate, renderer.total
+    frame = mp3frames.FRAME_SAMPLES
+    n = max(1, round(total * 1000 / rate / piece_ms))
+    if n == 1 or out_rate % 11025 or out_rate < 32000:
+        return [Piece(0, total, 0, None, (0, total))]
+    g = math.gcd(rate, out_rate)
+    grid = rate // g * (frame // math.gcd(frame, out_rate // g))  # frame-aligned starts
+    lead = (PRE_FRAMES * frame - mp3frames.STREAM_DELAY) * rate / out_rate  # start -> join
+    pauses = [(a - p, (p + a) // 2) for p, a, _b in renderer.spans[1:]]
+    min_pause = renderer._tone_samples(JOIN_PAUSE_MS)
+    starts = [0]
+    for k in range(1, n):
+        goal = total * k / n
+        window = total / n / 4
+        near = [
+            (length, -abs(mid - goal), mid)
+            for length, mid in pauses
+            if length >= min_pause and abs(mid - goal) <= window
+        ]
+        join = max(near)[2] if near else goal
+        s = int((join - lead) // grid * grid)
+        if s > starts[-1] + grid:
+            starts.append(s)
+    if len(starts) == 1:
+        return [Piece(0, total, 0, None, (0, total))]
+    out_per_in = out_rate / rate
+    over = math.ceil((PRE_FRAMES + POST_FRAMES) * frame / out_per_in)
+    pieces = []
+    for k, s in enumerate(starts):
+        last = k == len(starts) - 1
+        nxt = total if last else starts[k + 1]
+        count = (
+            None if last else round((nxt - s) * out_per_in) // frame + (PRE_FRAMES if k == 0 else 0)
+        )
+        pieces.append(
+            Piece(
+                s,
+                total if last else min(total, nxt + over),
+                0 if k == 0 else PRE_FRAMES,
+                count,
+                (0 if k == 0 else s, total if last else nxt),
+            )
+        )
+    return pieces
+
+
+def _pieces_key(renderer: ChapterRenderer, pieces: list[Piece]) -> str:
+    """Everything that shapes the pieces' bytes: a changed chapter never reuses one."""
+    payload = json.dumps(
+        [
+            ASSEMBLY_VERSION,
+            asdict(renderer.profile),
+            renderer.keys,
+            [ln.pause_before for ln in renderer.lines],
+            sorted(renderer.gains.items()),
+            renderer.rate,
+            renderer.head_ms,
+            renderer.tail_ms,
+            renderer.total,
+            [(p.start, p.end) for p in pieces],
+        ],
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
 def assemble_chapter(
     lines: Sequence[Line],
     keys: Sequence[str],
@@ -724,8 +886,16 @@ def assemble_chapter(
     head_ms: int = HEAD_MS,
     tail_ms: int = TAIL_MS,
     progress: Callable[[int], None] | None = None,
+    pieces_dir: Path | None = None,
+    workers: int = 1,
+    slot: Callable[[], contextlib.AbstractContextManager] | None = None,
 ) -> ChapterAudio:
     """Write the chapter's MP3 to ``out_mp3`` (a temporary path the caller renames).
+
+    The chapter is encoded in pieces, ``workers`` at a time (each inside ``slot()``, a
+    limit shared with other work), then joined.  With ``pieces_dir`` finished pieces are
+    kept under it (``ChapterAudio.pieces``; the caller removes that folder once the file is
+    published) and reused by the next attempt; without it they go at once.
 
     Raises :class:`DramatisError` if the result would exceed :data:`MAX_FILE_MS` (plan
     long chapters with :func:`split_parts`).
@@ -740,17 +910,76 @@ def assemble_chapter(
         tail_ms=tail_ms,
     )
     renderer.analyse()
-    encoder = Encoder(out_mp3, renderer.rate, mp3_args(profile, renderer.rate))
+    total = renderer.layout()
+    duration_ms = round(total * 1000 / renderer.rate)
+    if duration_ms > MAX_FILE_MS:
+        raise DramatisError(
+            f"{out_mp3.name}: {duration_ms / 60000:.0f} minutes is over the "
+            f"{MAX_FILE_MS // 60000}-minute limit for one file; split the chapter"
+        )
+    pieces = plan_pieces(renderer, profile.sample_rate)
+    keep = pieces_dir is not None
+    if pieces_dir is None:
+        folder = Path(tempfile.mkdtemp(prefix=".pieces-", dir=out_mp3.parent))
+    else:
+        folder = pieces_dir / _pieces_key(renderer, pieces)
+        folder.mkdir(parents=True, exist_ok=True)
+    args = mp3_args(profile, renderer.rate)
+
+    def encode(k: int) -> Path:
+        piece = pieces[k]
+        path = folder / f"{k:03d}.mp3"
+        if path.is_file():  # made by an interrupted build
+            if progress:
+                progress(
+                    sum(piece.counted[0] <= a < piece.counted[1] for _p, a, _b in renderer.spans)
+                )
+            return path
+        with slot() if slot else contextlib.nullcontext():
+            tmp = folder / f".{k:03d}.{os.getpid()}.tmp"
+            encoder = Encoder(tmp, renderer.rate, args)
+            try:
+                renderer.render_window(encoder, piece.start, piece.end, progress, piece.counted)
+                encoder.close()
+            except BaseException:
+                encoder.abort()
+                tmp.unlink(missing_ok=True)
+                raise
+        os.replace(tmp, path)
+        return path
+
     try:
-        audio = renderer.render(encoder, progress)
-        if audio.duration_ms > MAX_FILE_MS:
-            raise DramatisError(
-                f"{out_mp3.name}: {audio.duration_ms / 60000:.0f} minutes is over the "
-                f"{MAX_FILE_MS // 60000}-minute limit for one file; split the chapter"
-            )
-        encoder.close()
+        if workers > 1 and len(pieces) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(min(workers, len(pieces))) as pool:
+                futures = [pool.submit(encode, k) for k in range(len(pieces))]
+                try:
+                    paths = [f.result() for f in futures]
+                except BaseException:
+                    for f in futures:
+                        f.cancel()
+                    raise
+        else:
+            paths = [encode(k) for k in range(len(pieces))]
+        mp3frames.join(
+            [
+                mp3frames.PieceFrames(path, p.first, p.count)
+                for path, p in zip(paths, pieces, strict=True)
+            ],
+            out_mp3,
+        )
     except BaseException:
-        encoder.abort()
         out_mp3.unlink(missing_ok=True)
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
         raise
-    return audio
+    if not keep:
+        shutil.rmtree(folder, ignore_errors=True)
+    return ChapterAudio(
+        duration_ms=duration_ms,
+        placed=renderer.placed(),
+        lufs=renderer.lufs,
+        gains_db={v: 20 * math.log10(g) for v, g in renderer.gains.items() if g > 0},
+        pieces=folder if keep else None,
+    )
