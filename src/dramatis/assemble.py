@@ -30,7 +30,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -738,11 +738,29 @@ def _k_weight_many(pieces: Sequence[np.ndarray], rate: int) -> list[np.ndarray]:
     return [flat[a : a + p.size] for p, a in zip(pieces, starts.tolist(), strict=False)]
 
 
+#: Samples filtered per batch: a batch's buffers (~20 bytes a sample) stay near 20 MB.
+_BATCH_SAMPLES = 1 << 20
+
+
+def _batches(pieces: Sequence[np.ndarray]) -> Iterator[list[np.ndarray]]:
+    batch: list[np.ndarray] = []
+    size = 0
+    for p in pieces:
+        if batch and size + p.size > _BATCH_SAMPLES:
+            yield batch
+            batch, size = [], 0
+        batch.append(p)
+        size += p.size
+    if batch:
+        yield batch
+
+
 def _block_powers_many(pieces: Sequence[np.ndarray], rate: int) -> list[np.ndarray]:
-    """:func:`loudness.block_powers` of each piece, filtered in one batch."""
+    """:func:`loudness.block_powers` of each piece, filtered in batches of bounded size."""
     step = int(0.1 * rate)
     out = []
-    for w in _k_weight_many(pieces, rate):
+    weighted = (w for batch in _batches(pieces) for w in _k_weight_many(batch, rate))
+    for w in weighted:
         w = w.astype(np.float64)
         w *= w
         if w.size == 0:
