@@ -29,6 +29,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -738,8 +739,8 @@ def _k_weight_many(pieces: Sequence[np.ndarray], rate: int) -> list[np.ndarray]:
     return [flat[a : a + p.size] for p, a in zip(pieces, starts.tolist(), strict=False)]
 
 
-#: Samples filtered per batch: a batch's buffers (~20 bytes a sample) stay near 20 MB.
-_BATCH_SAMPLES = 1 << 20
+#: Samples filtered per batch: a batch's buffers (~20 bytes a sample) stay near 5 MB.
+_BATCH_SAMPLES = 1 << 18
 
 
 def _batches(pieces: Sequence[np.ndarray]) -> Iterator[list[np.ndarray]]:
@@ -893,6 +894,9 @@ def _pieces_key(renderer: ChapterRenderer, pieces: list[Piece]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
+_ANALYSIS = threading.Lock()
+
+
 def assemble_chapter(
     lines: Sequence[Line],
     keys: Sequence[str],
@@ -927,7 +931,8 @@ def assemble_chapter(
         head_ms=head_ms,
         tail_ms=tail_ms,
     )
-    renderer.analyse()
+    with _ANALYSIS:  # one at a time: its samples are the bulk of an assembly's memory
+        renderer.analyse()
     total = renderer.layout()
     duration_ms = round(total * 1000 / renderer.rate)
     if duration_ms > MAX_FILE_MS:

@@ -355,9 +355,30 @@ def _str(value: object) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
+def _release_freed_memory() -> None:
+    """Ask glibc to hand large freed buffers back to the system (no-op elsewhere).
+
+    Assembly threads allocate and free multi-megabyte numpy buffers; by default glibc
+    raises its mmap threshold after the first such free and keeps later ones in per-thread
+    arenas, which held ~80 MB of resident memory that nobody used (measured on DaisyMiller:
+    main process 257 MB, 176 MB with a fixed 1 MB threshold and two arenas).
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD: 1 MB, fixed
+        libc.mallopt(-8, 2)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
 def build(paths: Sequence[Path], opts: BuildOptions) -> dict:
     """Build every story under ``paths``; return the ``--json`` summary."""
     t0 = time.monotonic()
+    _release_freed_memory()
     progress = Progress(opts.quiet)
     if opts.profile not in PROFILES:
         from dramatis.errors import DramatisError
