@@ -826,8 +826,11 @@ class Piece:
     counted: tuple[int, int]  # lines whose clips start here count as this piece's
 
 
-def plan_pieces(renderer: ChapterRenderer, out_rate: int, piece_ms: int = PIECE_MS) -> list[Piece]:
+def plan_pieces(
+    renderer: ChapterRenderer, out_rate: int, piece_ms: int | None = None
+) -> list[Piece]:
     """Cut the chapter (after :meth:`ChapterRenderer.layout`) into pieces to encode."""
+    piece_ms = piece_ms or PIECE_MS
     rate, total = renderer.rate, renderer.total
     frame = mp3frames.FRAME_SAMPLES
     n = max(1, round(total * 1000 / rate / piece_ms))
