@@ -463,7 +463,6 @@ def _make_chapters(
         # synthesize, one piece at a time is encoded: the cores are busy anyway, early
         # chapters finish sooner (a killed build keeps more), and memory stays bounded.
         gate = _Gate(max(1, jobs - 1) if requests else jobs)
-        arrived = 0
 
         def ready(ch: PlannedChapter) -> None:
             ps = owner[id(ch)]
@@ -493,9 +492,6 @@ def _make_chapters(
                 for ch in stale:
                     ready(ch)
             for key, made in synthesize_iter(requests, cache, engine=opts.engine, jobs=opts.jobs):
-                arrived += 1
-                if arrived == n_clips:
-                    gate.widen(jobs)
                 synthesized += made
                 synth_bar.update(1)
                 for ch in waiting.pop(key, ()):
@@ -503,6 +499,8 @@ def _make_chapters(
                     if not missing[id(ch)]:
                         ready(ch)
                 collect(block=False)
+            # Only now, with the synthesis workers gone, does a second encoder start.
+            gate.widen(jobs)
             collect(block=True)
         except BaseException:
             for f in futures:
