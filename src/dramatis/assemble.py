@@ -12,8 +12,11 @@ Levels follow audiobook practice (ACX) and are decided *before* any audio is wri
 Both gains are measured on bounded samples (a few dozen seconds of each voice, a few short
 stretches of the chapter rendered with their real pauses), so analysis costs the same for a
 two-hour chapter as for a short one.  Then the clips stream, one at a time, through the
-gains, the limiter and a faint room-tone bed into an ffmpeg process that resamples and
-encodes: memory stays bounded, and Python and the encoder work on the two cores at once.
+gains, the limiter and a faint room-tone bed into ffmpeg processes that resample and
+encode: memory stays bounded.  A chapter is encoded as pieces of a few minutes, one
+encoder per core, joined frame-exactly (:mod:`dramatis.mp3frames`); finished pieces wait
+in the cache until the chapter is published, so an interrupted build loses at most the
+pieces it was encoding.
 """
 
 from __future__ import annotations
