@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -53,9 +54,20 @@ def _tree_rss(root_pid: int) -> int:
     return total
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of every reaped descendant so far.
+
+    The machine is shared, so wall time alone is noisy; CPU seconds of the process tree
+    (the build, its synthesis workers and ffmpeg, all reaped before the build exits) are not.
+    """
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def run_measured(cmd: list[str], cwd: Path, kill_after: float | None = None) -> dict:
-    """Run ``cmd``; return wall seconds, peak tree RSS, stdout, and whether it was killed."""
+    """Run ``cmd``; return wall and CPU seconds, peak tree RSS, stdout, and whether killed."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    cpu0 = _children_cpu()
     t0 = time.monotonic()
     proc = subprocess.Popen(
         cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -74,7 +86,8 @@ def run_measured(cmd: list[str], cwd: Path, kill_after: float | None = None) -> 
     wall = time.monotonic() - t0
     if proc.returncode != 0 and not killed:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()[-2000:]}")
-    return {"wall": wall, "peak_rss": peak, "stdout": out.decode(), "killed": killed}
+    cpu = _children_cpu() - cpu0  # a killed tree's orphans are not counted
+    return {"wall": wall, "cpu": cpu, "peak_rss": peak, "stdout": out.decode(), "killed": killed}
 
 
 def build_cmd(work: Path, cache: Path, jobs: int) -> list[str]:
@@ -100,7 +113,9 @@ def main() -> None:
         story = work / "stories" / f"{args.novel}.txt"
         story.write_text(text, encoding="utf-8")
 
+        print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         # Bare minimum: one espeak-ng call, one encode at our MP3 settings.
+        cpu0 = _children_cpu()
         t0 = time.monotonic()
         subprocess.run(["espeak-ng", "-w", str(work / "bare.wav"), "-f", str(story)], check=True)
         t_synth = time.monotonic() - t0
@@ -116,6 +131,7 @@ def main() -> None:
         )  # fmt: skip
         t_encode = time.monotonic() - t0
         bare = t_synth + t_encode
+        bare_cpu = _children_cpu() - cpu0
         (work / "bare.wav").unlink()
 
         full = run_measured(build_cmd(work, work / "cache", args.jobs), ROOT)
@@ -124,13 +140,16 @@ def main() -> None:
         chapters = sum(len(s["chapters"]) for s in summary["stories"])
         print(f"novel: {args.novel} ({len(text) / 1e6:.2f} MB, {len(text.split())} words)")
         print(
-            f"bare espeak-ng -w: {t_synth:.1f} s, ffmpeg encode: {t_encode:.1f} s, total {bare:.1f} s"
+            f"bare espeak-ng -w: {t_synth:.1f} s, ffmpeg encode: {t_encode:.1f} s, "
+            f"total {bare:.1f} s ({bare_cpu:.1f} CPU s)"
         )
         print(
-            f"dramatis build: {full['wall']:.1f} s, {chapters} chapters, "
+            f"dramatis build: {full['wall']:.1f} s ({full['cpu']:.1f} CPU s), {chapters} chapters, "
             f"{summary['clips']['synthesized']} clips, {hours:.2f} h of audio"
         )
-        print(f"ratio build / bare: {full['wall'] / bare:.2f}")
+        print(
+            f"ratio build / bare: {full['wall'] / bare:.2f} wall, {full['cpu'] / bare_cpu:.2f} CPU"
+        )
         print(f"hours of audio per minute of wall time: {hours / (full['wall'] / 60):.2f}")
         print(f"peak resident memory (process tree): {full['peak_rss'] / 1e6:.0f} MB")
 
@@ -146,8 +165,11 @@ def main() -> None:
             resumed = run_measured(build_cmd(work, work / "cache2", args.jobs), ROOT)
             print(
                 f"killed at {half['wall']:.1f} s with {done}/{chapters} chapter files; "
-                f"resume took {resumed['wall']:.1f} s = {resumed['wall'] / full['wall']:.0%} of a full build"
+                f"resume took {resumed['wall']:.1f} s ({resumed['cpu']:.1f} CPU s) = "
+                f"{resumed['wall'] / full['wall']:.0%} of a full build "
+                f"({resumed['cpu'] / full['cpu']:.0%} of its CPU)"
             )
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
