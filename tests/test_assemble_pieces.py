@@ -70,14 +70,18 @@ def test_finished_pieces_are_reused(tmp_path: Path, monkeypatch) -> None:
     lines, keys = script(cache, SPEC)
     monkeypatch.setattr(assemble, "PIECE_MS", 6000)
     first = _assemble(cache, lines, keys, tmp_path / "a.mp3", pieces_dir=tmp_path / "pieces")
-    assert first.pieces is not None and len(list(first.pieces.glob("*.mp3"))) >= 3
+    assert first.pieces is not None and len(list(first.pieces.rglob("*.mp3"))) >= 3
 
     # A build killed after the pieces were made: the next attempt encodes nothing.
     class NoEncoder:
         def __init__(self, *a, **k) -> None:
             raise AssertionError("a finished piece was encoded again")
 
+    def no_analysis(self) -> None:
+        raise AssertionError("the chapter was analysed again")
+
     monkeypatch.setattr(assemble, "Encoder", NoEncoder)
+    monkeypatch.setattr(assemble.ChapterRenderer, "analyse", no_analysis)
     again = _assemble(cache, lines, keys, tmp_path / "b.mp3", pieces_dir=tmp_path / "pieces")
     assert (tmp_path / "a.mp3").read_bytes() == (tmp_path / "b.mp3").read_bytes()
     assert again.pieces == first.pieces

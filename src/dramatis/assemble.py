@@ -42,6 +42,7 @@ import numpy as np
 
 from dramatis import loudness, mp3frames
 from dramatis.errors import DramatisError
+from dramatis.paths import write_atomic
 from dramatis.plan import Line
 from dramatis.synthesize import ClipCache, read_pcm
 
@@ -69,8 +70,8 @@ EDGE_THRESHOLD = 160
 EDGE_KEEP_MS = 40
 FADE_MS = 5
 #: Analysis budgets (seconds of speech): bounded whatever the chapter's length.
-VOICE_SAMPLE_S = 40.0
-VOICES_SAMPLE_S = 300.0
+VOICE_SAMPLE_S = 20.0
+VOICES_SAMPLE_S = 120.0
 SAMPLE_CLIPS = 20
 MIN_PIECE_S = 2.0
 EXCERPTS_S = 120.0
@@ -900,6 +901,46 @@ def _pieces_key(renderer: ChapterRenderer, pieces: list[Piece]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
+def _analysis_key(renderer: ChapterRenderer) -> str:
+    """Everything :meth:`ChapterRenderer.analyse` reads: the same key, the same gains."""
+    payload = json.dumps(
+        [
+            ASSEMBLY_VERSION,
+            asdict(renderer.profile),
+            renderer.keys,
+            [(_voice_key(ln), len(ln.text), ln.pause_before) for ln in renderer.lines],
+            renderer.narrator_voice,
+            renderer.rate,
+            renderer.ceiling,
+            renderer.codec_loss_db,
+        ],
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+def _analyse_once(renderer: ChapterRenderer, folder: Path | None) -> None:
+    """Analyse the chapter, or read back the gains an interrupted build already decided.
+
+    Why: analysis must finish before the first piece is encoded, so a resumed build that
+    repeated it would wait on it for every chapter it had started.
+    """
+    saved = folder / "analysis.json" if folder is not None else None
+    if saved is not None and saved.is_file():
+        try:
+            data = json.loads(saved.read_text(encoding="utf-8"))
+            renderer.gains = {str(v): float(g) for v, g in data["gains"].items()}
+            renderer.lufs = float(data["lufs"])
+            return
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # unreadable: analyse again
+    with _ANALYSIS:  # one at a time: its samples are the bulk of an assembly's memory
+        renderer.analyse()
+    if saved is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(saved, json.dumps({"gains": renderer.gains, "lufs": renderer.lufs}))
+
+
 _ANALYSIS = threading.Lock()
 
 
@@ -937,8 +978,8 @@ def assemble_chapter(
         head_ms=head_ms,
         tail_ms=tail_ms,
     )
-    with _ANALYSIS:  # one at a time: its samples are the bulk of an assembly's memory
-        renderer.analyse()
+    chapter_dir = pieces_dir / _analysis_key(renderer) if pieces_dir is not None else None
+    _analyse_once(renderer, chapter_dir)
     total = renderer.layout()
     duration_ms = round(total * 1000 / renderer.rate)
     if duration_ms > MAX_FILE_MS:
@@ -951,7 +992,7 @@ def assemble_chapter(
     if pieces_dir is None:
         folder = Path(tempfile.mkdtemp(prefix=".pieces-", dir=out_mp3.parent))
     else:
-        folder = pieces_dir / _pieces_key(renderer, pieces)
+        folder = chapter_dir / _pieces_key(renderer, pieces)
         folder.mkdir(parents=True, exist_ok=True)
     args = mp3_args(profile, renderer.rate)
 
@@ -1010,5 +1051,5 @@ def assemble_chapter(
         placed=renderer.placed(),
         lufs=renderer.lufs,
         gains_db={v: 20 * math.log10(g) for v, g in renderer.gains.items() if g > 0},
-        pieces=folder if keep else None,
+        pieces=chapter_dir if keep else None,
     )
