@@ -140,3 +140,33 @@ def test_cache_prune_keeps_needed_and_removes_oldest(tmp_path: Path) -> None:
     assert cache.prune(keep={"aa01"}) == 1
     assert cache.has("aa01") and not cache.has("aa02") and cache.has("aa03")
     assert cache.clear()[0] == 2 and not cache.has("aa03")
+
+
+@needs_espeak
+def test_pyttsx3_default_rate_is_the_same_on_every_start(tmp_path: Path) -> None:
+    """A voice without a rate speaks at one fixed speed, whatever pyttsx3 reports.
+
+    pyttsx3's espeak driver reports 175 or 200 wpm at random from start to start, so the
+    same cached clip used to come out 14% faster or slower from one build to the next.
+    """
+    from dramatis.engines.pyttsx3_engine import ESPEAK_DEFAULT_WPM, Pyttsx3Engine
+
+    engine = Pyttsx3Engine()
+    if not engine.is_espeak:
+        pytest.skip("pyttsx3 does not drive espeak-ng here")
+    text = "She had never been so much surprised in all her life before."
+
+    def frames(voice: Voice, name: str) -> int:
+        out = tmp_path / name
+        engine.synthesize(text, voice, out)
+        with wave.open(str(out)) as w:
+            return w.getnframes()
+
+    engine._defaults["rate"] = 200 if ESPEAK_DEFAULT_WPM != 200 else 150  # a bad report
+    default = frames(Voice(id="gmw/en"), "default.wav")
+    fixed = frames(Voice(id="gmw/en", rate=ESPEAK_DEFAULT_WPM), "fixed.wav")
+    reported = frames(Voice(id="gmw/en", rate=engine._defaults["rate"]), "reported.wav")
+    # espeak-ng varies by a few samples between calls; the two rates differ by ~14%
+    assert abs(default - fixed) < 0.01 * fixed
+    assert abs(default - reported) > 0.08 * fixed
+    engine.close()

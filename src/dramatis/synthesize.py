@@ -26,7 +26,7 @@ from dramatis.errors import SynthesisError
 from dramatis.model import Voice
 
 #: Version of the clip format: bump when what is stored for a key changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: pyttsx3 clips with no rate set are always 175 wpm (were 175 or 200)
 DEFAULT_CACHE_BYTES = 5 * 1024**3
 ATTEMPTS = 3
 
