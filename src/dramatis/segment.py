@@ -419,14 +419,18 @@ class _Context:
             if line.strip()
         )
 
-    def _tagged_before(self, s: int, ps: int) -> bool:
-        """A speech verb or another quote earlier in the same sentence ("X," said he, "...")."""
+    def _sentence_so_far(self, s: int, ps: int) -> str:
+        """The text of the sentence that ``s`` falls in, from its start (paragraph at ``ps``)."""
         seg = self.text[ps:s]
         cut = 0
         for m in _SENTENCE_END.finditer(seg):
             if m.group(1).lower() not in _ABBREVIATIONS and not self._inside_quote(seg, m.end()):
                 cut = m.end()
-        seg = seg[cut:]
+        return seg[cut:]
+
+    def _tagged_before(self, s: int, ps: int) -> bool:
+        """A speech verb or another quote earlier in the same sentence ("X," said he, "...")."""
+        seg = self._sentence_so_far(s, ps)
         if any(c in self.style for c in seg):
             return True
         return any(w.lower() in SPEECH_VERBS for w in _WORD.findall(seg))
@@ -452,12 +456,7 @@ class _Context:
         """A quote earlier in the sentence, or a speech verb within eight words before: an
         interrupted speech resumes (said Anne slowly "but I didn't"), or a report quotes the
         speaker's words (declared his conviction that she "would beat the whole Island")."""
-        seg = self.text[ps:s]
-        cut = 0
-        for m in _SENTENCE_END.finditer(seg):
-            if m.group(1).lower() not in _ABBREVIATIONS and not self._inside_quote(seg, m.end()):
-                cut = m.end()
-        seg = seg[cut:]
+        seg = self._sentence_so_far(s, ps)
         if any(c in self.style for c in seg):
             return True
         return any(
