@@ -882,15 +882,11 @@ def plan_pieces(
 
 
 def _pieces_key(renderer: ChapterRenderer, pieces: list[Piece]) -> str:
-    """Everything that shapes the pieces' bytes: a changed chapter never reuses one."""
+    """What shapes the pieces' bytes beyond :func:`_analysis_key`, the folder they sit in
+    (version, profile, clips, pauses and rate are in that key already)."""
     payload = json.dumps(
         [
-            ASSEMBLY_VERSION,
-            asdict(renderer.profile),
-            renderer.keys,
-            [ln.pause_before for ln in renderer.lines],
             sorted(renderer.gains.items()),
-            renderer.rate,
             renderer.head_ms,
             renderer.tail_ms,
             renderer.total,
