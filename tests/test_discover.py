@@ -117,3 +117,29 @@ def test_a_cast_gets_only_newcomers_seen_speaking() -> None:
     names = [c.name for c in att.characters]
     assert names[0] == "Alice" and "Tom" in names and "Dinah" not in names
     assert speakers(att) == ["Alice", "Alice", "Tom", "Alice", "Alice"]
+
+
+def test_a_cast_gets_a_newcomer_who_acts_in_the_scene() -> None:
+    """Lexa is never named in a speech tag (she only "says"), but she nods, smiles and steps
+    back in the narration: she is in the scene and gets her lines, though the cast (left by
+    another story's build) lists only the narrator "you" and someone absent."""
+    from dramatis.model import Cast, Character
+
+    listed = Cast(
+        characters={
+            "Clarke": Character("Clarke", [], "female"),
+            "Bellamy": Character("Bellamy", [], "male"),
+        }
+    )
+    text = (
+        "You think of Bellamy, far away at the camp. Then you see Lexa on the hill, and your "
+        "heart stops when Lexa looks at you.\n\n"
+        'Lexa walks down to you. "Clarke."\n\n'
+        '"Lexa," you say.\n\n'
+        'Lexa nods. She takes your hand. "Come with me, Clarke."\n\n'
+        '"Where?" you ask.\n\n'
+        'Lexa smiles and pulls you close. "Home."\n'
+    )
+    att = attribute(text, segment(text), listed)
+    assert "Lexa" in [c.name for c in att.characters]
+    assert speakers(att) == ["Lexa", "Clarke", "Lexa", "Clarke", "Lexa"]

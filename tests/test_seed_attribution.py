@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from dramatis.attribute import attribute
+from dramatis.model import Cast
 from dramatis.segment import segment
 
 STORIES = Path(__file__).resolve().parent.parent / "stories"
@@ -108,9 +109,9 @@ KNOWN_WRONG = {
 }
 
 
-def _lines(name: str) -> tuple[list[tuple[str, str | None]], str | None]:
+def _lines(name: str, cast: Cast | None = None) -> tuple[list[tuple[str, str | None]], str | None]:
     text = (STORIES / name).read_text(encoding="utf-8")
-    att = attribute(text, segment(text), None)
+    att = attribute(text, segment(text), cast)
     lines = [(text[s.start : s.end], s.speaker) for s in att.segments if s.kind == "dialogue"]
     return lines, att.narrator
 
@@ -143,6 +144,20 @@ def test_seed_story_speakers(name: str, expected: list[tuple[str, str]], narrato
     lines, found = _lines(name)
     assert found == narrator
     _check(name, lines, expected, known=False)
+
+
+def test_second_story_keeps_its_speakers_with_the_first_storys_cast() -> None:
+    """``./setup.sh`` builds 000 first, and its build writes Bellamy and Clarke into
+    voices.yaml; 004 is then attributed with that cast, which does not list Lexa.  She is
+    never named in a speech tag, yet her lines must stay hers, not fall to Clarke."""
+    first = (STORIES / "000_d490e8756aafd380.txt").read_text(encoding="utf-8")
+    found = attribute(first, segment(first), None).characters
+    cast = Cast(characters={c.name: c for c in found})
+    assert {"Bellamy", "Clarke"} <= set(cast.characters) and "Lexa" not in cast.characters
+    name = "004_215bc1b0a1c1d0a6.txt"
+    lines, narrator = _lines(name, cast)
+    assert narrator == "Clarke"
+    _check(name, lines, SECOND_PERSON, known=False)
 
 
 @pytest.mark.xfail(strict=True, reason="reaction beats and setup paragraphs: see KNOWN_WRONG")

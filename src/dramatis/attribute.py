@@ -1226,8 +1226,9 @@ def merge_cast(
     listed one, and the build adds the newcomers to voices.yaml.  A discovered character is
     the same as a listed one when any name or alias is equal, or when its name words are all
     words of a listed name ("Darcy" in "Fitzwilliam Darcy"); the cast's names win.  With
-    ``speakers`` given, a newcomer must be among them (named in a speech tag): a cast lists
-    who speaks, so one only addressed or talked about ("Dinah", the cat) is not added.
+    ``speakers`` given, a newcomer must be among them (named in a speech tag, or acting in
+    the narration): a cast lists who speaks, so one only addressed or talked about ("Dinah",
+    the cat) is not added, but one the cast of another story lacks ("Lexa nods") is.
     """
     if not listed:
         return found

@@ -105,7 +105,8 @@ def discover(
 
     ``min_count`` (default: 2 for a short story, 3 for a long text) is the fewest mentions a
     character needs unless a speech verb names them.  ``speakers``, when given, receives the
-    names of those a speech tag beside a line names (what a cast's newcomer must show).
+    names of those a speech tag beside a line names or who act in the narration at least
+    MIN_ACTS times: what a cast's newcomer must show to be more than talked about.
     """
     min_count = min_count or (2 if len(text) < 50000 else 3)
     narr = [(s.start, s.end) for s in segments if s.kind == "narration"]
@@ -122,6 +123,7 @@ def discover(
     lower_words = Counter(re.findall(r"\b[a-z][a-z'-]+\b", text))
     cap_words = Counter(re.findall(r"\b[A-Z][a-z]+\b", text))
     speech: Counter[str] = Counter()
+    acts: Counter[str] = Counter()  # "Lexa nods": the name is the subject of a narrated action
     the_count: Counter[str] = Counter()
     # a name addressed in a quote ("Lexa," you say) is a person's
     for sg in segments:
@@ -173,6 +175,13 @@ def discover(
         ):
             for f in {(_norm_title(title) + " " + name).strip(), name}:
                 speech[f] += 1
+        if (
+            in_narr(start)
+            and (act := _ACTION.match(text, m.end(), m.end() + 30))
+            and act.group(1) not in _NOT_VERB
+        ):
+            for f in {(_norm_title(title) + " " + name).strip(), name}:
+                acts[f] += 1
         if not title and not skipped and _SENT_START.search(text, max(0, start - 4), start):
             initial[key] += 1
         if in_narr(start):
@@ -224,9 +233,23 @@ def discover(
         cands[key] = n
     out = _merge(cands, pron, speech, min_count, the_count)
     if speakers is not None:
-        speakers.update(c.name for c in out if any(speech[n] for n in c.names))
+        speakers.update(
+            c.name
+            for c in out
+            if any(speech[n] for n in c.names) or sum(acts[n] for n in c.names) >= MIN_ACTS
+        )
     return out
 
+
+# A character who acts in the narration at least this often is in the scene and may speak,
+# even if no speech tag names them ("Lexa nods", "Lexa pulls away": she only "says").
+MIN_ACTS = 3
+# a name then a lower-case word, no possessive: "Lexa nods", "Toby had"
+_ACTION = re.compile(r"[ \t\n]+([a-z]+)\b")
+_NOT_VERB = frozenset(
+    "and or nor but of to in at on with for from by the a an as than that who whom whose which"
+    " if so yet about into over under after before like near upon".split()
+)
 
 _PLACE_PREPS = frozenset(
     "in at to into near towards toward through via from on upon within across beyond round".split()
