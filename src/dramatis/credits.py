@@ -7,6 +7,7 @@ they go through the same clip cache as every other line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from dramatis.model import Cast, Story
@@ -15,9 +16,31 @@ from dramatis.plan import Line, spoken_text
 READER = "Dramatis"
 
 
+# a word of a file name that is an id, not a word to say: a long run with digits in it
+# (a hash, a date: "d490e8756aafd380", "20240131"); leading numbers ("000_", "01 - ") too
+_ID_WORD = re.compile(r"(?=\w*\d)\w{6,}")
+_NUMBERING = re.compile(r"\d+")
+
+
+def spoken_title(story: Story) -> str:
+    """The title as the credits say it.
+
+    Why: a story with no title of its own is named after its file, and the engine would
+    spell out "000_d490e8756aafd380" letter by letter; the file name's separators are read
+    as spaces and its ids and numbers left out (the tags keep the name as it is).
+    """
+    if story.title != story.source.stem:
+        return story.title
+    words = [w for w in re.split(r"[\s_.-]+", story.title) if w]
+    while words and _NUMBERING.fullmatch(words[0]):
+        del words[0]
+    return " ".join(w for w in words if not _ID_WORD.fullmatch(w))
+
+
 def opening_text(story: Story) -> str:
     """What the narrator says first: title, author, reader."""
-    parts = [story.title.rstrip(".") + "."]
+    title = spoken_title(story).rstrip(".")
+    parts = [title + "."] if title else []
     if story.author:
         parts.append(f"Written by {story.author.rstrip('.')}.")
     parts.append(f"Read by {READER}.")
