@@ -176,3 +176,15 @@ def test_newspaper_quoted_is_narration() -> None:
         'The Mouse did not notice this question. "Come back!" it said, "and I\'ll tell you."\n'
     )
     assert dialogue(text) == ['"Come back!"', '"and I\'ll tell you."']
+
+
+def test_letter_runs_on_past_a_word_that_contains_ever() -> None:
+    # "reversion." ends like a sign-off ("...ever,") only inside a word: the letter goes on.
+    text = (
+        "This was the letter:--\n\n"
+        '"Dear Tom,--I have your note. We shall sell the farm, whatever the cost, and the '
+        'reversion."\n\n'
+        '"I am tired of the name, and I wish you would not use it."\n\n'
+        'She put it down. "Poor Jack," said Anne.\n'
+    )
+    assert dialogue(text) == ['"Poor Jack,"']

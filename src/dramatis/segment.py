@@ -741,7 +741,7 @@ def _classified_spans(text: str) -> list[tuple[int, int, str | None]]:
             inner = text[s + 1 : e - 1].strip()
             ended = sign_off  # the name under the sign-off ends the letter
             sign_off = bool(_SIGNATURE.match(inner)) or bool(
-                re.search(r"(?:yours|ever)[\w ]{0,25},?\s*(?:--)?[\w. -]*$", inner, re.I)
+                re.search(r"\b(?:yours|ever)\b[\w ]{0,25},?\s*(?:--)?[\w. -]*$", inner, re.I)
                 and len(inner) > 40
             )
             doc_pi = -2 if ended else pi
