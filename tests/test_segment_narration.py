@@ -178,6 +178,14 @@ def test_newspaper_quoted_is_narration() -> None:
     assert dialogue(text) == ['"Come back!"', '"and I\'ll tell you."']
 
 
+def test_newspaper_named_in_the_tag_is_narration() -> None:
+    text = (
+        'I opened the paper. "Late last night," said the _Evening Post_, "a house in Kent '
+        'was broken into."  "Shocking," said Holmes.\n'
+    )
+    assert dialogue(text) == ['"Shocking,"']
+
+
 def test_letter_runs_on_past_a_word_that_contains_ever() -> None:
     # "reversion." ends like a sign-off ("...ever,") only inside a word: the letter goes on.
     text = (
@@ -188,3 +196,60 @@ def test_letter_runs_on_past_a_word_that_contains_ever() -> None:
         'She put it down. "Poor Jack," said Anne.\n'
     )
     assert dialogue(text) == ['"Poor Jack,"']
+
+
+def test_letter_told_as_written_is_narration() -> None:
+    text = (
+        'She wrote again when the visit was over. "I did not find Mary at home," were her '
+        'words, "but her sister was very kind to me, and I stayed an hour."\n\n'
+        'He wrote a short note to his aunt about the money. "You will understand," he '
+        'added, "how much I need it."\n\n'
+        'Then he wrote his name. "There," said he, "it is done."\n'
+    )
+    assert dialogue(text) == ['"There,"', '"it is done."']
+
+
+def test_quote_opening_a_paragraph_can_be_the_subject() -> None:
+    text = (
+        '"What could have become of the boat!" was a wonder that kept them talking till '
+        'dark.\n\n"It sank," said Tom.\n'
+    )
+    assert dialogue(text) == ['"It sank,"']
+
+
+def test_quoted_word_as_subject_of_a_modal_is_narration() -> None:
+    text = 'He thought for a moment--"we" could only mean the two of them. "We go," she said.\n'
+    assert dialogue(text) == ['"We go,"']
+
+
+def test_report_continuing_the_narrators_sentence_is_narration() -> None:
+    # Quoted indirect speech: the quote goes on the narrator's sentence in the third person and
+    # the past tense; the same words resumed after a speech tag are speech.
+    text = (
+        'He praised her looks; he thought her "less pale in her face, and her hair was much '
+        'improved since he had seen her last."  "Thank you, papa," said she.\n\n'
+        '"O yes," he returned, observing her, "she was a great beauty in her day, and all the '
+        'men admired her."\n'
+    )
+    assert dialogue(text) == [
+        '"Thank you, papa,"',
+        '"O yes,"',
+        '"she was a great beauty in her day, and all the men admired her."',
+    ]
+
+
+def test_announced_thoughts_are_narration() -> None:
+    text = (
+        'These were her private reflections: "We need not ask them to dine; they would not '
+        'enjoy it."  Then she rang. "Ask them for the evening," said she.\n'
+    )
+    assert dialogue(text) == ['"Ask them for the evening,"']
+
+
+def test_titles_sung_or_recited_are_narration() -> None:
+    text = (
+        'Mary was shelling peas and singing "The Banks of Allan Water" with great spirit. When '
+        'Tom recited "The Wreck of the Hesperus" Anne laughed aloud. "Bravo!" cried Tom. She '
+        'was singing, "Come away, come away!"\n'
+    )
+    assert dialogue(text) == ['"Bravo!"', '"Come away, come away!"']

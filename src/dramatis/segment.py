@@ -299,10 +299,18 @@ _DOC_WORDS = (
     "scribed",
     "engraved",
 )
-# Words after a quotation naming a document as its source: "...," this letter ran / it remarked.
+# Writing told in the sentence before a quotation, and the tag verbs a letter shares with speech.
+_WROTE = re.compile(r"\b(?:wrote|writes|written|scrawled|scribbled)\b", re.IGNORECASE)
+_WRITING_VERBS = frozenset(
+    "wrote writes written write added adds continued continues concluded concludes".split()
+)
+# Words after a quotation naming a document as its source: "...," this letter ran / said the
+# _Standard_ / she wrote.
 _DOC_AFTER = re.compile(
     r"[ \t,;]*(?:\n[ \t]*)?(?:(?:this|the|his|her|my)\s+(?:letter|note|card|telegram|notice|paper|message)"
     r"\s+(?:ran|runs|said|says|went\s+on|continued)|it\s+(?:ran|runs)\b|"
+    r"(?:said|says|ran|runs|continued|went\s+on)\s+(?:the|this|his|her|my)\s+(?:_[A-Z][^_\n]{1,40}_|"
+    r"(?:letter|note|card|telegram|notice|paper|newspaper|message)\b)|"
     r"\[?[ \t]*(?:(?:he|she|they|I|we|[A-Z][a-z]+)\s+)?(?:wrote|writes)\b|written\s+(?:on|in|across|upon|under)\b)",
     re.IGNORECASE,
 )
@@ -334,6 +342,12 @@ _NOUN_BEFORE = frozenset(
     "word words phrase name label labelled labeled marked headed superscribed inscribed "
     "printed engraved titled".split()
 )
+# Verbs of performing a piece: the Title Case words after them name it ("singing "Nelly of the
+# Hazel Dell"") rather than being said.
+_PERFORM_VERBS = frozenset(
+    "sing sings sang sung singing hum hums hummed humming whistle whistled whistling "
+    "play plays played playing recite recites recited reciting chant chanted chanting".split()
+)
 # Imagined speech: a look or gesture "as much as to say" something.  Nobody speaks.
 _IMAGINED = re.compile(
     r"(?:\bas\s+much\s+as\s+to\s+say|\bas\s+if\s+to\s+say|\bas\s+who\s+(?:should|would)\s+say|"
@@ -350,6 +364,13 @@ _UNSAID = re.compile(
     r"(?:\s+to\s+(?:her|him|them|my|your)sel(?:f|ves))?)\s*[,:]?\s*-*\s*$",
     re.IGNORECASE,
 )
+# Thoughts announced as such, the quote set off by a colon: "These were her internal
+# persuasions:", "tried to dwell on this argument of rational dependence:--".  Nobody speaks.
+_THOUGHT_LEAD = re.compile(
+    r"\b(?:thoughts?|reflections?|persuasions|argument|reasoning|meditations?|musings?|"
+    r"self-communings?)\b(?:\s+[\w'-]+){0,4}\s*:\s*-*\s*$",
+    re.IGNORECASE,
+)
 # A quotation that is the subject of a sentence naming it as a heading or a thought ("..." was
 # the heading; "..." were questions with which she amused herself; "..." would sound well).
 # Many "X," was his reply / was Charles's language / was what she heard him say are speech, so
@@ -360,6 +381,8 @@ _SUBJECT_AFTER = re.compile(
     r"thoughts|questions|wonder|sound|notion|idea|reflection)\b|would[ \t\n]+(?:sound|look|read)\b|"
     r"(?:was|were)[ \t\n]+talked[ \t\n]+of)"
 )
+# A modal or "meant" right after a short unpunctuated quote: the quoted word is the subject.
+_MODAL_AFTER = re.compile(r"[ \t\n]+(?:could|would|might|must|can|may|should|meant|means)\b")
 # The quote as a predicate put first, after a comma: "Common," she was, as Mrs. Costello had
 # said; "A terrible worker and driver," Mrs. Peter was said to be;
 _PREDICATE_AFTER = re.compile(
@@ -452,6 +475,11 @@ class _Context:
             return True  # went on "..."
         return bool(before) and before[-1] in SPEECH_VERBS and before[-1] not in PARTICLE_VERBS
 
+    def _performs(self, j: int, ps: int) -> bool:
+        """Singing, humming or reciting right before the mark: what follows may be a title."""
+        before = _WORD.findall(self.text[max(ps, j - 20) : j + 1])
+        return bool(before) and before[-1].lower() in _PERFORM_VERBS
+
     def _speech_goes_on(self, s: int, ps: int) -> bool:
         """A quote earlier in the sentence, or a speech verb within eight words before: an
         interrupted speech resumes (said Anne slowly "but I didn't"), or a report quotes the
@@ -464,6 +492,22 @@ class _Context:
             for w in (x.lower() for x in _WORD.findall(seg)[-8:])
         )
 
+    def _resumes_speech(self, s: int, ps: int) -> bool:
+        """A quote earlier in the sentence and a speech verb after it: the speech interrupted
+        by its tag goes on ("O yes," he returned, "he were all that.").  A quote with no tag
+        between ("...when they last parted;" but Sir Walter had "not been able"), or a tag and
+        a finished sentence, does not."""
+        seg = self.text[ps:s]
+        last = max(seg.rfind(c) for c in self.style)
+        if last < 0:
+            return False
+        between = seg[last + 1 :]
+        if any(
+            m.group(1).lower() not in _ABBREVIATIONS for m in _SENTENCE_END.finditer(between + " ")
+        ):
+            return False  # the narration between ends a sentence: a new one starts here
+        return any(w.lower() in SPEECH_VERBS for w in _WORD.findall(between))
+
     def _speech_earlier(self, s: int, ps: int) -> bool:
         """A quote mark or speech verb earlier in the paragraph: this quote continues a speech."""
         seg = self.text[ps:s]
@@ -474,10 +518,10 @@ class _Context:
     def _inside_quote(self, seg: str, i: int) -> bool:
         return sum(seg.count(c, 0, i) for c in self.style) % 2 == 1
 
-    def _tag_after(self, e: int, pe: int) -> bool:
-        """A speech tag right after the quote: said he / she answered / the old woman said /
-        went on Mrs. Lynde.  A verb further into a clause is not one ("before he called the
-        class", "with a laugh", "so called by", "she went to the door")."""
+    def _tag_after(self, e: int, pe: int) -> str | None:
+        """The verb of a speech tag right after the quote: said he / she answered / the old
+        woman said / went on Mrs. Lynde.  A verb further into a clause is not one ("before he
+        called the class", "with a laugh", "so called by", "she went to the door")."""
         seg = self.text[e : min(pe, e + 50)]
         cut = min((i for i in (seg.find(c) for c in '.,;!?"') if i >= 0), default=len(seg))
         words = _WORD.findall(seg[:cut])[:4]
@@ -487,18 +531,18 @@ class _Context:
             if w not in SPEECH_VERBS or PARTICLE_VERBS.get(w, nxt) != nxt:
                 continue
             if i == 0:
-                return True
+                return w
             if low[i - 1] in _DETERMINERS:
-                return False  # a laugh, the answer: nouns
+                return None  # a laugh, the answer: nouns
             # the clause must open with its subject: she (then) said, the old woman said,
             # as Anne told, Mr. Bounderby said; not "it must be added", "There was Fearenside
             # telling"
             if low[i - 1] in ("be", "been", "being", "to"):
-                return False
+                return None
             if low[0] in _SUBJECT_WORDS or low[0] in _DETERMINERS:
-                return True
-            return all(w[0].isupper() for w in words[:i])
-        return False
+                return w
+            return w if all(x[0].isupper() for x in words[:i]) else None
+        return None
 
     def _lead(self, s: int, pi: int) -> str:
         """The narration just before a quote: its sentence, or the previous paragraph's last
@@ -535,6 +579,12 @@ class _Context:
                 w.lower() in SPEECH_VERBS and w.lower() not in ("wrote", "writes")
                 for w in _WORD.findall(lead)
             )
+        if _WROTE.search(lead) and not _speaks_in(lead):
+            # The sentence before tells of writing (she wrote again when the visit was paid.
+            # "I did not think Caroline in spirits," were her words): the letter, unless a
+            # tag has someone say it; a letter "adds" or "continues" too.
+            verb = self._tag_after(e, self.paras[pi][1])
+            return verb is None or verb in _WRITING_VERBS
         lead = lead[-60:]
         return bool(lead) and _DOC_LEAD.search(lead) is not None
 
@@ -552,6 +602,15 @@ class _Context:
             return "verse"
         if self.document(s, e, pi, inner):
             return "document"
+        if closed and _SUBJECT_AFTER.match(text, e, min(len(text), e + 60)):
+            return "subject"  # "..." was the heading / was a wonder, even opening a paragraph
+        if (
+            closed
+            and inner[-1].isalnum()
+            and len(inner.split()) <= 3
+            and _MODAL_AFTER.match(text, e, min(len(text), e + 20))
+        ):
+            return "subject"  # a quoted word as subject: "we" could only mean Daisy and him
         if s == ps:
             return None  # a paragraph that opens with a quote is speech
         words = _WORD.findall(inner)
@@ -559,10 +618,13 @@ class _Context:
         while j > ps and text[j].isspace():
             j -= 1
         glued = text[j].isalnum()  # a word right before the mark: ... called "carrots"
-        if closed and _SUBJECT_AFTER.match(text, e, min(len(text), e + 60)):
-            return "subject"  # "..." was the heading / was her thought
         if closed and inner[-1] == "," and _PREDICATE_AFTER.match(text, e, min(len(text), e + 60)):
             return "subject"  # "Common," she was
+        verb_before = self._verb_right_before(j, ps, glued)
+        if _TITLE.match(inner) and (not verb_before or self._performs(j, ps)):
+            # a song, picture, inn or book: "Nelly of the Hazel Dell", sung or not; a title
+            # has no comma before a tag (illustrate "How Sockery Set a Hen" Anne laughed)
+            return "title"
         if self._tag_after(e, pe):
             return None  # "...," said he
         if _IMAGINED.search(text, max(ps, s - 60), s):
@@ -570,7 +632,10 @@ class _Context:
         lead = text[max(ps, s - 80) : s]
         if _UNSAID.search(lead) and "help" not in lead:
             return "unsaid"  # never had the temptation to say, "..."
-        verb_before = self._verb_right_before(j, ps, glued)
+        if _THOUGHT_LEAD.search(lead) and not any(
+            w.lower() in SPEECH_VERBS for w in _WORD.findall(lead[-50:])
+        ):
+            return "thought"  # These were her internal persuasions: "..."
         if glued and not verb_before:
             first = next((c for c in inner if c.isalpha()), "")
             if first.islower() and inner[-1] != "!" and not self._speech_goes_on(s, ps):
@@ -586,16 +651,25 @@ class _Context:
                 # the "Jolly Cricketers", a composition on "A Winter's Walk"; but an
                 # exclamation of "Hjckrrh!" is heard
                 return "mention"
-        if _TITLE.match(inner) and not verb_before:
-            return "title"  # a song, picture, inn or book: "Nelly of the Hazel Dell"
         if glued and len(words) <= 4 and inner[-1] not in ".!?-" and not verb_before:
             return "mention"  # no comma or colon before it: a name, title or quoted word
+        if (
+            inner[0].islower()  # not 'deed: an elided word may open resumed speech
+            and not verb_before
+            and len(words) >= 8
+            and "?" not in inner
+            and not self._resumes_speech(s, ps)
+            and _third_person_past(words)
+        ):
+            # a long report continuing the narrator's sentence (no question: one asked "to his
+            # being seen...?" is speech resumed): he thought her "less thin in her person";
+            # she could imagine Mrs Clay to have said, that "now Miss Anne was come"
+            return "indirect"
         tagged = self._tagged_before(s, ps)
         if tagged:
             return None
         if closed and len(words) <= 4 and inner[-1] not in "!?" and (glued or text[j] in ",;("):
             return "mention"
-        lower = {w.lower() for w in words}
         # A speech verb earlier in the paragraph ("she was said to be pretty.  "He longed to see
         # her...") does not make a third-person past-tense report speech; it still marks a
         # question or exclamation as asked aloud ("repeated her question.  "Why did they...?").
@@ -604,16 +678,34 @@ class _Context:
             if inner[-1] in "?!"
             else any(c in self.style for c in text[ps:s])
         )
-        if (
-            not earlier
-            and not (lower & _FIRST_SECOND)
-            and lower & _THIRD
-            and lower & _PAST
-            and not (lower & _PRESENT)
-            and len(words) >= 4
-        ):
+        if not earlier and _third_person_past(words):
             return "indirect"
         return None
+
+
+def _speaks_in(narration: str) -> bool:
+    """Someone says something in the narration (said, asked, cried...): the lexicon's wider
+    speech verbs are often nouns here ("a short note", "her answer")."""
+    return any(w.lower() in _SAYS for w in _WORD.findall(narration))
+
+
+_SAYS = frozenset(
+    "say says said saying ask asks asked asking cry cries cried reply replies replied answer "
+    "answered exclaim exclaimed shout shouted whisper whispered tell told speak spoke".split()
+)
+
+
+def _third_person_past(words: list[str]) -> bool:
+    """Words of a third-person past-tense report: no I or you, he/she/they and a past verb, and
+    no present tense (a speaker talking about others slips into it: "She thinks him...")."""
+    lower = {w.lower() for w in words}
+    return (
+        len(words) >= 4
+        and not (lower & _FIRST_SECOND)
+        and bool(lower & _THIRD)
+        and bool(lower & _PAST)
+        and not (lower & _PRESENT)
+    )
 
 
 _LIST_REASONS = frozenset({"mention", "title"})
