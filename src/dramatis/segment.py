@@ -26,15 +26,18 @@ to a character's voice; these stay with the narrator, each with a reason shown b
 * mention: words quoted inside a sentence rather than said - a fragment glued to the words
   before it (was "all right.", called "carrots."), a noun phrase (the "Jolly Cricketers", a
   composition on "A Winter's Walk"), or the next item of a list of quoted words;
-* title: a Title Case name with no speech verb before it;
+* title: a Title Case name with no speech verb before it (singing or reciting may be);
 * indented / verse: a block set off by indentation, or a stanza whose every line is
   capitalised;
 * document: a letter, notice, label or newspaper (a dateline or salutation, "it ran",
-  "she wrote", "in these words", "labelled", "it remarked" after the _Standard_ is named);
-* indirect: a third-person past-tense report with no I or you in it;
+  "she wrote", "in these words", "labelled", "it remarked" after the _Standard_ is named,
+  "said the _Standard_", a sentence telling of writing just before);
+* indirect: a third-person past-tense report with no I or you in it, or one continuing the
+  narrator's sentence (he thought her "less thin in her person...");
+* thought: words announced as thoughts ("These were her internal persuasions:");
 * imagined / unsaid / subject: a look "that plainly said", speech "she never had the
-  temptation to say", a quote that is the subject ("..." was the heading) or put first as a
-  predicate ("Common," she was).
+  temptation to say", a quote that is the subject ("..." was the heading, "we" could only
+  mean) or put first as a predicate ("Common," she was).
 
 A speech verb before the mark (said "No"), a speech tag after it ("...," said he) or an
 exclamation keeps a span as speech in each case.
