@@ -253,3 +253,13 @@ def test_titles_sung_or_recited_are_narration() -> None:
         'was singing, "Come away, come away!"\n'
     )
     assert dialogue(text) == ['"Bravo!"', '"Come away, come away!"']
+
+
+def test_text_introduced_as_a_page_or_motto_is_narration() -> None:
+    text = (
+        'The page ended with the family motto:--"Faithful and true, in the county of Kent," '
+        'and his own handwriting again at the foot:--"Heir, John Smith, of Dover."\n\n'
+        'She made out the words: "Fetch the ladder!"  It often drew this compliment:--"Well '
+        'done, Miss Anne!"\n'
+    )
+    assert dialogue(text) == ['"Fetch the ladder!"', '"Well done, Miss Anne!"']

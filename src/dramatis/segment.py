@@ -301,6 +301,20 @@ _DOC_WORDS = (
     "label",
     "scribed",
     "engraved",
+    "letter",
+    "telegram",
+    "motto",
+    "handwriting",
+    "page",
+    "volume",
+    "placard",
+)
+# A sentence naming a page, letter or motto and ending in a colon or dash introduces its text.
+# (Not "the words:", "this compliment;--": heard words are speech.)
+_DOC_NOUN_LEAD = re.compile(
+    r"\b(?:letters?|telegram|motto|inscription|handwriting|page|volume|placard)\b"
+    r"[^:.!?\"]*(?::|--)\s*-*\s*$",
+    re.IGNORECASE,
 )
 # Writing told in the sentence before a quotation, and the tag verbs a letter shares with speech.
 _WROTE = re.compile(r"\b(?:wrote|writes|written|scrawled|scribbled)\b", re.IGNORECASE)
@@ -588,6 +602,12 @@ class _Context:
             # tag has someone say it; a letter "adds" or "continues" too.
             verb = self._tag_after(e, self.paras[pi][1])
             return verb is None or verb in _WRITING_VERBS
+        if (
+            _DOC_NOUN_LEAD.search(lead)
+            and not _speaks_in(lead)
+            and self._tag_after(e, self.paras[pi][1]) is None
+        ):
+            return True  # concluding with the arms and motto:-- "Principal seat, ..."
         lead = lead[-60:]
         return bool(lead) and _DOC_LEAD.search(lead) is not None
 
