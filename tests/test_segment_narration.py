@@ -263,3 +263,19 @@ def test_text_introduced_as_a_page_or_motto_is_narration() -> None:
         'done, Miss Anne!"\n'
     )
     assert dialogue(text) == ['"Fetch the ladder!"', '"Well done, Miss Anne!"']
+
+
+def test_words_being_written_down_are_narration() -> None:
+    text = (
+        'The jurors were all writing down "stupid things!" on their slates. It was not plainly '
+        'written there, "but do you like him?" she asked.\n'
+    )
+    assert dialogue(text) == ['"but do you like him?"']
+
+
+def test_a_title_in_italics_is_narration() -> None:
+    text = (
+        'They listened till she got to her repeating "_The Boy Stood on the Burning Deck_," '
+        'to the Caterpillar. "_Never_," she said. "_Stop it!_" cried he.\n'
+    )
+    assert dialogue(text) == ['"_Never_,"', '"_Stop it!_"']

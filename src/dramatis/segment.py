@@ -273,12 +273,14 @@ _SIGNATURE = re.compile(
 )
 # Words ending the narration before a quotation that announce a document rather than a
 # speaker: "It ran in this way:", "he wrote:", "as follows:--" (a document must be the one that
-# "ran": "He ran after her: "Wait!"" is speech).  ("read" is left out: a character
-# reading aloud, or calling out while another reads, is still heard as speech.)
+# "ran": "He ran after her: "Wait!"" is speech), "were writing down" (not "it was written
+# there,": a passive names no writer).  ("read" is left out: a character reading aloud, or
+# calling out while another reads, is still heard as speech.)
 _DOC_LEAD = re.compile(
     r"(?:\b(?:(?:it|letter|note|notice|message|telegram|advertisement|inscription)\s+"
     r"(?:ran|runs|reads)|wrote|writes)\b(?:\s+\w+){0,5}|\bas\s+follows|\bpostscript\b(?:\s+\w+){0,4}|"
-    r"\b(?:labell?ed|inscribed|superscribed|engraved)\b(?:\s+\w+){0,2})\s*[:,]?\s*-*\s*$",
+    r"\b(?:labell?ed|inscribed|superscribed|engraved|scribbled|scrawled)\b(?:\s+\w+){0,2}|"
+    r"\bwriting\s+(?:down|out|up)(?:\s+\w+){0,2})\s*[:,]?\s*-*\s*$",
     re.IGNORECASE,
 )
 # "The next was in these words." / "a postscript to this effect:": a document, unless a speech
@@ -301,6 +303,9 @@ _DOC_WORDS = (
     "label",
     "scribed",
     "engraved",
+    "writing",
+    "scribbled",
+    "scrawled",
     "letter",
     "telegram",
     "motto",
@@ -359,6 +364,8 @@ _NOUN_BEFORE = frozenset(
     "word words phrase name label labelled labeled marked headed superscribed inscribed "
     "printed engraved titled".split()
 )
+# A quotation wholly in italics (underscores), no question or exclamation: a title cited.
+_ITALIC_TITLE = re.compile(r"^_[^_!?]+_[,.;]?$")
 # Verbs of performing a piece: the Title Case words after them name it ("singing "Nelly of the
 # Hazel Dell"") rather than being said.
 _PERFORM_VERBS = frozenset(
@@ -650,6 +657,8 @@ class _Context:
             return "title"
         if self._tag_after(e, pe):
             return None  # "...," said he
+        if _ITALIC_TITLE.match(inner) and len(words) >= 2:
+            return "title"  # all in italics, untagged: got to her repeating "_You are old_,"
         if _IMAGINED.search(text, max(ps, s - 60), s):
             return "imagined"  # a look that said, as much as to say, "..."
         lead = text[max(ps, s - 80) : s]
