@@ -279,3 +279,13 @@ def test_a_title_in_italics_is_narration() -> None:
         'to the Caterpillar. "_Never_," she said. "_Stop it!_" cried he.\n'
     )
     assert dialogue(text) == ['"_Never_,"', '"_Stop it!_"']
+
+
+def test_a_letter_continued_after_narration_about_it_is_narration() -> None:
+    text = (
+        "Her second letter came on Monday. She explained the delay by her first letter having "
+        'been lost.\n\n"My aunt," she continued, "goes into town to-morrow, and I shall go '
+        'with her."\n\n"Read it again," said Tom. He put down the letter.\n\n'
+        '"It came to-day," he continued.\n'
+    )
+    assert dialogue(text) == ['"Read it again,"', '"It came to-day,"']

@@ -499,6 +499,11 @@ class _Context:
             return True  # went on "..."
         return bool(before) and before[-1] in SPEECH_VERBS and before[-1] not in PARTICLE_VERBS
 
+    def _quoted_before(self, s: int, pi: int) -> bool:
+        """A quote mark earlier in the paragraph or in the one before."""
+        start = self.paras[pi - 1][0] if pi else self.paras[pi][0]
+        return any(c in self.style for c in self.text[start:s])
+
     def _performs(self, j: int, ps: int) -> bool:
         """Singing, humming or reciting right before the mark: what follows may be a title."""
         before = _WORD.findall(self.text[max(ps, j - 20) : j + 1])
@@ -609,6 +614,15 @@ class _Context:
             # tag has someone say it; a letter "adds" or "continues" too.
             verb = self._tag_after(e, self.paras[pi][1])
             return verb is None or verb in _WRITING_VERBS
+        if (
+            re.search(r"\bletter\b", lead, re.IGNORECASE)
+            and not _speaks_in(lead)
+            and self._tag_after(e, self.paras[pi][1]) in _WRITING_VERBS
+            and not self._quoted_before(s, pi)
+        ):
+            # "...her last letter had been lost."  "My aunt," she continued: with no speech on
+            # the page before, what continues is the letter
+            return True
         if (
             _DOC_NOUN_LEAD.search(lead)
             and not _speaks_in(lead)
