@@ -289,3 +289,12 @@ def test_a_letter_continued_after_narration_about_it_is_narration() -> None:
         '"It came to-day," he continued.\n'
     )
     assert dialogue(text) == ['"Read it again,"', '"It came to-day,"']
+
+
+def test_an_apostrophe_is_not_a_quote_before_a_report() -> None:
+    # British single quotes: "Walter's" has the same mark, but no quote precedes the report.
+    text = (
+        "Sir Walter's thoughts ran on Mrs Wallis. 'He longed to see her. He hoped she might be "
+        "pretty, and he had been told she was.'\n\n'Is she pretty?' asked Anne.\n"
+    )
+    assert dialogue(text) == ["'Is she pretty?'"]

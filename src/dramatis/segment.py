@@ -45,6 +45,7 @@ exclamation keeps a span as speech in each case.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -430,13 +431,37 @@ class _Context:
     ("she should put it off as long as she could") is the narrator's.
     """
 
-    def __init__(self, text: str, paras: list[tuple[int, int]], style: frozenset[str]) -> None:
+    def __init__(
+        self,
+        text: str,
+        paras: list[tuple[int, int]],
+        style: frozenset[str],
+        spans: list[tuple[int, int, int, bool]],
+    ) -> None:
         self.text = text
         self.paras = paras
         self.style = style
+        # Offsets of the marks that open or close a quoted span.  Only these count as "a quote
+        # earlier": in single-quote text the same mark is an apostrophe (Anne's, don't).
+        marks: list[int] = []
+        for s, e, _, cont in spans:
+            if not cont and text[s] in style:
+                marks.append(s)
+            if e - 1 > s and text[e - 1] in style:
+                marks.append(e - 1)
+        self.marks = sorted(marks)
         indented = sum(1 for ps, _ in paras if self._indent(ps) >= 2)
         # Books that indent every paragraph carry no signal in indentation.
         self.indent_signal = indented <= 0.3 * max(1, len(paras))
+
+    def _marks_in(self, a: int, b: int) -> int:
+        """How many quote marks lie in ``text[a:b]``."""
+        return bisect.bisect_left(self.marks, b) - bisect.bisect_left(self.marks, a)
+
+    def _last_mark(self, a: int, b: int) -> int:
+        """The offset of the last quote mark in ``text[a:b]``, or -1."""
+        i = bisect.bisect_left(self.marks, b)
+        return self.marks[i - 1] if i and self.marks[i - 1] >= a else -1
 
     def _indent(self, pos: int) -> int:
         ls = self.text.rfind("\n", 0, pos) + 1
@@ -466,21 +491,21 @@ class _Context:
             if line.strip()
         )
 
-    def _sentence_so_far(self, s: int, ps: int) -> str:
-        """The text of the sentence that ``s`` falls in, from its start (paragraph at ``ps``)."""
-        seg = self.text[ps:s]
-        cut = 0
-        for m in _SENTENCE_END.finditer(seg):
-            if m.group(1).lower() not in _ABBREVIATIONS and not self._inside_quote(seg, m.end()):
+    def _sentence_start(self, s: int, ps: int) -> int:
+        """Where the sentence that ``s`` falls in starts, in the paragraph at ``ps`` (a
+        sentence end inside a quote is not one)."""
+        cut = ps
+        for m in _SENTENCE_END.finditer(self.text, ps, s):
+            if m.group(1).lower() not in _ABBREVIATIONS and self._marks_in(ps, m.end()) % 2 == 0:
                 cut = m.end()
-        return seg[cut:]
+        return cut
 
     def _tagged_before(self, s: int, ps: int) -> bool:
         """A speech verb or another quote earlier in the same sentence ("X," said he, "...")."""
-        seg = self._sentence_so_far(s, ps)
-        if any(c in self.style for c in seg):
+        start = self._sentence_start(s, ps)
+        if self._marks_in(start, s):
             return True
-        return any(w.lower() in SPEECH_VERBS for w in _WORD.findall(seg))
+        return any(w.lower() in SPEECH_VERBS for w in _WORD.findall(self.text, start, s))
 
     def _verb_right_before(self, j: int, ps: int, glued: bool = False) -> bool:
         """A speech verb just before the mark: said "No", saying to herself "This is Bill".
@@ -502,7 +527,7 @@ class _Context:
     def _quoted_before(self, s: int, pi: int) -> bool:
         """A quote mark earlier in the paragraph or in the one before."""
         start = self.paras[pi - 1][0] if pi else self.paras[pi][0]
-        return any(c in self.style for c in self.text[start:s])
+        return self._marks_in(start, s) > 0
 
     def _performs(self, j: int, ps: int) -> bool:
         """Singing, humming or reciting right before the mark: what follows may be a title."""
@@ -513,12 +538,12 @@ class _Context:
         """A quote earlier in the sentence, or a speech verb within eight words before: an
         interrupted speech resumes (said Anne slowly "but I didn't"), or a report quotes the
         speaker's words (declared his conviction that she "would beat the whole Island")."""
-        seg = self._sentence_so_far(s, ps)
-        if any(c in self.style for c in seg):
+        start = self._sentence_start(s, ps)
+        if self._marks_in(start, s):
             return True
         return any(
             w in SPEECH_VERBS and w not in _NAMING_VERBS and w not in PARTICLE_VERBS
-            for w in (x.lower() for x in _WORD.findall(seg)[-8:])
+            for w in (x.lower() for x in _WORD.findall(self.text, start, s)[-8:])
         )
 
     def _resumes_speech(self, s: int, ps: int) -> bool:
@@ -526,11 +551,10 @@ class _Context:
         by its tag goes on ("O yes," he returned, "he were all that.").  A quote with no tag
         between ("...when they last parted;" but Sir Walter had "not been able"), or a tag and
         a finished sentence, does not."""
-        seg = self.text[ps:s]
-        last = max(seg.rfind(c) for c in self.style)
+        last = self._last_mark(ps, s)
         if last < 0:
             return False
-        between = seg[last + 1 :]
+        between = self.text[last + 1 : s]
         if any(
             m.group(1).lower() not in _ABBREVIATIONS for m in _SENTENCE_END.finditer(between + " ")
         ):
@@ -539,13 +563,9 @@ class _Context:
 
     def _speech_earlier(self, s: int, ps: int) -> bool:
         """A quote mark or speech verb earlier in the paragraph: this quote continues a speech."""
-        seg = self.text[ps:s]
-        return any(c in self.style for c in seg) or any(
-            w.lower() in SPEECH_VERBS for w in _WORD.findall(seg)
+        return self._marks_in(ps, s) > 0 or any(
+            w.lower() in SPEECH_VERBS for w in _WORD.findall(self.text, ps, s)
         )
-
-    def _inside_quote(self, seg: str, i: int) -> bool:
-        return sum(seg.count(c, 0, i) for c in self.style) % 2 == 1
 
     def _tag_after(self, e: int, pe: int) -> str | None:
         """The verb of a speech tag right after the quote: said he / she answered / the old
@@ -581,7 +601,7 @@ class _Context:
         if not seg.strip() and pi > 0:
             qs, qe = self.paras[pi - 1]
             seg = self.text[max(qs, qe - 160) : qe]
-            if any(c in seg for c in self.style):
+            if self._marks_in(max(qs, qe - 160), qe):
                 return ""
         cut = 0
         for m in _SENTENCE_END.finditer(seg):
@@ -719,11 +739,7 @@ class _Context:
         # A speech verb earlier in the paragraph ("she was said to be pretty.  "He longed to see
         # her...") does not make a third-person past-tense report speech; it still marks a
         # question or exclamation as asked aloud ("repeated her question.  "Why did they...?").
-        earlier = (
-            self._speech_earlier(s, ps)
-            if inner[-1] in "?!"
-            else any(c in self.style for c in text[ps:s])
-        )
+        earlier = self._speech_earlier(s, ps) if inner[-1] in "?!" else self._marks_in(ps, s) > 0
         if not earlier and _third_person_past(words):
             return "indirect"
         return None
@@ -836,13 +852,14 @@ def _classified_spans(text: str) -> list[tuple[int, int, str | None]]:
     """Every quoted span with the reason it stays narration (None: it is speech)."""
     paras = paragraphs(text)
     style = _primary_style(text, paras)
-    ctx = _Context(text, paras, style)
+    spans = _raw_quote_spans(text, paras, style)
+    ctx = _Context(text, paras, style, spans)
     out: list[tuple[int, int, str | None]] = []
     prev_reason: str | None = None
     prev_end = -1
     doc_pi = -2  # paragraph where the current letter run last continued
     sign_off = False  # the run met "Yours truly,": only a name line may follow
-    for s, e, pi, cont in _raw_quote_spans(text, paras, style):
+    for s, e, pi, cont in spans:
         if e - s < 1:
             continue
         ps, pe = paras[pi]
