@@ -322,8 +322,11 @@ _DOC_NOUN_LEAD = re.compile(
     r"[^:.!?\"]*(?::|--)\s*-*\s*$",
     re.IGNORECASE,
 )
-# Writing told in the sentence before a quotation, and the tag verbs a letter shares with speech.
-_WROTE = re.compile(r"\b(?:wrote|writes|written|scrawled|scribbled)\b", re.IGNORECASE)
+# Writing told in the sentence before a quotation (someone wrote: a passive "was written there"
+# names what was written, not the letter that follows), and the tag verbs a letter shares with
+# speech.
+_WROTE = re.compile(r"\b(?:wrote|writes|scrawled|scribbled)\b", re.IGNORECASE)
+_LETTER = re.compile(r"\bletter\b", re.IGNORECASE)
 _WRITING_VERBS = frozenset(
     "wrote writes written write added adds continued continues concluded concludes".split()
 )
@@ -635,7 +638,7 @@ class _Context:
             verb = self._tag_after(e, self.paras[pi][1])
             return verb is None or verb in _WRITING_VERBS
         if (
-            re.search(r"\bletter\b", lead, re.IGNORECASE)
+            _LETTER.search(lead)
             and not _speaks_in(lead)
             and self._tag_after(e, self.paras[pi][1]) in _WRITING_VERBS
             and not self._quoted_before(s, pi)
