@@ -224,17 +224,20 @@ def test_quoted_word_as_subject_of_a_modal_is_narration() -> None:
 
 def test_report_continuing_the_narrators_sentence_is_narration() -> None:
     # Quoted indirect speech: the quote goes on the narrator's sentence in the third person and
-    # the past tense; the same words resumed after a speech tag are speech.
+    # the past tense; the same words resumed after a speech tag or an action beat are speech.
     text = (
         'He praised her looks; he thought her "less pale in her face, and her hair was much '
         'improved since he had seen her last."  "Thank you, papa," said she.\n\n'
         '"O yes," he returned, observing her, "she was a great beauty in her day, and all the '
-        'men admired her."\n'
+        'men admired her."  "Well," he shrugged, "she had never been happy there, and her '
+        'mother knew it."\n'
     )
     assert dialogue(text) == [
         '"Thank you, papa,"',
         '"O yes,"',
         '"she was a great beauty in her day, and all the men admired her."',
+        '"Well,"',
+        '"she had never been happy there, and her mother knew it."',
     ]
 
 

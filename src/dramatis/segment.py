@@ -550,10 +550,10 @@ class _Context:
         )
 
     def _resumes_speech(self, s: int, ps: int) -> bool:
-        """A quote earlier in the sentence and a speech verb after it: the speech interrupted
-        by its tag goes on ("O yes," he returned, "he were all that.").  A quote with no tag
-        between ("...when they last parted;" but Sir Walter had "not been able"), or a tag and
-        a finished sentence, does not."""
+        """A quote earlier in the sentence and a tag after it: the speech interrupted by its
+        tag, or by an action set off by commas, goes on ("O yes," he returned, "he were
+        all that.").  A quote with no tag between ("...when they last parted;" but Sir Walter
+        had "not been able"), or a tag and a finished sentence, does not."""
         last = self._last_mark(ps, s)
         if last < 0:
             return False
@@ -562,7 +562,10 @@ class _Context:
             m.group(1).lower() not in _ABBREVIATIONS for m in _SENTENCE_END.finditer(between + " ")
         ):
             return False  # the narration between ends a sentence: a new one starts here
-        return any(w.lower() in SPEECH_VERBS for w in _WORD.findall(between))
+        if any(w.lower() in SPEECH_VERBS for w in _WORD.findall(between)):
+            return True
+        # an action between the halves of one speech: "Well," he shrugged, "she was..."
+        return self.text[last - 1] in ",-—–" and between.rstrip()[-1:] in (",", "-", "—", "–")
 
     def _speech_earlier(self, s: int, ps: int) -> bool:
         """A quote mark or speech verb earlier in the paragraph: this quote continues a speech."""
