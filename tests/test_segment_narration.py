@@ -204,9 +204,10 @@ def test_letter_told_as_written_is_narration() -> None:
         'words, "but her sister was very kind to me, and I stayed an hour."\n\n'
         'He wrote a short note to his aunt about the money. "You will understand," he '
         'added, "how much I need it."\n\n'
-        'Then he wrote his name. "There," said he, "it is done."\n'
+        'Then he wrote his name. "There," said he, "it is done."\n\n'
+        'He wrote a few lines, then looked up. "Are you ready?"\n'
     )
-    assert dialogue(text) == ['"There,"', '"it is done."']
+    assert dialogue(text) == ['"There,"', '"it is done."', '"Are you ready?"']
 
 
 def test_quote_opening_a_paragraph_can_be_the_subject() -> None:
@@ -244,18 +245,22 @@ def test_report_continuing_the_narrators_sentence_is_narration() -> None:
 def test_announced_thoughts_are_narration() -> None:
     text = (
         'These were her private reflections: "We need not ask them to dine; they would not '
-        'enjoy it."  Then she rang. "Ask them for the evening," said she.\n'
+        'enjoy it."  Then she rang. "Ask them for the evening," said she.\n\n'
+        'He summed up his argument: "The man is guilty, and we can prove it."\n'
     )
-    assert dialogue(text) == ['"Ask them for the evening,"']
+    assert dialogue(text) == [
+        '"Ask them for the evening,"',
+        '"The man is guilty, and we can prove it."',
+    ]
 
 
 def test_titles_sung_or_recited_are_narration() -> None:
     text = (
         'Mary was shelling peas and singing "The Banks of Allan Water" with great spirit. When '
         'Tom recited "The Wreck of the Hesperus" Anne laughed aloud. "Bravo!" cried Tom. She '
-        'was singing, "Come away, come away!"\n'
+        'was singing, "Come away, come away!"\n\n"Hello Sam" said Bob.\n'
     )
-    assert dialogue(text) == ['"Bravo!"', '"Come away, come away!"']
+    assert dialogue(text) == ['"Bravo!"', '"Come away, come away!"', '"Hello Sam"']
 
 
 def test_text_introduced_as_a_page_or_motto_is_narration() -> None:
@@ -263,9 +268,13 @@ def test_text_introduced_as_a_page_or_motto_is_narration() -> None:
         'The page ended with the family motto:--"Faithful and true, in the county of Kent," '
         'and his own handwriting again at the foot:--"Heir, John Smith, of Dover."\n\n'
         'She made out the words: "Fetch the ladder!"  It often drew this compliment:--"Well '
-        'done, Miss Anne!"\n'
+        'done, Miss Anne!"\n\nHe held up the letter: "This came for you today."\n'
     )
-    assert dialogue(text) == ['"Fetch the ladder!"', '"Well done, Miss Anne!"']
+    assert dialogue(text) == [
+        '"Fetch the ladder!"',
+        '"Well done, Miss Anne!"',
+        '"This came for you today."',
+    ]
 
 
 def test_words_being_written_down_are_narration() -> None:

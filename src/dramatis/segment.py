@@ -315,10 +315,11 @@ _DOC_WORDS = (
     "volume",
     "placard",
 )
-# A sentence naming a page, letter or motto and ending in a colon or dash introduces its text.
-# (Not "the words:", "this compliment;--": heard words are speech.)
+# A sentence naming a page, motto or handwriting and ending in a colon or dash introduces its
+# text.  (Not "the words:", "this compliment;--": heard words are speech; nor "He held up the
+# letter:", which a speaker may go on to talk about.)
 _DOC_NOUN_LEAD = re.compile(
-    r"\b(?:letters?|telegram|motto|inscription|handwriting|page|volume|placard)\b"
+    r"\b(?:motto|inscription|handwriting|page|volume|placard)\b"
     r"[^:.!?\"]*(?::|--)\s*-*\s*$",
     re.IGNORECASE,
 )
@@ -394,9 +395,11 @@ _UNSAID = re.compile(
 )
 # Thoughts announced as such, the quote set off by a colon: "These were her internal
 # persuasions:", "tried to dwell on this argument of rational dependence:--".  Nobody speaks.
+# (An argument alone may be argued aloud: "He summed up his argument:".)
 _THOUGHT_LEAD = re.compile(
-    r"\b(?:thoughts?|reflections?|persuasions|argument|reasoning|meditations?|musings?|"
-    r"self-communings?)\b(?:\s+[\w'-]+){0,4}\s*:\s*-*\s*$",
+    r"(?:\b(?:thoughts?|reflections?|persuasions|meditations?|musings?|self-communings?)|"
+    r"\b(?:dwell|dwelt|dwelling|ponder|pondered|brood|brooded)\b[\w\s'-]{0,30}\b"
+    r"(?:argument|reasoning|idea|notion))\b(?:\s+[\w'-]+){0,4}\s*:\s*-*\s*$",
     re.IGNORECASE,
 )
 # A quotation that is the subject of a sentence naming it as a heading or a thought ("..." was
@@ -634,10 +637,12 @@ class _Context:
                 w.lower() in SPEECH_VERBS and w.lower() not in ("wrote", "writes")
                 for w in _WORD.findall(lead)
             )
-        if _WROTE.search(lead) and not _speaks_in(lead):
+        asks = inner[-1] in "?!"  # a letter seldom opens with a question or an exclamation
+        if _WROTE.search(lead) and not _speaks_in(lead) and not asks:
             # The sentence before tells of writing (she wrote again when the visit was paid.
             # "I did not think Caroline in spirits," were her words): the letter, unless a
-            # tag has someone say it; a letter "adds" or "continues" too.
+            # tag has someone say it; a letter "adds" or "continues" too.  (He wrote a few
+            # lines, then looked up. "Are you ready?" is said.)
             verb = self._tag_after(e, self.paras[pi][1])
             return verb is None or verb in _WRITING_VERBS
         if (
@@ -651,6 +656,7 @@ class _Context:
             return True
         if (
             _DOC_NOUN_LEAD.search(lead)
+            and not asks
             and not _speaks_in(lead)
             and self._tag_after(e, self.paras[pi][1]) is None
         ):
@@ -691,9 +697,14 @@ class _Context:
         if closed and inner[-1] == "," and _PREDICATE_AFTER.match(text, e, min(len(text), e + 60)):
             return "subject"  # "Common," she was
         verb_before = self._verb_right_before(j, ps, glued)
-        if _TITLE.match(inner) and (not verb_before or self._performs(j, ps)):
+        if (
+            _TITLE.match(inner)
+            and (not verb_before or self._performs(j, ps))
+            and self._tag_after(e, pe) not in _SAYS
+        ):
             # a song, picture, inn or book: "Nelly of the Hazel Dell", sung or not; a title
-            # has no comma before a tag (illustrate "How Sockery Set a Hen" Anne laughed)
+            # with no comma before a tag that is not "said" (illustrate "How Sockery Set a
+            # Hen" Anne laughed); "Hello Sam" said Bob is speech typed without its comma
             return "title"
         if self._tag_after(e, pe):
             return None  # "...," said he
