@@ -176,3 +176,137 @@ def test_newspaper_quoted_is_narration() -> None:
         'The Mouse did not notice this question. "Come back!" it said, "and I\'ll tell you."\n'
     )
     assert dialogue(text) == ['"Come back!"', '"and I\'ll tell you."']
+
+
+def test_newspaper_named_in_the_tag_is_narration() -> None:
+    text = (
+        'I opened the paper. "Late last night," said the _Evening Post_, "a house in Kent '
+        'was broken into."  "Shocking," said Holmes.\n'
+    )
+    assert dialogue(text) == ['"Shocking,"']
+
+
+def test_letter_runs_on_past_a_word_that_contains_ever() -> None:
+    # "reversion." ends like a sign-off ("...ever,") only inside a word: the letter goes on.
+    text = (
+        "This was the letter:--\n\n"
+        '"Dear Tom,--I have your note. We shall sell the farm, whatever the cost, and the '
+        'reversion."\n\n'
+        '"I am tired of the name, and I wish you would not use it."\n\n'
+        'She put it down. "Poor Jack," said Anne.\n'
+    )
+    assert dialogue(text) == ['"Poor Jack,"']
+
+
+def test_letter_told_as_written_is_narration() -> None:
+    text = (
+        'She wrote again when the visit was over. "I did not find Mary at home," were her '
+        'words, "but her sister was very kind to me, and I stayed an hour."\n\n'
+        'He wrote a short note to his aunt about the money. "You will understand," he '
+        'added, "how much I need it."\n\n'
+        'Then he wrote his name. "There," said he, "it is done."\n\n'
+        'He wrote a few lines, then looked up. "Are you ready?"\n'
+    )
+    assert dialogue(text) == ['"There,"', '"it is done."', '"Are you ready?"']
+
+
+def test_quote_opening_a_paragraph_can_be_the_subject() -> None:
+    text = (
+        '"What could have become of the boat!" was a wonder that kept them talking till '
+        'dark.\n\n"It sank," said Tom.\n'
+    )
+    assert dialogue(text) == ['"It sank,"']
+
+
+def test_quoted_word_as_subject_of_a_modal_is_narration() -> None:
+    text = 'He thought for a moment--"we" could only mean the two of them. "We go," she said.\n'
+    assert dialogue(text) == ['"We go,"']
+
+
+def test_report_continuing_the_narrators_sentence_is_narration() -> None:
+    # Quoted indirect speech: the quote goes on the narrator's sentence in the third person and
+    # the past tense; the same words resumed after a speech tag or an action beat are speech.
+    text = (
+        'He praised her looks; he thought her "less pale in her face, and her hair was much '
+        'improved since he had seen her last."  "Thank you, papa," said she.\n\n'
+        '"O yes," he returned, observing her, "she was a great beauty in her day, and all the '
+        'men admired her."  "Well," he shrugged, "she had never been happy there, and her '
+        'mother knew it."\n'
+    )
+    assert dialogue(text) == [
+        '"Thank you, papa,"',
+        '"O yes,"',
+        '"she was a great beauty in her day, and all the men admired her."',
+        '"Well,"',
+        '"she had never been happy there, and her mother knew it."',
+    ]
+
+
+def test_announced_thoughts_are_narration() -> None:
+    text = (
+        'These were her private reflections: "We need not ask them to dine; they would not '
+        'enjoy it."  Then she rang. "Ask them for the evening," said she.\n\n'
+        'He summed up his argument: "The man is guilty, and we can prove it."\n'
+    )
+    assert dialogue(text) == [
+        '"Ask them for the evening,"',
+        '"The man is guilty, and we can prove it."',
+    ]
+
+
+def test_titles_sung_or_recited_are_narration() -> None:
+    text = (
+        'Mary was shelling peas and singing "The Banks of Allan Water" with great spirit. When '
+        'Tom recited "The Wreck of the Hesperus" Anne laughed aloud. "Bravo!" cried Tom. She '
+        'was singing, "Come away, come away!"\n\n"Hello Sam" said Bob.\n'
+    )
+    assert dialogue(text) == ['"Bravo!"', '"Come away, come away!"', '"Hello Sam"']
+
+
+def test_text_introduced_as_a_page_or_motto_is_narration() -> None:
+    text = (
+        'The page ended with the family motto:--"Faithful and true, in the county of Kent," '
+        'and his own handwriting again at the foot:--"Heir, John Smith, of Dover."\n\n'
+        'She made out the words: "Fetch the ladder!"  It often drew this compliment:--"Well '
+        'done, Miss Anne!"\n\nHe held up the letter: "This came for you today."\n'
+    )
+    assert dialogue(text) == [
+        '"Fetch the ladder!"',
+        '"Well done, Miss Anne!"',
+        '"This came for you today."',
+    ]
+
+
+def test_words_being_written_down_are_narration() -> None:
+    text = (
+        'The jurors were all writing down "stupid things!" on their slates. It was not plainly '
+        'written there, "but do you like him?" she asked.\n'
+    )
+    assert dialogue(text) == ['"but do you like him?"']
+
+
+def test_a_title_in_italics_is_narration() -> None:
+    text = (
+        'They listened till she got to her repeating "_The Boy Stood on the Burning Deck_," '
+        'to the Caterpillar. "_Never_," she said. "_Stop it!_" cried he.\n'
+    )
+    assert dialogue(text) == ['"_Never_,"', '"_Stop it!_"']
+
+
+def test_a_letter_continued_after_narration_about_it_is_narration() -> None:
+    text = (
+        "Her second letter came on Monday. She explained the delay by her first letter having "
+        'been lost.\n\n"My aunt," she continued, "goes into town to-morrow, and I shall go '
+        'with her."\n\n"Read it again," said Tom. He put down the letter.\n\n'
+        '"It came to-day," he continued.\n'
+    )
+    assert dialogue(text) == ['"Read it again,"', '"It came to-day,"']
+
+
+def test_an_apostrophe_is_not_a_quote_before_a_report() -> None:
+    # British single quotes: "Walter's" has the same mark, but no quote precedes the report.
+    text = (
+        "Sir Walter's thoughts ran on Mrs Wallis. 'He longed to see her. He hoped she might be "
+        "pretty, and he had been told she was.'\n\n'Is she pretty?' asked Anne.\n"
+    )
+    assert dialogue(text) == ["'Is she pretty?'"]
