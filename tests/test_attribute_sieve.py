@@ -333,3 +333,20 @@ def test_a_surname_that_is_mostly_a_common_word_is_not_derived() -> None:
         'Long after midnight. "Go to bed," she said.'
     )
     assert tagged(text, cast(mrs, JANE)) == ["Jane"]
+
+
+def test_a_speech_continued_over_paragraphs_keeps_one_speaker() -> None:
+    # no closing mark at a paragraph's end, an opening one on the next: one speech, one
+    # speaker, however many paragraphs; turn-taking resumes after it
+    ned = Character("Ned Harrow", [], "male")
+    ruth = Character("Ruth Cole", [], "female")
+    text = (
+        '"Tell me about the mill," said Ruth.\n\n'
+        '"It burned in the winter of the flood," said Ned. "Nobody saw it start.\n\n'
+        '"By morning the wheel was ash and the race was choked with beams.\n\n'
+        '"We rebuilt it the next spring, stone by stone."\n\n'
+        '"And the miller?"\n\n'
+        '"He never came back."'
+    )
+    got = speakers(text, cast(ned, ruth))
+    assert got == ["Ruth Cole", *["Ned Harrow"] * 4, "Ruth Cole", "Ned Harrow"]

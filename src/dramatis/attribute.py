@@ -362,6 +362,7 @@ _TAG_PRONOUN = re.compile(
     r"[\s,;:—–-]*(?:\w+ly\s+)?(?:he|she|it)\b|[\s,;:—–-]*\w+\s+(?:he|she|it)\b"
 )
 _SUBJ_PRONOUN = re.compile(r"\b(?:he|she|He|She|I|you|You|it)\b")
+_QUOTE_MARKS = frozenset("\"'“”‘’«»„")
 _WHO_AFTER = re.compile(r",?\s*who\b")
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _GAP = re.compile(
@@ -395,6 +396,7 @@ class _Attributor:
         self.soft: frozenset[int] = frozenset()  # unlikely referents of the current pronoun
         self.addressed: frozenset[int] = frozenset()  # named by the previous line: answers
         self.pmethod: dict[int, str] = {}
+        self.cont: dict[int, int] = {}  # paragraph -> the previous one its quotation goes on from
 
     # --- context -----------------------------------------------------------------------
     def para_of(self, pos: int) -> int:
@@ -903,6 +905,7 @@ class _Attributor:
                     j += 1
         self.detect_narrator()
         dia = [k for k, s in enumerate(segs) if s.kind == "dialogue"]
+        self.cont = self.continued_paragraphs(dia)
         vocs = {k: frozenset(self.vocatives(segs[k])) for k in dia}
         spk: dict[int, int] = {}
         conf: dict[int, float] = {}
@@ -940,6 +943,10 @@ class _Attributor:
             if known:
                 pspk[pi] = known[0]
                 pconf[pi] = max(conf[k] for k in ks if k in spk)
+            elif pi in self.cont and self.cont[pi] in pspk:
+                # the previous paragraph's quotation goes on: the same speaker
+                pspk[pi], pconf[pi] = pspk[self.cont[pi]], pconf[self.cont[pi]]
+                self.pmethod[pi] = "cont"
             else:
                 who = self.beat(pi, spoken, pvoc[pi])
                 if who is not None:
@@ -954,8 +961,23 @@ class _Attributor:
                 spoken[cur] = (self.paras[pi][0], ks[0])
             before_prev = prev_spk if adjacent else None
             prev_pi, prev_spk = pi, cur
-        # 5: turn-taking between the attributed lines
-        self.converse(by_para, pvoc, pspk, pconf)
+        # 5: turn-taking between the attributed lines; a speech running over several
+        # paragraphs is one turn, spoken by whoever a tag in any of them names
+        groups = self.speech_groups()
+        for members in groups.values():
+            named = [pi for pi in members if pi in pspk and pconf[pi] >= 0.95]
+            if named:
+                for pi in members:
+                    if pi not in pspk or self.pmethod.get(pi) == "cont" or pconf[pi] < 0.95:
+                        pspk[pi], pconf[pi] = pspk[named[0]], pconf[named[0]]
+        heads = {pi: ks for pi, ks in by_para.items() if pi not in self.cont}
+        self.converse(heads, pvoc, pspk, pconf)
+        for head, members in groups.items():
+            if head in pspk:
+                for pi in members[1:]:
+                    if pi not in pspk or self.pmethod.get(pi) in ("cont", "beat"):
+                        pspk[pi], pconf[pi] = pspk[head], pconf[head]
+                        self.pmethod[pi] = "cont"
         for pi, ks in by_para.items():
             # a line without a tag continues the last tagged line before it in the paragraph
             # (an interrupted quotation, or a paragraph holding several turns), else the
@@ -984,6 +1006,49 @@ class _Attributor:
             else:
                 segs[k].speaker = None
                 segs[k].confidence = 0.0
+
+    def continued_paragraphs(self, dia: list[int]) -> dict[int, int]:
+        """{paragraph: the previous one} where a quotation left open at a paragraph's end
+        goes on in the next paragraph.
+
+        Why: that convention (no closing mark, an opening mark on the next paragraph) marks
+        one speech by one speaker; a tale told over many paragraphs is not turn-taking.
+        """
+        text, segs = self.text, self.segs
+        first: dict[int, int] = {}
+        last: dict[int, int] = {}
+        for k in dia:
+            pi = self.para_of(segs[k].start)
+            first.setdefault(pi, k)
+            last[pi] = k
+        out: dict[int, int] = {}
+        for pi, k in first.items():
+            kp = last.get(pi - 1)
+            if kp is None or segs[k].start != self.paras[pi][0]:
+                continue
+            prev = segs[kp]
+            tail = text[prev.start : prev.end].rstrip()
+            if text[prev.end : self.paras[pi - 1][1]].strip() or not tail:
+                continue  # narration after it: the quotation was closed
+            if tail[-1] not in _QUOTE_MARKS:
+                out[pi] = pi - 1
+        return out
+
+    def speech_groups(self) -> dict[int, list[int]]:
+        """Runs of paragraphs holding one continued speech: {first paragraph: all of them}."""
+        groups: dict[int, list[int]] = {}
+        for pi in sorted(self.cont):
+            head = self.cont[pi]
+            while head in self.cont:
+                head = self.cont[head]
+            groups.setdefault(head, [head]).append(pi)
+        return groups
+
+    def group_head(self, pi: int) -> int:
+        """The first paragraph of the continued speech ``pi`` belongs to (itself if none)."""
+        while pi in self.cont:
+            pi = self.cont[pi]
+        return pi
 
     def converse(
         self,

@@ -500,7 +500,8 @@ def decode(att: _Attributor, rows, weights: Ranker, alt: float | None = None) ->
         at += len(cands)
         top = max(scores)
         lz = top + math.log(sum(math.exp(s - top) for s in scores) + math.exp(null - top))
-        pi = att.para_of(att.segs[k].start)
+        # a speech continued over several paragraphs pools them all: one speaker
+        pi = att.group_head(att.para_of(att.segs[k].start))
         paras.setdefault(pi, []).append((k, cands, [s - lz for s in scores], null - lz))
     # (para, its segments that follow the paragraph's speaker, cands, logp)
     chain: list[tuple[int, list[int], list[int], list[float]]] = []
@@ -554,10 +555,11 @@ def decode(att: _Attributor, rows, weights: Ranker, alt: float | None = None) ->
                 chain.append((pi, follow, pc, plp))
     if alt is None:
         return
+    last = {pi: max(ms) for pi, ms in att.speech_groups().items()}
     i = 0
     while i < len(chain):
         j = i + 1
-        while j < len(chain) and chain[j][0] == chain[j - 1][0] + 1:
+        while j < len(chain) and chain[j][0] == last.get(chain[j - 1][0], chain[j - 1][0]) + 1:
             j += 1
         if j - i > 1:
             _viterbi(att, chain[i:j], alt)
