@@ -350,3 +350,35 @@ def test_a_speech_continued_over_paragraphs_keeps_one_speaker() -> None:
     )
     got = speakers(text, cast(ned, ruth))
     assert got == ["Ruth Cole", *["Ned Harrow"] * 4, "Ruth Cole", "Ned Harrow"]
+
+
+def test_a_listener_named_in_the_tag_answers_next() -> None:
+    # "said Rose to Vera": Vera is not the speaker, and the untagged reply is hers, not
+    # the speaker of the line before (Amy)
+    rose = Character("Rose", [], "female")
+    vera = Character("Vera", [], "female")
+    amy = Character("Amy", [], "female")
+    text = (
+        '"Tea?" said Amy.\n\n'
+        '"Later," said Rose, turning to Vera. "Will you walk with me first?"\n\n'
+        '"Gladly."'
+    )
+    att = sieve(text, segment(text), cast(rose, vera, amy))
+    assert att.chars[att.spk0[att.dia[-1]]].name == "Vera"
+
+
+def test_said_i_counts_like_a_name_in_a_first_person_story() -> None:
+    # "I" means exactly one person when the narrator tells the story: a named tag's weight
+    holmes = Character("Holmes", [], "male")
+    watson = Character("Watson", [], "male")
+    text = (
+        'I found Holmes at the window. "Sit down, Watson," said Holmes.\n\n'
+        '"Thank you," said I. I took the chair and I waited.\n\n'
+        '"You are late, Watson," he said.\n\n'
+        '"The trains," I answered.'
+    )
+    att = sieve(text, segment(text), cast(holmes, watson))
+    got = [(att.chars[att.spk0[k]].name, att.conf0[k]) for k in att.dia]
+    assert [n for n, _c in got] == ["Holmes", "Watson", "Holmes", "Watson"]
+    assert got[1][1] >= 0.95 and got[3][1] >= 0.95  # "said I", "I answered"
+    assert got[2][1] < 0.95  # "he said" stays a pronoun's

@@ -6,14 +6,16 @@ PDNC findings (explicit quotes are easy; the rest is conversation structure):
 1. pins from voices.yaml (always win);
 2. a speech verb beside the quote with a name or pronoun ("said Jane", "she whispered",
    "Jane said, ..."), pronouns resolved by gender against recent mentions and speakers;
-3. an interrupted quotation shares its first part's speaker; one speaker per paragraph;
+3. an interrupted quotation shares its first part's speaker; one speaker per paragraph, and
+   per speech carried over several paragraphs (no closing mark until its last);
 4. action beats: the subject of the paragraph's narration ("She turns away.");
-5. turn-taking through runs of unattributed lines (A, B, A, B ...), helped by vocatives:
-   a name addressed inside a quote is the listener, who is likely to answer next;
+5. turn-taking through runs of unattributed lines (A, B, A, B ...), helped by vocatives
+   and tags that name a listener ("said Jane to Kitty"): the one addressed is likely to
+   answer next;
 6. fall back to the most recent other speaker.
 
 First- and second-person narrators ("said I", "you say") are identified by the name others
-call them by, so their lines get their own voice.  Everything is pure Python and regex:
+call them by, so their lines get their own voice; "said I" then counts as a named tag.  Everything is pure Python and regex:
 ``dramatis script`` must stay fast on a whole novel.
 """
 
@@ -362,6 +364,7 @@ _TAG_PRONOUN = re.compile(
     r"[\s,;:—–-]*(?:\w+ly\s+)?(?:he|she|it)\b|[\s,;:—–-]*\w+\s+(?:he|she|it)\b"
 )
 _SUBJ_PRONOUN = re.compile(r"\b(?:he|she|He|She|I|you|You|it)\b")
+_LISTENER_BEFORE = re.compile(r"\b(?:to|towards|addressing)\s+(?:the\s+)?$", re.I)
 _QUOTE_MARKS = frozenset("\"'“”‘’«»„")
 _WHO_AFTER = re.compile(r",?\s*who\b")
 _LAST_WORD = re.compile(r"(\w+)\W*$")
@@ -397,6 +400,7 @@ class _Attributor:
         self.addressed: frozenset[int] = frozenset()  # named by the previous line: answers
         self.pmethod: dict[int, str] = {}
         self.cont: dict[int, int] = {}  # paragraph -> the previous one its quotation goes on from
+        self.listeners: dict[int, frozenset[int]] = {}  # paragraph -> who its tags address
 
     # --- context -----------------------------------------------------------------------
     def para_of(self, pos: int) -> int:
@@ -593,9 +597,19 @@ class _Attributor:
         """Speaker named by a speech verb next to dialogue segment k."""
         self.soft = self._talked_about(k)
         try:
-            return self._explicit(k, spoken, exclude, avoid)
+            who, c = self._explicit(k, spoken, exclude, avoid)
         finally:
             self.soft = frozenset()
+        if (
+            who is not None
+            and who == self.narrator
+            and self.person
+            and self.para_of(self.segs[k].start) not in self.cont
+        ):
+            # "said I" in a first-person story is as good as a name: "I" means one person
+            # (but not inside a tale told over several paragraphs: there "I" is its teller)
+            c = max(c, 0.95)
+        return who, c
 
     def _talked_about(self, k: int) -> frozenset[int]:
         """Characters a line names in the third person, and those its tag names after the
@@ -879,6 +893,31 @@ class _Attributor:
             hit = self._qnames[key] = self.names.find(inner, 0, len(inner))
         return hit
 
+    def tag_listeners(self, ks: list[int]) -> frozenset[int]:
+        """Characters the narration beside a paragraph's lines names as listener: after "to",
+        "towards" or "addressing" in the sentence right after a line or right before it."""
+        text, segs = self.text, self.segs
+        pi = self.para_of(segs[ks[0]].start)
+        ps, pe = self.paras[pi]
+        spans: list[tuple[int, int]] = []
+        for k in ks:
+            if k + 1 < len(segs) and segs[k + 1].kind == "narration":
+                a = segs[k + 1].start
+                b = min(segs[k + 1].end, pe, a + 200)
+                m = _SENT_END.search(text, a, b)
+                spans.append((a, m.start() if m else b))
+            if k > 0 and segs[k - 1].kind == "narration":
+                b = segs[k - 1].end
+                a = max(segs[k - 1].start, ps, b - 200)
+                cut = [x.end() for x in _BOUNDARY.finditer(text, a, b) if x.end() < b - 1]
+                spans.append((cut[-1] if cut else a, b))
+        out: set[int] = set()
+        for a, b in spans:
+            for x, _y, cis in self.names.find(text, a, b):
+                if _LISTENER_BEFORE.search(text, max(a, x - 16), x):
+                    out.add(cis[0] if len(cis) == 1 else self._recent_of(cis, x))
+        return frozenset(out)
+
     def vocatives(self, q: Segment) -> list[int]:
         inner = self.text[q.start : q.end]
         out: list[int] = []
@@ -912,7 +951,14 @@ class _Attributor:
         by_para: dict[int, list[int]] = {}
         for k in dia:
             by_para.setdefault(self.para_of(segs[k].start), []).append(k)
-        pvoc = {pi: frozenset().union(*(vocs[k] for k in ks)) for pi, ks in by_para.items()}
+        # who a paragraph's lines are addressed to: vocatives, and listeners its tags name
+        # ("said Jane to Elizabeth", "turning to Kitty"); they are not its speaker, and they
+        # are likely to answer next
+        self.listeners = {pi: self.tag_listeners(ks) for pi, ks in by_para.items()}
+        pvoc = {
+            pi: frozenset().union(*(vocs[k] for k in ks)) | self.listeners[pi]
+            for pi, ks in by_para.items()
+        }
         pspk: dict[int, int] = {}
         pconf: dict[int, float] = {}
         spoken: dict[int, tuple[int, int]] = {}
