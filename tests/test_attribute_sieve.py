@@ -382,3 +382,17 @@ def test_said_i_counts_like_a_name_in_a_first_person_story() -> None:
     assert [n for n, _c in got] == ["Holmes", "Watson", "Holmes", "Watson"]
     assert got[1][1] >= 0.95 and got[3][1] >= 0.95  # "said I", "I answered"
     assert got[2][1] < 0.95  # "he said" stays a pronoun's
+
+
+def test_she_before_anyone_is_named_means_the_woman_named_next() -> None:
+    # an opening scene says "replied his wife" and "she" before it names her; the woman
+    # the next pages name most is meant (the one named once in passing is not)
+    tom = Character("Mr. Dale", [], "male")
+    nell = Character("Mrs. Dale", [], "female")
+    kit = Character("Kitty", [], "female")
+    text = (
+        '"The roof leaks again," said Mr. Dale one morning.\n\n'
+        '"It always leaks," replied his wife.\n\n'
+        "Kitty was out. Mrs. Dale went to the window. Mrs. Dale sighed, and Mrs. Dale sat.\n\n"
+    )
+    assert tagged(text, cast(tom, nell, kit)) == ["Mr. Dale", "Mrs. Dale"]

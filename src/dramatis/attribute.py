@@ -50,6 +50,7 @@ LOW_CONFIDENCE = 0.5
 AVOID = False
 SAL = [2.0, 2.0, 600.0]
 WINDOW = 1500
+FORWARD = 8000  # how far ahead a he/she with no antecedent looks for the one it means
 NEAR = 400  # a shared name means whichever of its bearers was named this close before
 
 _VERB = SPEECH_VERB_RE
@@ -584,7 +585,17 @@ class _Attributor:
             if self.genders[ci] == "u" and ci != self.narrator and ci not in exclude:
                 return ci
             i -= 1
-        return None
+        # nobody of that gender named yet: a story may say "she" before it names her (a
+        # book's or chapter's opening scene); the one of that gender the next pages name
+        # most (as a subject counting double)
+        ahead: dict[int, int] = {}
+        i = bisect_right(self.mpos, pos)
+        while i < len(self.mentions) and self.mentions[i].pos - pos < FORWARD:
+            m = self.mentions[i]
+            if ok(m.char) and self.genders[m.char] != "u":
+                ahead[m.char] = ahead.get(m.char, 0) + (2 if m.role else 1)
+            i += 1
+        return max(ahead, key=ahead.__getitem__) if ahead else None
 
     # --- the sieve -----------------------------------------------------------------------
     def explicit(
