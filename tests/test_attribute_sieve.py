@@ -396,3 +396,25 @@ def test_she_before_anyone_is_named_means_the_woman_named_next() -> None:
         "Kitty was out. Mrs. Dale went to the window. Mrs. Dale sighed, and Mrs. Dale sat.\n\n"
     )
     assert tagged(text, cast(tom, nell, kit)) == ["Mr. Dale", "Mrs. Dale"]
+
+
+def test_a_speech_over_paragraphs_counts_as_a_turn_for_the_reply_after_next() -> None:
+    # Ned's untagged tale (found by turn-taking) is a turn: after Ruth's tagged question,
+    # the untagged answer is Ned's again, though the narration never names him
+    ned = Character("Ned Harrow", ["Ned"], "male")
+    ruth = Character("Ruth Cole", ["Ruth"], "female")
+    text = (
+        '"Where were you all night, Ned?" said Ruth.\n\n'
+        '"At the mill. It began at dawn, when the sluice jammed.\n\n'
+        '"Then the wheel broke and the race flooded."\n\n'
+        '"And then?" asked Ruth.\n\n'
+        '"Then I ran home."'
+    )
+    att = sieve(text, segment(text), cast(ned, ruth))
+    assert [att.chars[att.spk0[k]].name for k in att.dia] == [
+        "Ruth Cole",
+        "Ned Harrow",
+        "Ned Harrow",
+        "Ruth Cole",
+        "Ned Harrow",
+    ]

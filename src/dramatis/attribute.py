@@ -402,6 +402,8 @@ class _Attributor:
         self.pmethod: dict[int, str] = {}
         self.cont: dict[int, int] = {}  # paragraph -> the previous one its quotation goes on from
         self.listeners: dict[int, frozenset[int]] = {}  # paragraph -> who its tags address
+        self._filled: dict[int, int] = {}  # paragraph speakers so far, while conversing
+        self._heads: set[int] = set()  # first paragraphs of speeches over several
 
     # --- context -----------------------------------------------------------------------
     def para_of(self, pos: int) -> int:
@@ -1122,6 +1124,8 @@ class _Attributor:
         """
         order = sorted(by_para)
         anchors = {pi: pspk[pi] for pi in order if pi in pspk}
+        self._filled = pspk  # chains already decided (to the left) count as turns too
+        self._heads = set(self.speech_groups())
         n = len(order)
         i = 0
         while i < n:
@@ -1180,6 +1184,9 @@ class _Attributor:
         steps = 0
         while 0 <= k < len(order) and steps < 6:
             o = anchors.get(order[k])
+            if o is None and direction > 0 and order[k] in self._heads:
+                # a speech over several paragraphs, already decided: a turn like a tagged one
+                o = self._filled.get(order[k])
             if o is not None and o != a:
                 return a, o
             k -= direction
