@@ -8,8 +8,10 @@ sieve gave nearby lines, the characters named around it, and, further afield, sp
 the last dozen lines and characters named in recent lines or the last pages; each gets a
 feature vector; the highest score wins and its softmax probability is the line's
 confidence.  The score is linear plus a small tanh layer (so evidence can count differently
-by scene).  The lines of a paragraph share a speaker, and runs of adjacent quote paragraphs
-are decoded jointly as one exchange.  The weights come from
+by scene).  The lines of a paragraph share a speaker (so do the paragraphs of one speech
+carried over several), and runs of adjacent quote paragraphs are decoded jointly as one
+exchange.  A first-person narrator's "I" in the narration has features of its own, so a
+model trained on third-person novels does not take it for an ordinary mention.  The weights come from
 ``benchmarks/train_attribution.py`` and are stored as a small JSON file; inference is a few
 numpy products, so ``dramatis script`` stays quick.
 """
