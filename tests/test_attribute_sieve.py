@@ -333,3 +333,88 @@ def test_a_surname_that_is_mostly_a_common_word_is_not_derived() -> None:
         'Long after midnight. "Go to bed," she said.'
     )
     assert tagged(text, cast(mrs, JANE)) == ["Jane"]
+
+
+def test_a_speech_continued_over_paragraphs_keeps_one_speaker() -> None:
+    # no closing mark at a paragraph's end, an opening one on the next: one speech, one
+    # speaker, however many paragraphs; turn-taking resumes after it
+    ned = Character("Ned Harrow", [], "male")
+    ruth = Character("Ruth Cole", [], "female")
+    text = (
+        '"Tell me about the mill," said Ruth.\n\n'
+        '"It burned in the winter of the flood," said Ned. "Nobody saw it start.\n\n'
+        '"By morning the wheel was ash and the race was choked with beams.\n\n'
+        '"We rebuilt it the next spring, stone by stone."\n\n'
+        '"And the miller?"\n\n'
+        '"He never came back."'
+    )
+    got = speakers(text, cast(ned, ruth))
+    assert got == ["Ruth Cole", *["Ned Harrow"] * 4, "Ruth Cole", "Ned Harrow"]
+
+
+def test_a_listener_named_in_the_tag_answers_next() -> None:
+    # "said Rose to Vera": Vera is not the speaker, and the untagged reply is hers, not
+    # the speaker of the line before (Amy)
+    rose = Character("Rose", [], "female")
+    vera = Character("Vera", [], "female")
+    amy = Character("Amy", [], "female")
+    text = (
+        '"Tea?" said Amy.\n\n'
+        '"Later," said Rose, turning to Vera. "Will you walk with me first?"\n\n'
+        '"Gladly."'
+    )
+    att = sieve(text, segment(text), cast(rose, vera, amy))
+    assert att.chars[att.spk0[att.dia[-1]]].name == "Vera"
+
+
+def test_said_i_counts_like_a_name_in_a_first_person_story() -> None:
+    # "I" means exactly one person when the narrator tells the story: a named tag's weight
+    holmes = Character("Holmes", [], "male")
+    watson = Character("Watson", [], "male")
+    text = (
+        'I found Holmes at the window. "Sit down, Watson," said Holmes.\n\n'
+        '"Thank you," said I. I took the chair and I waited.\n\n'
+        '"You are late, Watson," he said.\n\n'
+        '"The trains," I answered.'
+    )
+    att = sieve(text, segment(text), cast(holmes, watson))
+    got = [(att.chars[att.spk0[k]].name, att.conf0[k]) for k in att.dia]
+    assert [n for n, _c in got] == ["Holmes", "Watson", "Holmes", "Watson"]
+    assert got[1][1] >= 0.95 and got[3][1] >= 0.95  # "said I", "I answered"
+    assert got[2][1] < 0.95  # "he said" stays a pronoun's
+
+
+def test_she_before_anyone_is_named_means_the_woman_named_next() -> None:
+    # an opening scene says "replied his wife" and "she" before it names her; the woman
+    # the next pages name most is meant (the one named once in passing is not)
+    tom = Character("Mr. Dale", [], "male")
+    nell = Character("Mrs. Dale", [], "female")
+    kit = Character("Kitty", [], "female")
+    text = (
+        '"The roof leaks again," said Mr. Dale one morning.\n\n'
+        '"It always leaks," replied his wife.\n\n'
+        "Kitty was out. Mrs. Dale went to the window. Mrs. Dale sighed, and Mrs. Dale sat.\n\n"
+    )
+    assert tagged(text, cast(tom, nell, kit)) == ["Mr. Dale", "Mrs. Dale"]
+
+
+def test_a_speech_over_paragraphs_counts_as_a_turn_for_the_reply_after_next() -> None:
+    # Ned's untagged tale (found by turn-taking) is a turn: after Ruth's tagged question,
+    # the untagged answer is Ned's again, though the narration never names him
+    ned = Character("Ned Harrow", ["Ned"], "male")
+    ruth = Character("Ruth Cole", ["Ruth"], "female")
+    text = (
+        '"Where were you all night, Ned?" said Ruth.\n\n'
+        '"At the mill. It began at dawn, when the sluice jammed.\n\n'
+        '"Then the wheel broke and the race flooded."\n\n'
+        '"And then?" asked Ruth.\n\n'
+        '"Then I ran home."'
+    )
+    att = sieve(text, segment(text), cast(ned, ruth))
+    assert [att.chars[att.spk0[k]].name for k in att.dia] == [
+        "Ruth Cole",
+        "Ned Harrow",
+        "Ned Harrow",
+        "Ruth Cole",
+        "Ned Harrow",
+    ]

@@ -6,14 +6,16 @@ PDNC findings (explicit quotes are easy; the rest is conversation structure):
 1. pins from voices.yaml (always win);
 2. a speech verb beside the quote with a name or pronoun ("said Jane", "she whispered",
    "Jane said, ..."), pronouns resolved by gender against recent mentions and speakers;
-3. an interrupted quotation shares its first part's speaker; one speaker per paragraph;
+3. an interrupted quotation shares its first part's speaker; one speaker per paragraph, and
+   per speech carried over several paragraphs (no closing mark until its last);
 4. action beats: the subject of the paragraph's narration ("She turns away.");
-5. turn-taking through runs of unattributed lines (A, B, A, B ...), helped by vocatives:
-   a name addressed inside a quote is the listener, who is likely to answer next;
+5. turn-taking through runs of unattributed lines (A, B, A, B ...), helped by vocatives
+   and tags that name a listener ("said Jane to Kitty"): the one addressed is likely to
+   answer next;
 6. fall back to the most recent other speaker.
 
 First- and second-person narrators ("said I", "you say") are identified by the name others
-call them by, so their lines get their own voice.  Everything is pure Python and regex:
+call them by, so their lines get their own voice; "said I" then counts as a named tag.  Everything is pure Python and regex:
 ``dramatis script`` must stay fast on a whole novel.
 """
 
@@ -48,6 +50,7 @@ LOW_CONFIDENCE = 0.5
 AVOID = False
 SAL = [2.0, 2.0, 600.0]
 WINDOW = 1500
+FORWARD = 8000  # how far ahead a he/she with no antecedent looks for the one it means
 NEAR = 400  # a shared name means whichever of its bearers was named this close before
 
 _VERB = SPEECH_VERB_RE
@@ -362,6 +365,8 @@ _TAG_PRONOUN = re.compile(
     r"[\s,;:—–-]*(?:\w+ly\s+)?(?:he|she|it)\b|[\s,;:—–-]*\w+\s+(?:he|she|it)\b"
 )
 _SUBJ_PRONOUN = re.compile(r"\b(?:he|she|He|She|I|you|You|it)\b")
+_LISTENER_BEFORE = re.compile(r"\b(?:to|towards|addressing)\s+(?:the\s+)?$", re.I)
+_QUOTE_MARKS = frozenset("\"'“”‘’«»„")
 _WHO_AFTER = re.compile(r",?\s*who\b")
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _GAP = re.compile(
@@ -395,6 +400,10 @@ class _Attributor:
         self.soft: frozenset[int] = frozenset()  # unlikely referents of the current pronoun
         self.addressed: frozenset[int] = frozenset()  # named by the previous line: answers
         self.pmethod: dict[int, str] = {}
+        self.cont: dict[int, int] = {}  # paragraph -> the previous one its quotation goes on from
+        self.listeners: dict[int, frozenset[int]] = {}  # paragraph -> who its tags address
+        self._filled: dict[int, int] = {}  # paragraph speakers so far, while conversing
+        self._heads: set[int] = set()  # first paragraphs of speeches over several
 
     # --- context -----------------------------------------------------------------------
     def para_of(self, pos: int) -> int:
@@ -578,7 +587,17 @@ class _Attributor:
             if self.genders[ci] == "u" and ci != self.narrator and ci not in exclude:
                 return ci
             i -= 1
-        return None
+        # nobody of that gender named yet: a story may say "she" before it names her (a
+        # book's or chapter's opening scene); the one of that gender the next pages name
+        # most (as a subject counting double)
+        ahead: dict[int, int] = {}
+        i = bisect_right(self.mpos, pos)
+        while i < len(self.mentions) and self.mentions[i].pos - pos < FORWARD:
+            m = self.mentions[i]
+            if ok(m.char) and self.genders[m.char] != "u":
+                ahead[m.char] = ahead.get(m.char, 0) + (2 if m.role else 1)
+            i += 1
+        return max(ahead, key=ahead.__getitem__) if ahead else None
 
     # --- the sieve -----------------------------------------------------------------------
     def explicit(
@@ -591,9 +610,19 @@ class _Attributor:
         """Speaker named by a speech verb next to dialogue segment k."""
         self.soft = self._talked_about(k)
         try:
-            return self._explicit(k, spoken, exclude, avoid)
+            who, c = self._explicit(k, spoken, exclude, avoid)
         finally:
             self.soft = frozenset()
+        if (
+            who is not None
+            and who == self.narrator
+            and self.person
+            and self.para_of(self.segs[k].start) not in self.cont
+        ):
+            # "said I" in a first-person story is as good as a name: "I" means one person
+            # (but not inside a tale told over several paragraphs: there "I" is its teller)
+            c = max(c, 0.95)
+        return who, c
 
     def _talked_about(self, k: int) -> frozenset[int]:
         """Characters a line names in the third person, and those its tag names after the
@@ -877,6 +906,31 @@ class _Attributor:
             hit = self._qnames[key] = self.names.find(inner, 0, len(inner))
         return hit
 
+    def tag_listeners(self, ks: list[int]) -> frozenset[int]:
+        """Characters the narration beside a paragraph's lines names as listener: after "to",
+        "towards" or "addressing" in the sentence right after a line or right before it."""
+        text, segs = self.text, self.segs
+        pi = self.para_of(segs[ks[0]].start)
+        ps, pe = self.paras[pi]
+        spans: list[tuple[int, int]] = []
+        for k in ks:
+            if k + 1 < len(segs) and segs[k + 1].kind == "narration":
+                a = segs[k + 1].start
+                b = min(segs[k + 1].end, pe, a + 200)
+                m = _SENT_END.search(text, a, b)
+                spans.append((a, m.start() if m else b))
+            if k > 0 and segs[k - 1].kind == "narration":
+                b = segs[k - 1].end
+                a = max(segs[k - 1].start, ps, b - 200)
+                cut = [x.end() for x in _BOUNDARY.finditer(text, a, b) if x.end() < b - 1]
+                spans.append((cut[-1] if cut else a, b))
+        out: set[int] = set()
+        for a, b in spans:
+            for x, _y, cis in self.names.find(text, a, b):
+                if _LISTENER_BEFORE.search(text, max(a, x - 16), x):
+                    out.add(cis[0] if len(cis) == 1 else self._recent_of(cis, x))
+        return frozenset(out)
+
     def vocatives(self, q: Segment) -> list[int]:
         inner = self.text[q.start : q.end]
         out: list[int] = []
@@ -903,13 +957,21 @@ class _Attributor:
                     j += 1
         self.detect_narrator()
         dia = [k for k, s in enumerate(segs) if s.kind == "dialogue"]
+        self.cont = self.continued_paragraphs(dia)
         vocs = {k: frozenset(self.vocatives(segs[k])) for k in dia}
         spk: dict[int, int] = {}
         conf: dict[int, float] = {}
         by_para: dict[int, list[int]] = {}
         for k in dia:
             by_para.setdefault(self.para_of(segs[k].start), []).append(k)
-        pvoc = {pi: frozenset().union(*(vocs[k] for k in ks)) for pi, ks in by_para.items()}
+        # who a paragraph's lines are addressed to: vocatives, and listeners its tags name
+        # ("said Jane to Elizabeth", "turning to Kitty"); they are not its speaker, and they
+        # are likely to answer next
+        self.listeners = {pi: self.tag_listeners(ks) for pi, ks in by_para.items()}
+        pvoc = {
+            pi: frozenset().union(*(vocs[k] for k in ks)) | self.listeners[pi]
+            for pi, ks in by_para.items()
+        }
         pspk: dict[int, int] = {}
         pconf: dict[int, float] = {}
         spoken: dict[int, tuple[int, int]] = {}
@@ -940,6 +1002,10 @@ class _Attributor:
             if known:
                 pspk[pi] = known[0]
                 pconf[pi] = max(conf[k] for k in ks if k in spk)
+            elif pi in self.cont and self.cont[pi] in pspk:
+                # the previous paragraph's quotation goes on: the same speaker
+                pspk[pi], pconf[pi] = pspk[self.cont[pi]], pconf[self.cont[pi]]
+                self.pmethod[pi] = "cont"
             else:
                 who = self.beat(pi, spoken, pvoc[pi])
                 if who is not None:
@@ -954,8 +1020,23 @@ class _Attributor:
                 spoken[cur] = (self.paras[pi][0], ks[0])
             before_prev = prev_spk if adjacent else None
             prev_pi, prev_spk = pi, cur
-        # 5: turn-taking between the attributed lines
-        self.converse(by_para, pvoc, pspk, pconf)
+        # 5: turn-taking between the attributed lines; a speech running over several
+        # paragraphs is one turn, spoken by whoever a tag in any of them names
+        groups = self.speech_groups()
+        for members in groups.values():
+            named = [pi for pi in members if pi in pspk and pconf[pi] >= 0.95]
+            if named:
+                for pi in members:
+                    if pi not in pspk or self.pmethod.get(pi) == "cont" or pconf[pi] < 0.95:
+                        pspk[pi], pconf[pi] = pspk[named[0]], pconf[named[0]]
+        heads = {pi: ks for pi, ks in by_para.items() if pi not in self.cont}
+        self.converse(heads, pvoc, pspk, pconf)
+        for head, members in groups.items():
+            if head in pspk:
+                for pi in members[1:]:
+                    if pi not in pspk or self.pmethod.get(pi) in ("cont", "beat"):
+                        pspk[pi], pconf[pi] = pspk[head], pconf[head]
+                        self.pmethod[pi] = "cont"
         for pi, ks in by_para.items():
             # a line without a tag continues the last tagged line before it in the paragraph
             # (an interrupted quotation, or a paragraph holding several turns), else the
@@ -985,6 +1066,49 @@ class _Attributor:
                 segs[k].speaker = None
                 segs[k].confidence = 0.0
 
+    def continued_paragraphs(self, dia: list[int]) -> dict[int, int]:
+        """{paragraph: the previous one} where a quotation left open at a paragraph's end
+        goes on in the next paragraph.
+
+        Why: that convention (no closing mark, an opening mark on the next paragraph) marks
+        one speech by one speaker; a tale told over many paragraphs is not turn-taking.
+        """
+        text, segs = self.text, self.segs
+        first: dict[int, int] = {}
+        last: dict[int, int] = {}
+        for k in dia:
+            pi = self.para_of(segs[k].start)
+            first.setdefault(pi, k)
+            last[pi] = k
+        out: dict[int, int] = {}
+        for pi, k in first.items():
+            kp = last.get(pi - 1)
+            if kp is None or segs[k].start != self.paras[pi][0]:
+                continue
+            prev = segs[kp]
+            tail = text[prev.start : prev.end].rstrip()
+            if text[prev.end : self.paras[pi - 1][1]].strip() or not tail:
+                continue  # narration after it: the quotation was closed
+            if tail[-1] not in _QUOTE_MARKS:
+                out[pi] = pi - 1
+        return out
+
+    def speech_groups(self) -> dict[int, list[int]]:
+        """Runs of paragraphs holding one continued speech: {first paragraph: all of them}."""
+        groups: dict[int, list[int]] = {}
+        for pi in sorted(self.cont):
+            head = self.cont[pi]
+            while head in self.cont:
+                head = self.cont[head]
+            groups.setdefault(head, [head]).append(pi)
+        return groups
+
+    def group_head(self, pi: int) -> int:
+        """The first paragraph of the continued speech ``pi`` belongs to (itself if none)."""
+        while pi in self.cont:
+            pi = self.cont[pi]
+        return pi
+
     def converse(
         self,
         by_para: dict[int, list[int]],
@@ -1000,6 +1124,8 @@ class _Attributor:
         """
         order = sorted(by_para)
         anchors = {pi: pspk[pi] for pi in order if pi in pspk}
+        self._filled = pspk  # chains already decided (to the left) count as turns too
+        self._heads = set(self.speech_groups())
         n = len(order)
         i = 0
         while i < n:
@@ -1058,6 +1184,9 @@ class _Attributor:
         steps = 0
         while 0 <= k < len(order) and steps < 6:
             o = anchors.get(order[k])
+            if o is None and direction > 0 and order[k] in self._heads:
+                # a speech over several paragraphs, already decided: a turn like a tagged one
+                o = self._filled.get(order[k])
             if o is not None and o != a:
                 return a, o
             k -= direction

@@ -261,7 +261,7 @@ DESCRIBED_PEOPLE = {
 }
 # A person described by a relation ("retorted her father"): their sex, or "any".
 RELATIONS = {
-    **dict.fromkeys("mother sister daughter wife aunt niece hostess mistress".split(), "she"),
+    **dict.fromkeys("mother sister daughter wife lady aunt niece hostess mistress".split(), "she"),
     **dict.fromkeys("father brother son husband uncle nephew host master".split(), "he"),
     **dict.fromkeys("friend companion cousin guest visitor interlocutor".split(), "any"),
 }
