@@ -15,8 +15,8 @@ PDNC findings (explicit quotes are easy; the rest is conversation structure):
 6. fall back to the most recent other speaker.
 
 First- and second-person narrators ("said I", "you say") are identified by the name others
-call them by, so their lines get their own voice; "said I" then counts as a named tag.  Everything is pure Python and regex:
-``dramatis script`` must stay fast on a whole novel.
+call them by, so their lines get their own voice; "said I" then counts as a named tag.
+Everything is pure Python and regex: ``dramatis script`` must stay fast on a whole novel.
 """
 
 from __future__ import annotations
