@@ -163,6 +163,7 @@ def discover(
         forms[key] += 1
         if the_art and not title:
             the_count[name] += 1
+        said_as = {(_norm_title(title) + " " + name).strip(), name}  # forms counted as evidence
         before = _LAST_WORD.search(text, max(0, start - 20), start)
         after = _NEXT_WORD.match(text, m.end(), m.end() + 40)
         if (
@@ -173,15 +174,13 @@ def discover(
             and in_narr(start)
             and near_line(start, m.end())
         ):
-            for f in {(_norm_title(title) + " " + name).strip(), name}:
-                speech[f] += 1
+            speech.update(said_as)
         if (
             in_narr(start)
             and (act := _ACTION.match(text, m.end(), m.end() + 30))
             and act.group(1) not in _NOT_VERB
         ):
-            for f in {(_norm_title(title) + " " + name).strip(), name}:
-                acts[f] += 1
+            acts.update(said_as)
         if not title and not skipped and _SENT_START.search(text, max(0, start - 4), start):
             initial[key] += 1
         if in_narr(start):
