@@ -30,28 +30,80 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_GOLD = ROOT.parent / "shared" / "attribution" / "dev"
 
 
-def _tree_rss(root_pid: int) -> int:
-    """Resident bytes of ``root_pid`` and all its descendants, right now (Linux /proc)."""
+def _pss(pid: int) -> int:
+    """Proportional set size: resident bytes with each shared page split among its users."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+_KCMP = {"x86_64": 312, "aarch64": 272}.get(os.uname().machine)
+_libc = None
+
+
+def _same_memory(pid: int, other: int) -> bool:
+    """Whether two processes share one address space: a child between vfork and exec
+    (how Python starts ffmpeg and the synthesis workers) borrows its parent's memory."""
+    global _libc
+    if _KCMP is None:
+        return False
+    if _libc is None:
+        import ctypes
+
+        _libc = ctypes.CDLL(None, use_errno=True)
+    return _libc.syscall(_KCMP, pid, other, 1, 0, 0) == 0  # KCMP_VM
+
+
+def _tree(root_pid: int) -> list[tuple[str, int, int]]:
+    """``(name, rss, pss)`` of ``root_pid`` and each descendant, right now (Linux /proc);
+    the root is called "main".
+
+    Two sums of these matter.  RSS summed over the tree counts a page once per process
+    that maps it: ffmpeg's ~40 MB of libraries once per encoder, and the parent's whole heap
+    again for a child between fork and exec.  PSS splits each shared page among its
+    users, so its sum is the physical memory the build occupies.  Both are reported; a
+    child that still shares its parent's address space is not counted twice in either.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    names: dict[int, tuple[str, int]] = {}
     page = os.sysconf("SC_PAGE_SIZE")
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             with open(f"/proc/{entry.name}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
+                head, tail = f.read().rsplit(b")", 1)
+            fields = tail.split()
             pid = int(entry.name)
             children.setdefault(int(fields[1]), []).append(pid)
-            rss[pid] = int(fields[21]) * page
+            name = head.split(b"(", 1)[1].decode(errors="replace")
+            names[pid] = ("main" if pid == root_pid else name, int(fields[21]) * page)
         except (OSError, IndexError, ValueError):
             continue
-    total, stack = 0, [root_pid]
+    parts, stack = [], [(root_pid, 0)]
     while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, ()))
-    return total
+        pid, parent = stack.pop()
+        if pid in names and not (parent and _same_memory(pid, parent)):
+            name, rss = names[pid]
+            parts.append((name, rss, _pss(pid)))
+        stack.extend((c, pid) for c in children.get(pid, ()))
+    return parts
+
+
+def _breakdown(parts: list[tuple[str, int]]) -> str:
+    """ "main 170, python 58+57, ffmpeg 52" (MB), largest first."""
+    by_name: dict[str, list[int]] = {}
+    for name, b in parts:
+        by_name.setdefault(name, []).append(round(b / 1e6))
+    return ", ".join(
+        f"{name} {'+'.join(str(x) for x in sorted(v, reverse=True))}"
+        for name, v in sorted(by_name.items(), key=lambda kv: -sum(kv[1]))
+    )
 
 
 def _children_cpu() -> float:
@@ -73,10 +125,15 @@ def run_measured(cmd: list[str], cwd: Path, kill_after: float | None = None) -> 
         cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         start_new_session=True,
     )  # fmt: skip
-    peak = 0
+    peak: dict[str, tuple[int, list[tuple[str, int]]]] = {"rss": (0, []), "pss": (0, [])}
     killed = False
     while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
+        parts = _tree(proc.pid)
+        for k, col in (("rss", 1), ("pss", 2)):
+            mine = [(p[0], p[col]) for p in parts]
+            total = sum(b for _, b in mine)
+            if total > peak[k][0]:
+                peak[k] = (total, mine)
         if kill_after is not None and time.monotonic() - t0 > kill_after:
             os.killpg(proc.pid, signal.SIGKILL)
             killed = True
@@ -87,7 +144,10 @@ def run_measured(cmd: list[str], cwd: Path, kill_after: float | None = None) -> 
     if proc.returncode != 0 and not killed:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()[-2000:]}")
     cpu = _children_cpu() - cpu0  # a killed tree's orphans are not counted
-    return {"wall": wall, "cpu": cpu, "peak_rss": peak, "stdout": out.decode(), "killed": killed}
+    return {
+        "wall": wall, "cpu": cpu, "peak": peak,
+        "stdout": out.decode(), "killed": killed,
+    }  # fmt: skip
 
 
 def build_cmd(work: Path, cache: Path, jobs: int) -> list[str]:
@@ -151,7 +211,12 @@ def main() -> None:
             f"ratio build / bare: {full['wall'] / bare:.2f} wall, {full['cpu'] / bare_cpu:.2f} CPU"
         )
         print(f"hours of audio per minute of wall time: {hours / (full['wall'] / 60):.2f}")
-        print(f"peak resident memory (process tree): {full['peak_rss'] / 1e6:.0f} MB")
+        for k, what in (("pss", "PSS, shared pages split"), ("rss", "RSS summed")):
+            total, parts = full["peak"][k]
+            print(
+                f"peak resident memory (process tree, {what}): {total / 1e6:.0f} MB "
+                f"({_breakdown(parts)} MB)"
+            )
 
         if args.resume:
             import shutil

@@ -54,6 +54,17 @@ def test_verify_clip_rejects_bad_audio(tmp_path: Path) -> None:
     (tmp_path / "junk.wav").write_bytes(b"RIFF" + b"\x00" * 100)
     assert "does not decode" in verify_clip(tmp_path / "junk.wav", text, Voice())
     assert verify_clip(_wav(tmp_path / "ok.wav", 2.5), text, Voice()) is None
+    assert verify_clip(_wav(tmp_path / "hum.wav", 2.5, amplitude=200), text, Voice()) is not None
+    # Loud only below zero (a DC-shifted or half-wave clip) is still speech-loud.
+    with wave.open(str(tmp_path / "ok.wav"), "rb") as w:
+        samples = np.frombuffer(w.readframes(w.getnframes()), "<i2")
+    low = tmp_path / "low.wav"
+    with wave.open(str(low), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(22050)
+        w.writeframes(np.minimum(samples, 0).astype("<i2").tobytes())
+    assert verify_clip(low, text, Voice()) is None
 
 
 class _FlakyEngine:
