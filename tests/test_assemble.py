@@ -130,6 +130,23 @@ def test_limiter_holds_the_ceiling_and_leaves_the_rest() -> None:
     assert np.array_equal(out[far], before[far])
 
 
+def test_limiter_sees_peaks_between_samples_across_its_steps() -> None:
+    """A long clip is scanned in steps of CHUNK samples; a peak between two samples that
+    straddle a step's edge (each sample under the ceiling, the waveform between them over
+    it) is still caught, and so is one in the clip's last samples."""
+    from dramatis.assemble import CHUNK
+
+    y = (np.random.default_rng(2).standard_normal(3 * CHUNK + 5) * 0.01).astype(np.float32)
+    peaks = []
+    for i in (CHUNK - 1, 2 * CHUNK, y.size - 3):  # the last pair with a sample either side
+        y[i] = y[i + 1] = 0.48  # between them the signal reaches ~0.54
+        peaks += [i, i + 1]
+    out = limit(y.copy(), 0.5, 22050)
+    assert (np.abs(out[peaks]) < 0.46).all(), out[peaks]
+    far = np.r_[500 : CHUNK - 500, CHUNK + 500 : 2 * CHUNK - 500]
+    assert np.array_equal(out[far], y[far])
+
+
 def test_running_min_and_mean_match_brute_force() -> None:
     from dramatis.assemble import running_mean, running_min
 

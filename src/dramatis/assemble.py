@@ -227,8 +227,14 @@ def running_mean(x: np.ndarray, radius: int) -> np.ndarray:
     return ((csum[k:] - csum[:-k]) / k).astype(x.dtype)
 
 
-def limiter_gain(y: np.ndarray, ceiling: float, rate: int) -> np.ndarray | None:
-    """The look-ahead peak limiter's gain for ``y`` (None where it leaves ``y`` alone).
+#: Samples per step where a whole clip's worth of temporaries is not needed (a narrated
+#: paragraph can be minutes long: its float32 temporaries would be tens of megabytes each).
+CHUNK = 1 << 16
+
+
+def limiter_gain(y: np.ndarray, ceiling: float, rate: int) -> Iterator[tuple[int, int, np.ndarray]]:
+    """The look-ahead peak limiter's gain for ``y``: ``(start, end, gain)`` for each stretch
+    it touches (elsewhere the gain is exactly 1).
 
     The detector also sees a 4-point estimate of the value half-way between samples, so the
     true peak stays under control after resampling.  The gain is the minimum of the needed
@@ -238,16 +244,18 @@ def limiter_gain(y: np.ndarray, ceiling: float, rate: int) -> np.ndarray | None:
     is exactly 1 further than 2W from any peak, so both filters run only around the peaks.
     """
     a = np.abs(y)
-    if y.size >= 4:
-        mid = np.abs(0.5625 * (y[1:-2] + y[2:-1]) - 0.0625 * (y[:-3] + y[3:]))
-        np.maximum(a[1:-2], mid, out=a[1:-2])
-        np.maximum(a[2:-1], mid, out=a[2:-1])
+    for s in range(0, max(0, y.size - 3), CHUNK):  # in steps: bounded temporaries
+        e = min(s + CHUNK, y.size - 3)
+        mid = np.abs(
+            0.5625 * (y[s + 1 : e + 1] + y[s + 2 : e + 2]) - 0.0625 * (y[s:e] + y[s + 3 : e + 3])
+        )
+        np.maximum(a[s + 1 : e + 1], mid, out=a[s + 1 : e + 1])
+        np.maximum(a[s + 2 : e + 2], mid, out=a[s + 2 : e + 2])
     over = np.flatnonzero(a > ceiling)
     if over.size == 0:
-        return None
+        return
     half = max(1, int(rate * 0.005))  # W/2: 5 ms
     w = 2 * half
-    gain = np.ones(y.size, dtype=np.float32)
     starts = np.maximum(over - 2 * w, 0)
     ends = np.minimum(over + 2 * w + 1, y.size)
     gaps = np.flatnonzero(starts[1:] > ends[:-1])
@@ -257,15 +265,13 @@ def limiter_gain(y: np.ndarray, ceiling: float, rate: int) -> np.ndarray | None:
         strict=True,
     ):
         need = np.minimum(np.float32(1.0), ceiling / np.maximum(a[s:e], np.float32(1e-9)))
-        gain[s:e] = running_mean(running_mean(running_min(need, w), half), half)
-    return gain
+        yield s, e, running_mean(running_mean(running_min(need, w), half), half)
 
 
 def limit(y: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
     """Apply :func:`limiter_gain`: ``|y|`` stays <= ``ceiling``; ``y`` is modified in place."""
-    gain = limiter_gain(y, ceiling, rate)
-    if gain is not None:
-        y *= gain
+    for s, e, gain in limiter_gain(y, ceiling, rate):
+        y[s:e] *= gain
     return y
 
 
@@ -339,9 +345,11 @@ class Encoder:
         self.samples = 0
 
     def write(self, y: np.ndarray) -> None:
-        pcm = np.clip(y * 32768.0, -32768, 32767).astype("<i2")
         try:
-            self._proc.stdin.write(pcm.tobytes())  # type: ignore[union-attr]
+            for a in range(0, y.size, CHUNK):  # a long clip converts in steps
+                part = y[a : a + CHUNK] * np.float32(32768.0)
+                np.clip(part, -32768, 32767, out=part)
+                self._proc.stdin.write(part.astype("<i2").data)  # type: ignore[union-attr]
         except BrokenPipeError:
             self.close()  # raises with ffmpeg's message
             raise
@@ -476,7 +484,8 @@ class ChapterRenderer:
 
     def _shape(self, x: np.ndarray, gain: float) -> np.ndarray:
         """Gain, edge fades and limiter: a clip as it will sound (float32, no bed)."""
-        y = x.astype(np.float32) * np.float32(gain / 32768.0)
+        y = x.astype(np.float32)
+        y *= np.float32(gain / 32768.0)
         f = self._ramp.size
         if y.size >= 2 * f:  # shorter clips are too short to click
             y[:f] *= self._ramp
@@ -725,8 +734,10 @@ def _k_weight_many(pieces: Sequence[np.ndarray], rate: int) -> list[np.ndarray]:
     Analysis filters hundreds of short pieces per chapter; one FFT each (padded to a power
     of two, in float64) cost more than the whole render.  Here they are laid end to end
     with zeros between them (as long as the filters' response, so no piece hears its
-    neighbour) and convolved by overlap-add in fixed blocks, all blocks in one batched
-    float32 FFT: about 10x cheaper, equal to 1e-6.
+    neighbour) and convolved by overlap-add in fixed blocks, through batched float32
+    FFTs: about 10x cheaper, equal to 1e-6.  The blocks are transformed
+    :data:`_FFT_ROWS` at a time, so a long piece (a whole short chapter, measured in
+    context) needs little more than its own size.
     """
     h = loudness.impulse_response(rate)
     gap = h.size - 1
@@ -736,13 +747,23 @@ def _k_weight_many(pieces: Sequence[np.ndarray], rate: int) -> list[np.ndarray]:
     x = np.zeros(blocks * step, dtype=np.float32)
     for p, a in zip(pieces, starts.tolist(), strict=False):
         x[a : a + p.size] = p
-    y = np.fft.irfft(np.fft.rfft(x.reshape(blocks, step), _FFT_BLOCK) * _k_spectrum(rate))
-    out = y[:, :step].copy()
-    out[1:, :gap] += y[:-1, step:]  # each block's ringing goes on into the next
-    flat = out.ravel()
+    rows = x.reshape(blocks, step)
+    spectrum = _k_spectrum(rate)
+    ring = None  # the previous batch's last block, ringing on into this batch
+    for r in range(0, blocks, _FFT_ROWS):
+        part = rows[r : r + _FFT_ROWS]  # filtered in place, once its input is transformed
+        y = np.fft.irfft(np.fft.rfft(part, _FFT_BLOCK) * spectrum)
+        part[:] = y[:, :step]
+        part[1:, :gap] += y[:-1, step:]  # each block's ringing goes on into the next
+        if ring is not None:
+            part[0, :gap] += ring
+        ring = y[-1, step:].copy()
+    flat = x
     return [flat[a : a + p.size] for p, a in zip(pieces, starts.tolist(), strict=False)]
 
 
+#: FFT blocks transformed at once: bounded temporaries (~12 MB) for a piece of any length.
+_FFT_ROWS = 128
 #: Samples filtered per batch: a batch's buffers (~20 bytes a sample) stay near 5 MB.
 _BATCH_SAMPLES = 1 << 18
 
@@ -766,16 +787,26 @@ def _block_powers_many(pieces: Sequence[np.ndarray], rate: int) -> list[np.ndarr
     out = []
     weighted = (w for batch in _batches(pieces) for w in _k_weight_many(batch, rate))
     for w in weighted:
-        w = w.astype(np.float64)
-        w *= w
         if w.size == 0:
             out.append(np.zeros(0))
         elif w.size < 4 * step:  # a short clip counts as one block of its own length
-            out.append(np.array([w.mean()]))
+            w = w.astype(np.float64)
+            out.append(np.array([np.mean(w * w)]))
         else:
-            e = w[: w.size // step * step].reshape(-1, step).sum(axis=1)
+            e = _block_energies(w[: w.size // step * step].reshape(-1, step))
             out.append((e[:-3] + e[1:-2] + e[2:-1] + e[3:]) / (4 * step))
     return out
+
+
+def _block_energies(rows: np.ndarray) -> np.ndarray:
+    """Sum of squares of each row, in float64, converting a few hundred rows at a time
+    (a whole piece in float64 would be four times its float32 size at once)."""
+    e = np.empty(rows.shape[0])
+    for r in range(0, rows.shape[0], 512):
+        c = rows[r : r + 512].astype(np.float64)
+        c *= c
+        e[r : r + 512] = c.sum(axis=1)
+    return e
 
 
 def _slope(history: list[tuple[float, float]]) -> float:

@@ -123,7 +123,12 @@ def build(
     Writes OUT/<story>/<NN> - <chapter>.mp3, tagged, with transcripts beside them.
     New characters are added to the voices file with a voice of their own.
     """
+    import os
     import time
+
+    # numpy's OpenBLAS would start a thread per core, each with its own buffers (~8 MB
+    # resident, measured), for matrix products far too small to gain from them.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
     from dramatis.buildstate import BuildOptions, inputs_key, reuse
     from dramatis.read import story_files
