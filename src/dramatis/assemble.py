@@ -259,13 +259,27 @@ def limiter_gain(y: np.ndarray, ceiling: float, rate: int) -> Iterator[tuple[int
     starts = np.maximum(over - 2 * w, 0)
     ends = np.minimum(over + 2 * w + 1, y.size)
     gaps = np.flatnonzero(starts[1:] > ends[:-1])
-    for s, e in zip(
-        np.concatenate(([starts[0]], starts[gaps + 1])).tolist(),
-        np.concatenate((ends[gaps], [ends[-1]])).tolist(),
-        strict=True,
-    ):
-        need = np.minimum(np.float32(1.0), ceiling / np.maximum(a[s:e], np.float32(1e-9)))
-        yield s, e, running_mean(running_mean(running_min(need, w), half), half)
+    spans = list(
+        zip(
+            np.concatenate(([starts[0]], starts[gaps + 1])).tolist(),
+            np.concatenate((ends[gaps], [ends[-1]])).tolist(),
+            strict=True,
+        )
+    )
+    # All stretches through the filters at once (a clip has dozens: one call each cost
+    # more than the filtering).  Each stretch needs no gain for 2W at both ends, so W of
+    # silence between them stands in for the edge extension each would have had alone.
+    sep = np.zeros(w, dtype=a.dtype)
+    parts: list[np.ndarray] = []
+    for s, e in spans:
+        parts += [a[s:e], sep]
+    peaks = np.concatenate(parts[:-1])
+    need = np.minimum(np.float32(1.0), ceiling / np.maximum(peaks, np.float32(1e-9)))
+    gain = running_mean(running_mean(running_min(need, w), half), half)
+    o = 0
+    for s, e in spans:
+        yield s, e, gain[o : o + e - s]
+        o += e - s + w
 
 
 def limit(y: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
@@ -549,22 +563,25 @@ class ChapterRenderer:
         goal = target + self.codec_loss_db - context
 
         # The limiter makes level a concave function of gain (slope <= 1): secant steps
-        # on each voice's curve converge in two or three rounds.
+        # on each voice's curve converge in two or three rounds.  Voices are independent
+        # (each one's level depends on its own gain alone), so a voice within 0.1 dB of
+        # the goal is settled and no longer measured while the others go on.
+        total = {v: gain_db[v] + master_db for v in by_voice}
         hist: dict[str, list[tuple[float, float]]] = {v: [] for v in raw}
+        todo = list(raw)
         for _round in range(6):
-            levels = voice_levels({v: gain_db[v] + master_db for v in raw})
-            errors = {v: goal - lv for v, lv in levels.items()}
-            if max(abs(e) for e in errors.values()) < 0.1:
+            levels = voice_levels({v: total[v] for v in todo})
+            todo = [v for v in todo if abs(goal - levels[v]) >= 0.1]
+            for v in todo:
+                hist[v].append((total[v], levels[v]))
+                total[v] += (goal - levels[v]) / _slope(hist[v])
+            # no voice more than MAX_VOICE_GAIN_DB above the reference
+            cap = total[ref] + MAX_VOICE_GAIN_DB
+            for v in todo:
+                total[v] = min(total[v], cap)
+            if not todo:
                 break
-            for v in raw:
-                hist[v].append((gain_db[v] + master_db, levels[v]))
-            step_m = errors[ref] / _slope(hist[ref])
-            master_db += step_m
-            for v in raw:
-                if v != ref:
-                    step = errors[v] / _slope(hist[v]) - step_m
-                    gain_db[v] = min(MAX_VOICE_GAIN_DB, gain_db[v] + step)
-        self.gains = {v: 10 ** ((g + master_db) / 20) for v, g in gain_db.items()}
+        self.gains = {v: 10 ** (g / 20) for v, g in total.items()}
         self.lufs = target
 
     def _context_offset(
@@ -715,7 +732,9 @@ class _Collect:
         self.samples += y.size
 
     def array(self) -> np.ndarray:
-        return np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.float32)
+        if len(self.parts) > 1:
+            self.parts = [np.concatenate(self.parts)]  # one copy kept, not two
+        return self.parts[0] if self.parts else np.zeros(0, dtype=np.float32)
 
 
 #: Batched K-weighting: FFT length of each overlap-add block.
