@@ -64,13 +64,13 @@ def _tree(root_pid: int) -> list[tuple[str, int, int]]:
     the root is called "main".
 
     Two sums of these matter.  RSS summed over the tree counts a page once per process
-    that maps it: ffmpeg's ~40 MB of libraries once per encoder, and the parent's whole heap
-    again for a child between fork and exec.  PSS splits each shared page among its
-    users, so its sum is the physical memory the build occupies.  Both are reported; a
-    child that still shares its parent's address space is not counted twice in either.
+    that maps it: ffmpeg's ~40 MB of libraries once per encoder.  PSS splits each shared
+    page among its users, so its sum is the physical memory the build occupies.  Both are
+    reported; a child between vfork and exec, which still runs in its parent's address
+    space, is counted in neither (it would add the parent's whole heap again).
     """
     children: dict[int, list[int]] = {}
-    names: dict[int, tuple[str, int]] = {}
+    names: dict[int, str] = {}
     page = os.sysconf("SC_PAGE_SIZE")
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -82,17 +82,26 @@ def _tree(root_pid: int) -> list[tuple[str, int, int]]:
             pid = int(entry.name)
             children.setdefault(int(fields[1]), []).append(pid)
             name = head.split(b"(", 1)[1].decode(errors="replace")
-            names[pid] = ("main" if pid == root_pid else name, int(fields[21]) * page)
+            names[pid] = "main" if pid == root_pid else name
         except (OSError, IndexError, ValueError):
             continue
     parts, stack = [], [(root_pid, 0)]
     while stack:
         pid, parent = stack.pop()
+        # Memory is read only once the child is known to have its own address space: read
+        # earlier, a child caught between vfork and exec would report its parent's.
         if pid in names and not (parent and _same_memory(pid, parent)):
-            name, rss = names[pid]
-            parts.append((name, rss, _pss(pid)))
+            parts.append((names[pid], _rss(pid, page), _pss(pid)))
         stack.extend((c, pid) for c in children.get(pid, ()))
     return parts
+
+
+def _rss(pid: int, page: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * page
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _breakdown(parts: list[tuple[str, int]]) -> str:
