@@ -306,14 +306,19 @@ class RoomTone:
         self.pos = 0
 
     def take(self, n: int) -> np.ndarray:
-        out = np.empty(n, dtype=np.float32)
-        done = 0
+        out = np.zeros(n, dtype=np.float32)
+        return self.add_to(out)
+
+    def add_to(self, y: np.ndarray) -> np.ndarray:
+        """Mix the next ``y.size`` samples of the bed into ``y``, in place (no copy of a
+        long clip's worth of noise)."""
+        done, n = 0, y.size
         while done < n:
             k = min(n - done, self.loop.size - self.pos)
-            out[done : done + k] = self.loop[self.pos : self.pos + k]
+            y[done : done + k] += self.loop[self.pos : self.pos + k]
             done += k
             self.pos = (self.pos + k) % self.loop.size
-        return out
+        return y
 
 
 def _trim(x: np.ndarray, rate: int) -> np.ndarray:
@@ -626,7 +631,7 @@ class ChapterRenderer:
             if pause:
                 sink.write(tone.take(pause))
             y = self._shape(clip(i), gains.get(_voice_key(line), 1.0))
-            y += tone.take(y.size)
+            tone.add_to(y)
             start = sink.samples
             sink.write(y)
             if placed is not None:
@@ -712,7 +717,7 @@ class ChapterRenderer:
                 continue
             y = self._shape(self._load(i), self.gains.get(_voice_key(self.lines[i]), 1.0))
             seg = y[pos - a : min(b, end) - a]
-            seg += tone.take(seg.size)
+            tone.add_to(seg)
             sink.write(seg)
             pos += seg.size
             if progress and counted and counted[0] <= a < counted[1]:
