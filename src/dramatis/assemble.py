@@ -782,8 +782,7 @@ def _k_weight_many(pieces: Sequence[np.ndarray], rate: int) -> list[np.ndarray]:
         if ring is not None:
             part[0, :gap] += ring
         ring = y[-1, step:].copy()
-    flat = x
-    return [flat[a : a + p.size] for p, a in zip(pieces, starts.tolist(), strict=False)]
+    return [x[a : a + p.size] for p, a in zip(pieces, starts.tolist(), strict=False)]
 
 
 #: FFT blocks transformed at once: bounded temporaries (~12 MB) for a piece of any length.

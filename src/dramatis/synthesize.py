@@ -138,8 +138,8 @@ def read_pcm(path: Path) -> tuple[bytes, int]:
 
 
 def _is_silent(pcm: bytes) -> bool:
-    """No sample reaches 256 (-42 dBFS) either way: every little-endian high byte is 0x00 or
-    0xff.  Bytes, not numpy: this runs in every synthesis worker, and numpy would add
+    """Every sample lies in -256..255 (under -42 dBFS): each little-endian high byte is
+    0x00 or 0xff.  Bytes, not numpy: this runs in every synthesis worker, and numpy would add
     ~12 MB to each; a loop over samples in Python would cost ~9 CPU s per novel."""
     return not pcm[1::2].translate(None, b"\x00\xff")
 
