@@ -70,6 +70,30 @@ def test_reaction_beat_names_the_next_speaker() -> None:
     assert speakers(text, MARY, TOM) == ["Tom", "Mary"]
 
 
+def test_intent_to_speak_names_the_speaker_of_the_next_bare_line() -> None:
+    """ "He opens his mouth to say thank you." ends a paragraph with no quote: the bare line
+    that follows is his, though turn-taking and her beat would give it to her."""
+    text = (
+        "Tom lay by the fire and Mary knelt beside him.\n\n"
+        '"I am so cold," said Tom.\n\n'
+        "Mary wraps the blanket round him. He opens his mouth to say thank you.\n\n"
+        '"Please."'
+    )
+    assert speakers(text, MARY, TOM) == ["Tom", "Tom"]
+
+
+def test_first_person_answer_to_a_you_line_changes_speaker() -> None:
+    """ "No, I don't." answers "You know why.": the speaker changes even though the reply
+    paragraph carries a beat of the previous speaker ("She glares at him")."""
+    text = (
+        "Tom followed Mary to the gate.\n\n"
+        '"Why won\'t you stay?" said Tom.\n\n'
+        '"You know why." She turns away.\n\n'
+        '"No, I don\'t." She glares at him. "Tell me."'
+    )
+    assert speakers(text, MARY, TOM) == ["Tom", "Mary", "Tom", "Tom"]
+
+
 def test_vocative_in_the_previous_line_is_the_next_speaker() -> None:
     text = (
         "Tom, Mary and Ann sat down to breakfast.\n\n"

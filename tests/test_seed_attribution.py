@@ -99,16 +99,6 @@ SECOND_PERSON = [
 ]
 
 
-# Lines Dramatis still gets wrong, kept visible: a strict xfail fails once they are fixed.
-# Both need more than the rules see: "She glares at him" is Clarke's reaction to Bellamy's
-# line, and "Please." follows "He opens his mouth to say thank you." a paragraph earlier.
-KNOWN_WRONG = {
-    ("000_d490e8756aafd380.txt", "\"No, I don't."),
-    ("000_d490e8756aafd380.txt", '"I knew where you were, always.'),
-    ("000_d490e8756aafd380.txt", '"Please."'),
-}
-
-
 def _lines(name: str, cast: Cast | None = None) -> tuple[list[tuple[str, str | None]], str | None]:
     text = (STORIES / name).read_text(encoding="utf-8")
     att = attribute(text, segment(text), cast)
@@ -116,18 +106,15 @@ def _lines(name: str, cast: Cast | None = None) -> tuple[list[tuple[str, str | N
     return lines, att.narrator
 
 
-def _check(
-    name: str, lines: list[tuple[str, str | None]], expected: list[tuple[str, str]], known: bool
-) -> None:
-    """Each expected line is the next dialogue segment opening with its words; ``known``
-    selects the KNOWN_WRONG lines instead of the others."""
+def _check(lines: list[tuple[str, str | None]], expected: list[tuple[str, str]]) -> None:
+    """Each expected line is the next dialogue segment opening with its words."""
     wrong = []
     i = 0
     for opening, want in expected:
         while i < len(lines) and not lines[i][0].startswith(opening):
             i += 1
         assert i < len(lines), f"line {opening!r} not found as dialogue"
-        if ((name, opening) in KNOWN_WRONG) == known and lines[i][1] != want:
+        if lines[i][1] != want:
             wrong.append((opening, lines[i][1], want))
         i += 1
     assert not wrong, "\n".join(f"{o}: got {g}, want {w}" for o, g, w in wrong)
@@ -143,7 +130,7 @@ def _check(
 def test_seed_story_speakers(name: str, expected: list[tuple[str, str]], narrator) -> None:
     lines, found = _lines(name)
     assert found == narrator
-    _check(name, lines, expected, known=False)
+    _check(lines, expected)
 
 
 def test_second_story_keeps_its_speakers_with_the_first_storys_cast() -> None:
@@ -157,14 +144,7 @@ def test_second_story_keeps_its_speakers_with_the_first_storys_cast() -> None:
     name = "004_215bc1b0a1c1d0a6.txt"
     lines, narrator = _lines(name, cast)
     assert narrator == "Clarke"
-    _check(name, lines, SECOND_PERSON, known=False)
-
-
-@pytest.mark.xfail(strict=True, reason="reaction beats and setup paragraphs: see KNOWN_WRONG")
-def test_seed_lines_still_wrong() -> None:
-    name = "000_d490e8756aafd380.txt"
-    lines, _ = _lines(name)
-    _check(name, lines, THIRD_PERSON, known=True)
+    _check(lines, SECOND_PERSON)
 
 
 def test_common_noun_is_not_a_character() -> None:

@@ -352,6 +352,16 @@ _INTRO_END = re.compile(
     r"answered|answers|replied|replies|added|adds|observed|remarked|whispered|murmured|"
     r"proceeded|pursued|rejoined|interposed|spoke|speaks)\b(?P<rest>[^.!?\"“”]{0,60})[.:]\s*$"
 )
+# ... and so does a paragraph ending as someone gets ready to speak: 'He opens his mouth to
+# say thank you.', 'She cleared her throat.', 'He started to protest.'
+_INTENT_END = re.compile(
+    r"\b(?:(?:opens?|opened|opening)\s+(?:his|her|their)\s+(?:mouth|lips)|"
+    r"(?:clears?|cleared)\s+(?:his|her|their)\s+throat|"
+    r"(?:begins?|began|starts?|started|tries|tried|means?|meant|wants?|wanted|goes|went|"
+    r"(?:is|was)\s+about|(?:is|was)\s+going|turns?\s+to|turned\s+to)\s+"
+    r"(?:to\s+)?(?:say|speak|reply|answer|ask|protest|object|argue|explain|apologi[sz]e))"
+    r"\b(?P<rest>[^.!?\"“”]{0,60})[.]\s*$"
+)
 _ADVERBIAL = re.compile(
     r"(?:\s*,?\s*(?:\w+ly|up|out|again|thus|aloud|first|at\s+last|at\s+length|at\s+once|"
     r"(?:in|with)\s+(?:a|an|the|his|her)\s+[\w\s-]+?|\w+ing\b[^,]*?))*\s*"
@@ -404,6 +414,9 @@ class _Attributor:
         self.listeners: dict[int, frozenset[int]] = {}  # paragraph -> who its tags address
         self._filled: dict[int, int] = {}  # paragraph speakers so far, while conversing
         self._heads: set[int] = set()  # first paragraphs of speeches over several
+        # a line introduced by the paragraph before ('Lydia laughed, and said,' / 'He opens
+        # his mouth to say thank you.'): the span of that tag, narration "before" the line
+        self.intro: dict[int, tuple[int, int]] = {}
 
     # --- context -----------------------------------------------------------------------
     def para_of(self, pos: int) -> int:
@@ -729,6 +742,8 @@ class _Attributor:
                         a, a + m.start(), q.start, spoken, exclude, avoid
                     )
                 if who is not None:
+                    if a < ps:
+                        self.intro[k] = (a, b)
                     return who, 0.85 if pron else 0.95
             # 'Elizabeth's reply was, "..."'
             m = _NOUN_BEFORE.search(before)
@@ -748,7 +763,9 @@ class _Attributor:
                 pps, ppe = self.paras[pi - 1]
                 if segs[k - 1].start <= pps:
                     m = _INTRO_END.search(text, max(pps, ppe - 200), ppe)
-                    if m and _ADVERBIAL.fullmatch(m.group("rest")):
+                    if not (m and _ADVERBIAL.fullmatch(m.group("rest"))):
+                        m = _INTENT_END.search(text, max(pps, ppe - 200), ppe)
+                    if m:
                         sent = max(
                             [pps]
                             + [
@@ -761,6 +778,7 @@ class _Attributor:
                             sent, m.start(), q.start, spoken, exclude, avoid
                         )
                         if who is not None:
+                            self.intro[k] = (sent, ppe)
                             return who, 0.8 if pron else 0.85
         return None, 0.0
 
