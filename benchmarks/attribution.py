@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from dramatis.attribute import attribute
+from dramatis.attribution_lexicon import CROWD, EXTRAS
 from dramatis.model import Cast, Character
 from dramatis.segment import segment
 
@@ -56,13 +57,23 @@ def gold_cast(gold: dict) -> Cast:
     return Cast(characters=chars)
 
 
+def pdnc_name(speaker: str | None) -> str:
+    """Our speaker in PDNC's vocabulary: its placeholders _group and _unknowable are what our
+    extras (Crowd; Someone, A man, A woman) stand for."""
+    if speaker == CROWD:
+        return "_group"
+    if speaker in EXTRAS:
+        return "_unknowable"
+    return speaker or ""
+
+
 def run(gold: dict, cast: Cast | None) -> tuple[dict, float]:
     t0 = time.perf_counter()
     text = gold["text"]
     att = attribute(text, segment(text), cast)
     dt = time.perf_counter() - t0
     quotes = [
-        {"start": s.start, "end": s.end, "speaker": s.speaker or "", "line_id": s.line_id}
+        {"start": s.start, "end": s.end, "speaker": pdnc_name(s.speaker), "line_id": s.line_id}
         for s in att.segments
         if s.kind == "dialogue"
     ]

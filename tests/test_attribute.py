@@ -201,3 +201,81 @@ def test_descriptions_used_as_names_are_discovered() -> None:
         "The Queen",
         "The Hatter",
     ]
+
+
+def test_unnamed_speakers_get_an_extra_never_a_named_character() -> None:
+    """ "whispered one of the girls" is not Jane's line, though Jane is the one girl named;
+    "cried some one", "shouted the crowd", "they both said" are nobody in the cast."""
+    text = (
+        "Tom and Jane sat with the girls by the fire.\n\n"
+        '"It is late," said Tom.\n\n'
+        '"My brother," whispered one of the girls, "is thinking of Richard."\n\n'
+        '"Hush!" cried some one at the door. "They are coming."\n\n'
+        '"Who is there?" asked Jane.\n\n'
+        '"Hurrah!" shouted the crowd.\n\n'
+        '"Yes," they both said.\n\n'
+        '"Who asked?" said another of the policemen.'
+    )
+    att = run(text, cast(JANE, TOM))
+    assert [s.speaker for s in att.segments if s.kind == "dialogue"] == [
+        "Tom",
+        "A woman",
+        "A woman",
+        "Someone",
+        "Someone",
+        "Jane",
+        "Crowd",
+        "Crowd",
+        "A man",
+    ]
+    extras = {c.name: c.gender for c in att.characters if c.name not in ("Tom", "Jane")}
+    assert extras == {
+        "A woman": "female",
+        "Someone": "unknown",
+        "Crowd": "unknown",
+        "A man": "male",
+    }
+
+
+def test_a_voice_or_a_described_person_is_not_an_extra() -> None:
+    """ "said a voice" is usually someone the scene reveals, "said the girl" a "she": both are
+    left to the rules for named speakers."""
+    text = (
+        "Tom waited in the dark hall for Jane.\n\n"
+        '"Who is there?" said Tom.\n\n'
+        '"Only me," said a voice. Jane stepped out of the shadow.\n\n'
+        '"You frightened me," said Tom.\n\n'
+        '"I am sorry," said the girl.'
+    )
+    speakers_ = [s.speaker for s in run(text, cast(JANE, TOM)).segments if s.kind == "dialogue"]
+    assert speakers_ == ["Tom", "Jane", "Tom", "Jane"]
+
+
+def test_turn_taking_skips_the_extras_line() -> None:
+    """A shout from the street breaks into a two-person exchange; the bare answer after
+    it is still the other one's, and never the extra's."""
+    text = (
+        '"Where were you?" asked Jane.\n\n'
+        '"Out," said Tom.\n\n'
+        '"Fire!" cried some one in the street.\n\n'
+        '"Did you hear that?" said Jane.\n\n'
+        '"I did."'
+    )
+    assert speakers(text, cast(JANE, TOM)) == ["Jane", "Tom", "Someone", "Jane", "Tom"]
+
+
+def test_an_extra_listed_in_the_cast_is_not_a_name_in_the_text() -> None:
+    """After a build voices.yaml lists "Someone" with its voice; the next build must not
+    read the word "Someone" in the narration as that character."""
+    someone = Character("Someone", [], "unknown")
+    text = (
+        'Someone knocked. Tom looked at Jane.\n\n"Did you hear?" said Tom.\n\n'
+        '"Someone is at the door."\n\n"Open it!" cried some one outside.'
+    )
+    att = run(text, cast(JANE, TOM, someone))
+    assert [s.speaker for s in att.segments if s.kind == "dialogue"] == [
+        "Tom",
+        "Jane",
+        "Someone",
+    ]
+    assert [c.name for c in att.characters].count("Someone") == 1

@@ -27,18 +27,26 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from dramatis.attribution_lexicon import (
+    A_MAN,
+    A_WOMAN,
     CLAUSE_OPENERS,
+    CROWD,
     DESCRIBED_PEOPLE,
+    EXTRAS,
     FEMALE_NAMES,
+    FEMALE_PLURALS,
     FEMALE_TITLES,
     GENERIC_PEOPLE,
+    GROUP_NOUNS,
     INVERTED_ONLY,
     MALE_NAMES,
+    MALE_PLURALS,
     MALE_TITLES,
     NOT_ADJ,
     OBJECT_VERBS,
     PARTICLE_VERBS,
     RELATIONS,
+    SOMEONE,
     SPEECH_VERB_RE,
     STOP_NAMES,
     TITLES,
@@ -391,6 +399,51 @@ _VOC_NAME = re.compile(r"(?:[\"“‘']|,\s*)([A-Z][a-z]+)(?=\s*[,.!?—–-])")
 _VOC_PATTERNS = (r"^\W*{n}\s*[,!?.;—–-]", r",\s*{n}\s*[,!?.;—–-]", r"\b(?:dear|O|oh|Oh)\s+{n}\b")
 
 
+# Who an unnamed speaker is: 'some one', 'one of the girls', 'the others', 'they both'
+# (not 'a voice': a voice heard is mostly a character the scene reveals, "the Voice" a name)
+_UNNAMED = re.compile(
+    r"(?:(?P<one>some\s?one|somebody|another(?!\s+of\b))(?:\s+else)?\b|"
+    r"(?P<all>every\s?one|everybody|all\s+of\s+(?:them|us)|both\s+of\s+(?:them|us)|"
+    r"they\s+(?:all|both)|the\s+others|the\s+rest|(?:one|the\s+other)\s+half\s+of\s+the\s+\w+|"
+    r"(?:several|many|a\s+dozen|a\s+few|a\s+score\s+of|other|some|a\s+hundred)\s+voices)\b|"
+    r"(?P<n>one|another|each|any|some|several|two|three|a\s+few|most|many|all|both)\s+of\s+"
+    r"(?:the|them|us|those|these|his|her|their)\b(?:\s+(?P<noun>[A-Za-z]+))?|"
+    r"(?:the|a)\s+(?P<group>[a-z]+)\b)",
+    re.I,
+)
+_UNNAMED_TAIL = re.compile(r"[\s,]*(?:(?:at\s+once|together|in\s+chorus|in\s+unison|again)\b)?\W*$")
+_CHORUS = re.compile(r"\b(?:in\s+chorus|in\s+unison|with\s+one\s+voice|all\s+together)\b", re.I)
+_UNNAMED_END = re.compile(
+    r"(?:^|[.!?;:,—–-]\s*|\b(?:and|then|when|till|until|but|while)\s+)(?P<who>[\w\s]{2,40}?)"
+    r"\s+(?:\w+ly\s+)?$"
+)
+
+
+def _unnamed(subj: str, whole: bool = False) -> str | None:
+    """The extra who speaks when a tag's subject names nobody ("said some one" -> Someone,
+    "whispered one of the girls" -> A woman), else None.  With ``whole`` the subject must be
+    only that phrase (a subject found before the verb)."""
+    s = subj.lstrip(" \n\t,")
+    m = _UNNAMED.match(s)
+    if m is None or (whole and not _UNNAMED_TAIL.fullmatch(s, m.end())):
+        return None
+    if m.group("one"):
+        return SOMEONE
+    if m.group("all"):
+        return CROWD
+    if m.group("group"):
+        g = m.group("group")
+        return CROWD if g in GROUP_NOUNS else None  # lower case: "a People" is a name
+    if m.group("n").lower() not in ("one", "another", "each", "any"):
+        return CROWD
+    noun = (m.group("noun") or "").lower()
+    if noun in FEMALE_PLURALS or noun.capitalize() in FEMALE_TITLES:
+        return A_WOMAN
+    if noun in MALE_PLURALS:
+        return A_MAN
+    return SOMEONE
+
+
 class _Attributor:
     def __init__(self, text: str, segments: list[Segment], chars: list[Character]):
         self.text = text
@@ -417,6 +470,10 @@ class _Attributor:
         # a line introduced by the paragraph before ('Lydia laughed, and said,' / 'He opens
         # his mouth to say thank you.'): the span of that tag, narration "before" the line
         self.intro: dict[int, tuple[int, int]] = {}
+        # lines an unnamed speaker says -> that extra's index (characters appended last,
+        # never mentioned by name and never a candidate for anyone else's line)
+        self.extras: dict[int, int] = {}
+        self.extra_ids: frozenset[int] = frozenset()
 
     # --- context -----------------------------------------------------------------------
     def para_of(self, pos: int) -> int:
@@ -782,6 +839,71 @@ class _Attributor:
                             return who, 0.8 if pron else 0.85
         return None, 0.0
 
+    def _tag_extra(self, k: int) -> tuple[bool, str | None]:
+        """Whether line ``k`` has a speech tag beside it, and the extra it names when its
+        subject is nobody named ("said some one", "the others cried in chorus")."""
+        text, segs = self.text, self.segs
+        ps, pe = self.paras[self.para_of(segs[k].start)]
+        tagged = False
+        if k + 1 < len(segs) and segs[k + 1].kind == "narration":
+            after = text[segs[k + 1].start : min(segs[k + 1].end, pe)]
+            m = _SAID_AFTER.match(after)
+            if m and not _takes_object(m.group("verb")):
+                tagged = True
+                subj = m.group("subj")
+                x = _unnamed(subj)
+                end = _SENT_END.search(subj)
+                if x or _CHORUS.search(subj, 0, end.start() if end else len(subj)):
+                    return True, x or CROWD
+            m = _SUBJ_FIRST.match(after)
+            if m and not _SENT_END.search(_no_abbrev(m.group("subj"))):
+                x = _unnamed(m.group("subj"), whole=True)
+                if x or (not tagged and _CHORUS.search(after, m.end(), m.end() + 30)):
+                    return True, x or CROWD
+                tagged = True
+        if not tagged and k > 0 and segs[k - 1].kind == "narration":
+            a = max(segs[k - 1].start, ps)
+            before = text[a : segs[k - 1].end]
+            m = _VERB_BEFORE_END.search(before)
+            if m:
+                tagged = True
+                rest = m.group("rest")
+                x = _unnamed(rest, whole=True) if rest.strip() else None
+                if x is None:
+                    w = _UNNAMED_END.search(before, 0, m.start())
+                    x = _unnamed(w.group("who"), whole=True) if w else None
+                if x is None:
+                    cut = max(
+                        (e.end() for e in _SENT_END.finditer(before, 0, m.start())), default=0
+                    )
+                    if _CHORUS.search(before, cut):
+                        x = CROWD
+                if x:
+                    return True, x
+        return tagged, None
+
+    def unnamed_lines(self, dia: list[int]) -> dict[int, str]:
+        """{line: extra} for lines a speaker nobody names says, and the untagged lines of
+        their paragraph that go with them (a line joins the tagged line before it, else the
+        one after).  Why: "whispered one of the girls" is nobody's line in the cast, and
+        giving it to the nearest named woman puts words in her mouth."""
+        by_para: dict[int, list[int]] = {}
+        for k in dia:
+            by_para.setdefault(self.para_of(self.segs[k].start), []).append(k)
+        out: dict[int, str] = {}
+        for ks in by_para.values():
+            tags = [self._tag_extra(k) for k in ks]
+            if not any(x for _t, x in tags):
+                continue
+            for i, k in enumerate(ks):
+                tagged, x = tags[i]
+                if not tagged:
+                    near = [t for t in tags[:i][::-1] + tags[i + 1 :] if t[0]]
+                    x = near[0][1] if near else None
+                if x:
+                    out[k] = x
+        return out
+
     def subject_before(
         self,
         a: int,
@@ -976,6 +1098,14 @@ class _Attributor:
         self.detect_narrator()
         dia = [k for k, s in enumerate(segs) if s.kind == "dialogue"]
         self.cont = self.continued_paragraphs(dia)
+        ids: dict[str, int] = {}
+        for k, name in self.unnamed_lines(dia).items():
+            if name not in ids:
+                ids[name] = len(self.chars)
+                self.chars.append(Character(name, [], EXTRAS[name]))
+                self.genders.append(_gender_code(EXTRAS[name]))
+            self.extras[k] = ids[name]
+        self.extra_ids = frozenset(ids.values())
         vocs = {k: frozenset(self.vocatives(segs[k])) for k in dia}
         spk: dict[int, int] = {}
         conf: dict[int, float] = {}
@@ -1002,6 +1132,10 @@ class _Attributor:
             adjacent = prev_pi is not None and pi - prev_pi == 1
             avoid = prev_spk if adjacent and AVOID else None
             for k in ks:
+                if k in self.extras:
+                    spk[k], conf[k] = self.extras[k], 0.9
+                    self.method[k] = "extra"
+                    continue
                 # the one the previous line addressed by name answers: '"But, Captain
                 # Wentworth," cried Louisa.' then '"I knew it," said he.'
                 self.addressed = (
@@ -1034,7 +1168,7 @@ class _Attributor:
                 # provisional turn-taking guess, only to keep salience up to date
                 addressed = [x for x in pvoc.get(prev_pi, ()) if x != prev_spk]
                 cur = addressed[0] if addressed else before_prev
-            if cur is not None:
+            if cur is not None and cur not in self.extra_ids:
                 spoken[cur] = (self.paras[pi][0], ks[0])
             before_prev = prev_spk if adjacent else None
             prev_pi, prev_spk = pi, cur
@@ -1069,6 +1203,8 @@ class _Attributor:
                 elif pi in pspk:
                     spk[k], conf[k] = pspk[pi], pconf[pi]
                     self.method[k] = self.pmethod.get(pi, "para")
+        for k in [k for k, c in spk.items() if c in self.extra_ids and k not in self.extras]:
+            del spk[k], conf[k]  # turn-taking never hands a line to an unnamed speaker
         self.spk, self.conf, self.vocs, self.by_para, self.dia = spk, conf, vocs, by_para, dia
         self.spk0, self.conf0 = dict(spk), dict(conf)  # the sieve's own answers, kept
         self.apply()
@@ -1355,6 +1491,8 @@ def _cast_characters(cast: Cast | None) -> list[Character]:
         return []
     out = []
     for name, c in cast.characters.items():
+        if name in EXTRAS:
+            continue  # an extra is only ever a tag's unnamed subject, never a name in the text
         out.append(Character(name=name, aliases=list(c.aliases), gender=c.gender, voice=c.voice))
     return out
 

@@ -267,3 +267,22 @@ RELATIONS = {
 }
 
 PLACE_PREPOSITIONS = frozenset("in at to from into near towards toward through via of".split())
+
+# Speakers the story does not name ('said some one', 'whispered one of the girls', 'cried
+# the others in chorus').  Their lines get an extra's voice: never a named character's.
+SOMEONE, A_MAN, A_WOMAN, CROWD = "Someone", "A man", "A woman", "Crowd"
+EXTRAS = {SOMEONE: "unknown", A_MAN: "male", A_WOMAN: "female", CROWD: "unknown"}
+# "one of the <noun>": the extra of that sex
+FEMALE_PLURALS = frozenset(
+    "girls women ladies sisters daughters maids maidens nuns wives aunts mothers".split()
+)
+MALE_PLURALS = frozenset(
+    """men boys gentlemen brothers sons fellows lads policemen constables soldiers sailors
+    jurymen officers workmen labourers laborers guards fathers uncles husbands""".split()
+)
+# "said the children", "cried the company": a group speaking as one
+GROUP_NOUNS = frozenset(
+    """crowd chorus company party mob multitude audience spectators onlookers villagers
+    children girls boys men women ladies gentlemen people jury guests servants soldiers
+    policemen sailors workmen twins""".split()
+)

@@ -241,7 +241,9 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
                 cset[ci] = None
         if att.narrator is not None and att.person:
             cset[att.narrator] = None
-        cands = [c for c in cset if c >= 0]
+        cands = [c for c in cset if c >= 0 and c not in att.extra_ids]
+        if k in att.extras:
+            cands = []  # "said some one": that extra's line, not up for ranking
         if not cands:
             out.append((k, [], []))
             continue
@@ -351,7 +353,11 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
                 conv.add(c_n)
         conv_fit: dict[str, int] = {}
         for want in ("m", "f"):
-            fit = [x for x in conv if att.genders[x] == want and x != att.narrator]
+            fit = [
+                x
+                for x in conv
+                if att.genders[x] == want and x != att.narrator and x not in att.extra_ids
+            ]
             if len(fit) == 1:
                 conv_fit[want] = fit[0]
         feats = []

@@ -59,7 +59,8 @@ HEADER = (
     "# Dramatis cast: the narrator's and each character's voice.\n"
     "# Edit freely: builds keep your comments and order and only append new characters.\n"
     "# Keys: narrator, characters (aliases, gender, voice, rate, pitch, volume), stories,\n"
-    "# pronunciations, pins.  `dramatis voices` lists the voice ids.\n"
+    "# pronunciations, pins.  `dramatis voices` lists the voice ids.  Someone, A man,\n"
+    "# A woman and Crowd voice the lines of speakers the story does not name.\n"
 )
 
 # Voices that are effects rather than people (espeak-ng's robots, whisper, "Demonic"...):
