@@ -118,6 +118,26 @@ def test_cast_marks_characters_a_build_would_add(project, capsys):
     assert "Clarke *" in capsys.readouterr().out
 
 
+@needs_espeak
+def test_cast_shows_the_voices_a_build_will_write(project, capsys):
+    """With no narrator voice set, the engine's default is the narrator's and no character
+    may take it: `cast` must count it as a build does, or it promises other voices."""
+    from dramatis.cast import load_cast
+    from dramatis.engines import engine_voices
+    from dramatis.pipeline import BuildOptions, prepare
+
+    (project / "voices.yaml").unlink()
+    assert main(["cast", "drop.txt", "--format", "json"]) == 0
+    shown = {r["name"]: r["voice"]["id"] for r in json.loads(capsys.readouterr().out)["characters"]}
+    assert not (project / "voices.yaml").exists()
+    voices, default = engine_voices("pyttsx3")
+    prepare([project / "drop.txt"], BuildOptions(voices=project / "voices.yaml"), voices, default)
+    written = load_cast(project / "voices.yaml", voices, default_voice=default)
+    assert {n: c.voice.id for n, c in written.characters.items()} == {
+        n: v for n, v in shown.items() if n != "narrator"
+    }
+
+
 def test_cast_with_invalid_voices_file_is_one_line(project, capsys):
     (project / "voices.yaml").write_text("characters:\n  Clarke:\n    pitch: 300\n")
     assert main(["cast", "drop.txt"]) == 2

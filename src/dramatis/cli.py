@@ -307,27 +307,32 @@ def _engine_voices(engine: str):
     return engine_voices(engine)[0]
 
 
-def _cast_preview(paths: tuple[Path, ...], voices: Path, engine_voices):
+def _cast_preview(paths: tuple[Path, ...], voices: Path, engine: str):
     """Attribute the stories as a build would, adding new characters to a *copy* of voices.yaml.
 
     Returns the file's cast, the cast a build would end with, and per story (story, its cast,
     attribution).  The user's voices.yaml is never written: `cast` and `preview` only look.
+    The engine's default voice counts as a build counts it (it is the narrator's when none is
+    set, and no character gets it), so the voices shown are the ones a build will write.
     """
     import shutil
     import tempfile
 
     from dramatis.cast import load_cast
+    from dramatis.engines import engine_voices as list_voices
     from dramatis.pipeline import BuildOptions, prepare
 
-    listed = load_cast(voices, engine_voices)
+    engine_voices, default = list_voices(engine)
+    listed = load_cast(voices, engine_voices, default_voice=default)
     if not paths:
         paths = (Path("stories"),) if Path("stories").is_dir() else ()
     with tempfile.TemporaryDirectory() as tmp:
         trial = Path(tmp) / "voices.yaml"
         if voices.is_file():
             shutil.copyfile(voices, trial)
-        per_story = prepare(list(paths), BuildOptions(voices=trial), engine_voices) if paths else []
-        final = load_cast(trial, engine_voices)
+        opts = BuildOptions(voices=trial)
+        per_story = prepare(list(paths), opts, engine_voices, default) if paths else []
+        final = load_cast(trial, engine_voices, default_voice=default)
     return listed, final, per_story
 
 
@@ -369,8 +374,7 @@ def cast_cmd(paths: tuple[Path, ...], voices: Path, engine: str, fmt: str) -> No
     """
     from dramatis.cast import cast_json, cast_report, format_cast_table
 
-    engine_voices = _engine_voices(engine)
-    listed, final, per_story = _cast_preview(paths, voices, engine_voices)
+    listed, final, per_story = _cast_preview(paths, voices, engine)
     lines = [
         (s.speaker, story.text[s.start : s.end])
         for story, _cast, att in per_story
@@ -426,8 +430,7 @@ def preview(
     from dramatis.plan import spoken_text
     from dramatis.synthesize import ClipCache, ClipRequest, clip_key, default_cache_dir, synthesize
 
-    engine_voices = _engine_voices(engine)
-    _listed, final, per_story = _cast_preview(paths, voices, engine_voices)
+    _listed, final, per_story = _cast_preview(paths, voices, engine)
     is_narrator = name.strip().lower() == NARRATOR
     who = NARRATOR if is_narrator else find_character(final, name, voices).name
     candidates = []  # (text, the cast of its story)
