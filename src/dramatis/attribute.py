@@ -882,14 +882,11 @@ class _Attributor:
                     return True, x
         return tagged, None
 
-    def unnamed_lines(self, dia: list[int]) -> dict[int, str]:
+    def unnamed_lines(self, by_para: dict[int, list[int]]) -> dict[int, str]:
         """{line: extra} for lines a speaker nobody names says, and the untagged lines of
         their paragraph that go with them (a line joins the tagged line before it, else the
         one after).  Why: "whispered one of the girls" is nobody's line in the cast, and
         giving it to the nearest named woman puts words in her mouth."""
-        by_para: dict[int, list[int]] = {}
-        for k in dia:
-            by_para.setdefault(self.para_of(self.segs[k].start), []).append(k)
         out: dict[int, str] = {}
         for ks in by_para.values():
             tags = [self._tag_extra(k) for k in ks]
@@ -1098,8 +1095,11 @@ class _Attributor:
         self.detect_narrator()
         dia = [k for k, s in enumerate(segs) if s.kind == "dialogue"]
         self.cont = self.continued_paragraphs(dia)
+        by_para: dict[int, list[int]] = {}
+        for k in dia:
+            by_para.setdefault(self.para_of(segs[k].start), []).append(k)
         ids: dict[str, int] = {}
-        for k, name in self.unnamed_lines(dia).items():
+        for k, name in self.unnamed_lines(by_para).items():
             if name not in ids:
                 ids[name] = len(self.chars)
                 self.chars.append(Character(name, [], EXTRAS[name]))
@@ -1109,9 +1109,6 @@ class _Attributor:
         vocs = {k: frozenset(self.vocatives(segs[k])) for k in dia}
         spk: dict[int, int] = {}
         conf: dict[int, float] = {}
-        by_para: dict[int, list[int]] = {}
-        for k in dia:
-            by_para.setdefault(self.para_of(segs[k].start), []).append(k)
         # who a paragraph's lines are addressed to: vocatives, and listeners its tags name
         # ("said Jane to Elizabeth", "turning to Kitty"); they are not its speaker, and they
         # are likely to answer next

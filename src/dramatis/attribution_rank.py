@@ -173,6 +173,9 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
                 npos.extend(m.start() for m in pr.finditer(text, sg.start, sg.end))
     out = []
     for k in att.dia:
+        if k in att.extras:
+            out.append((k, [], []))  # "said some one": that extra's line, not up for ranking
+            continue
         q = segs[k]
         pi = att.para_of(q.start)
         i = where[pi]
@@ -242,8 +245,6 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
         if att.narrator is not None and att.person:
             cset[att.narrator] = None
         cands = [c for c in cset if c >= 0 and c not in att.extra_ids]
-        if k in att.extras:
-            cands = []  # "said some one": that extra's line, not up for ranking
         if not cands:
             out.append((k, [], []))
             continue
@@ -672,9 +673,7 @@ OVERTURN = 1.5  # log-odds by which the ranker must prefer another speaker to a 
 _BEAM = 4  # candidates per line kept in the joint decoding
 
 
-def _viterbi(
-    att: _Attributor, run, alt: float, answers: frozenset[int] | set[int] = frozenset()
-) -> None:
+def _viterbi(att: _Attributor, run, alt: float, answers: set[int]) -> None:
     """Second-order decoding of one exchange: a repeated speaker costs ``alt`` (``REPLY``
     for a paragraph in ``answers``), and the A-B-A pattern of a two-person exchange earns
     ``ABA``."""
