@@ -20,10 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from dramatis.assemble import PROFILES, ChapterRenderer, Encoder, mp3_args
-from dramatis.engines import create_engine
-from dramatis.pipeline import BuildOptions, plan, prepare
-from dramatis.synthesize import ClipCache, ClipRequest, synthesize
+from dramatis.audio.assemble import PROFILES, ChapterRenderer, Encoder, mp3_args
+from dramatis.build.pipeline import BuildOptions, plan, prepare
+from dramatis.speech.engines import create_engine
+from dramatis.speech.synthesize import ClipCache, ClipRequest, synthesize
 
 
 class _FileSink:

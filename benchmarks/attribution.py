@@ -18,10 +18,10 @@ import sys
 import time
 from pathlib import Path
 
-from dramatis.attribute import attribute
-from dramatis.attribution_lexicon import CROWD, EXTRAS
+from dramatis.attribution.attribute import attribute
 from dramatis.model import Cast, Character
-from dramatis.segment import segment
+from dramatis.text.lexicon import CROWD, EXTRAS
+from dramatis.text.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
 GENDERS = {"F": "female", "M": "male"}

@@ -21,10 +21,10 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 
-from dramatis.attribute import sieve
-from dramatis.attribution_rank import ALT as SHIPPED_ALT
-from dramatis.attribution_rank import NULL, Ranker, candidates, decode
-from dramatis.segment import segment
+from dramatis.attribution.attribute import sieve
+from dramatis.attribution.rank import ALT as SHIPPED_ALT
+from dramatis.attribution.rank import NULL, Ranker, candidates, decode
+from dramatis.text.segment import segment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from attribution import ROOT, TYPES, gold_cast, load_score
@@ -202,11 +202,11 @@ def main() -> int:
     global ALT
     ALT = a.alt
     if a.narrow:
-        import dramatis.attribution_rank as R
+        import dramatis.attribution.rank as R
 
         R.WIDE = False
     if a.aba is not None:
-        import dramatis.attribution_rank as R
+        import dramatis.attribution.rank as R
 
         R.ABA = a.aba
     score = load_score(a.gold_dir)

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from dramatis.model import Voice
-from dramatis.plan import Line
-from dramatis.synthesize import ClipCache
+from dramatis.speech.plan import Line
+from dramatis.speech.synthesize import ClipCache
 
 RATE = 22050
 

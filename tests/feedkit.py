@@ -7,8 +7,8 @@ from pathlib import Path
 
 from mutagen.mp3 import MP3
 
-from dramatis.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
 from dramatis.paths import safe_filename, slugify
+from dramatis.publish.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
 
 HOSTILE = '<b>"x"</b> ../../etc & more'
 

@@ -1,4 +1,4 @@
-"""Checks every reader test applies: the span promises of dramatis.readers.common."""
+"""Checks every reader test applies: the span promises of dramatis.text.readers.common."""
 
 from __future__ import annotations
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from mutagen.mp3 import MP3
 
-import dramatis.assemble as assemble
+import dramatis.audio.assemble as assemble
 from audiokit import LOUD, NARRATOR, decode, script
 from conftest import HAVE_FFMPEG, ffprobe
-from dramatis.synthesize import ClipCache
+from dramatis.speech.synthesize import ClipCache
 
 pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dramatis.attribute import Attribution, attribute, line_ids
+from dramatis.attribution.attribute import Attribution, attribute, line_ids
 from dramatis.model import Cast, Character
-from dramatis.segment import segment
+from dramatis.text.segment import segment
 
 
 def cast(*chars: Character, pins: dict[str, str] | None = None) -> Cast:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dramatis.attribute import attribute, sieve
+from dramatis.attribution.attribute import attribute, sieve
 from dramatis.model import Cast, Character
-from dramatis.segment import segment
+from dramatis.text.segment import segment
 
 
 def cast(*chars: Character) -> Cast:
@@ -208,7 +208,7 @@ def test_a_name_before_the_line_outweighs_a_pronoun_after_it() -> None:
 
 
 def test_a_speaker_only_described_becomes_a_character_when_nobody_is_listed() -> None:
-    from dramatis.attribution_discover import discover_descriptions
+    from dramatis.attribution.discover import discover_descriptions
 
     text = (
         "Mr. Pell sat on the bench by the harbour. An old boatman sat down beside him.\n\n"
@@ -301,7 +301,7 @@ def test_went_on_before_a_full_stop() -> None:
 
 
 def test_a_wife_styled_by_her_husbands_name_does_not_take_his_first_name() -> None:
-    from dramatis.attribution_discover import discover
+    from dramatis.attribution.discover import discover
 
     text = (
         "Charles Pell came home. Mrs. Charles Pell was at the door. Charles smiled. "
@@ -314,7 +314,7 @@ def test_a_wife_styled_by_her_husbands_name_does_not_take_his_first_name() -> No
 
 
 def test_capitalised_description_is_discovered_once() -> None:
-    from dramatis.attribution_discover import discover_descriptions
+    from dramatis.attribution.discover import discover_descriptions
 
     text = (
         'Kit sat by the Owl.\n\n"Who?" said the Owl.\n\n"Me," said Kit.\n\n'

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from dramatis.attribute import attribute, sieve
-from dramatis.attribution_rank import NULL, Ranker, candidates, load_weights
+from dramatis.attribution.attribute import attribute, sieve
+from dramatis.attribution.rank import NULL, Ranker, candidates, load_weights
 from dramatis.model import Cast, Character
-from dramatis.segment import segment
+from dramatis.text.segment import segment
 
 MARY = Character("Mary", [], "female")
 TOM = Character("Tom", [], "male")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from dramatis import cast as C
-from dramatis.engines.base import VoiceInfo
+from dramatis.cast import cast as C
 from dramatis.errors import DramatisError
 from dramatis.model import Cast, Character, Voice
+from dramatis.speech.engines.base import VoiceInfo
 
 BASES = [("gmw/en", "en-gb"), ("gmw/en-us", "en-us"), ("gmw/en-gb-x-rp", "en-gb-x-rp")]
 VARIANTS = [

@@ -10,14 +10,14 @@ import pytest
 
 from audiokit import LOUD, NARRATOR, script
 from conftest import HAVE_FFMPEG
-from dramatis.assemble import assemble_chapter
-from dramatis.check import check_file
+from dramatis.audio.assemble import assemble_chapter
+from dramatis.audio.check import check_file
+from dramatis.audio.loudness import TruePeak
 from dramatis.cli import main
-from dramatis.cover import title_card
-from dramatis.loudness import TruePeak
-from dramatis.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
-from dramatis.synthesize import ClipCache
-from dramatis.tag import Tags, write_tags
+from dramatis.formats.cover import title_card
+from dramatis.formats.tag import Tags, write_tags
+from dramatis.publish.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
+from dramatis.speech.synthesize import ClipCache
 
 pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
 
@@ -236,7 +236,7 @@ def test_unreadable_cover_stops_the_build_before_anything_is_written(
 
 def test_k_weighting_matches_pyloudnorm_and_ffmpeg(tmp_path: Path) -> None:
     """Our BS.1770 meter: pyloudnorm's filter design, ffmpeg's integrated loudness."""
-    from dramatis import loudness
+    from dramatis.audio import loudness
 
     pyloudnorm = pytest.importorskip("pyloudnorm")
     rate = 44100

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dramatis.credits import opening_text
 from dramatis.model import Story
+from dramatis.speech.credits import opening_text
 
 
 @pytest.mark.parametrize(

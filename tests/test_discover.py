@@ -4,8 +4,8 @@ tests; each names its rule."""
 
 from __future__ import annotations
 
-from dramatis.attribute import attribute
-from dramatis.segment import segment
+from dramatis.attribution.attribute import attribute
+from dramatis.text.segment import segment
 
 
 def run(text: str):

@@ -3,9 +3,9 @@ narrator reads out (made narration by the segmenter) names them again and again.
 
 from __future__ import annotations
 
-from dramatis.attribute import attribute
+from dramatis.attribution.attribute import attribute
 from dramatis.model import Segment
-from dramatis.segment import segment
+from dramatis.text.segment import segment
 
 STORY = (
     "Holmes was standing by the window when I came in, and I saw at once that my friend "

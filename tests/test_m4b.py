@@ -7,11 +7,11 @@ from mutagen.mp4 import MP4
 
 from audiokit import LOUD, NARRATOR, decode, script, silent_runs
 from conftest import HAVE_FFMPEG, ffprobe
-from dramatis.check import check_file
-from dramatis.cover import title_card
-from dramatis.m4b import BookChapter, BookTags, assemble_book, ffmetadata, write_book_tags
-from dramatis.synthesize import ClipCache
-from dramatis.tag import read_fingerprint
+from dramatis.audio.check import check_file
+from dramatis.formats.cover import title_card
+from dramatis.formats.m4b import BookChapter, BookTags, assemble_book, ffmetadata, write_book_tags
+from dramatis.formats.tag import read_fingerprint
+from dramatis.speech.synthesize import ClipCache
 
 pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
 

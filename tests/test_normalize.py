@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from dramatis.normalize import roman_to_int, speech
+from dramatis.text.normalize import roman_to_int, speech
 
 
 @pytest.mark.parametrize(

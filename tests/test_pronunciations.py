@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from conftest import HAVE_FFMPEG
-from dramatis.cast import load_cast
-from dramatis.plan import plan_chapter
-from dramatis.read import read_story
-from dramatis.synthesize import ClipCache, clip_key
+from dramatis.cast.cast import load_cast
+from dramatis.speech.plan import plan_chapter
+from dramatis.speech.synthesize import ClipCache, clip_key
+from dramatis.text.read import read_story
 
 pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
 
@@ -47,8 +47,8 @@ def test_pronunciations_reach_the_engine_but_not_the_script(tmp_path: Path) -> N
     # What the engine was given: the clips in the cache are keyed by the exact text spoken.
     story = read_story(story_path)
     cast = load_cast(tmp_path / "voices.yaml")
-    from dramatis.attribute import attribute
-    from dramatis.segment import segment
+    from dramatis.attribution.attribute import attribute
+    from dramatis.text.segment import segment
 
     att = attribute(story.text, segment(story.text), cast)
     cast = load_cast(tmp_path / "voices.yaml")  # now with Bellamy added by the build

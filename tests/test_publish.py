@@ -15,8 +15,7 @@ import pytest
 from lxml import etree
 
 from dramatis.errors import DramatisError
-from dramatis.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
-from dramatis.publish import (
+from dramatis.publish.feed import (
     NS_ITUNES,
     NS_PODCAST,
     playlist_path,
@@ -27,6 +26,7 @@ from dramatis.publish import (
     write_feed,
     write_sidecars,
 )
+from dramatis.publish.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
 from feedkit import HOSTILE, make_story
 
 BASE = "https://example.org/my books/"

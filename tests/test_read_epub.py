@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from dramatis.errors import DramatisError
-from dramatis.read import read_story
+from dramatis.text.read import read_story
 from readers_helpers import (
     AO3_AFTERWORD,
     AO3_CHAPTER_1,

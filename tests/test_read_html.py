@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dramatis.errors import DramatisError
-from dramatis.read import read_story
+from dramatis.text.read import read_story
 from readers_helpers import AO3_HTML, AO3_NOTES, check_ao3_story, check_spans, spoken_text
 
 

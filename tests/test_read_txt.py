@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dramatis.errors import DramatisError
-from dramatis.read import read_story, story_files
+from dramatis.text.read import read_story, story_files
 from readers_helpers import check_spans, spoken_text
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "stories").glob("*.txt"))

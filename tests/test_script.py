@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from dramatis.attribute import attribute
+from dramatis.attribution.attribute import attribute
 from dramatis.model import Cast, Character
-from dramatis.script import render_json, render_text
-from dramatis.segment import segment
+from dramatis.publish.script import render_json, render_text
+from dramatis.text.segment import segment
 
 TEXT = (
     'Clarke sat by the fire. Bellamy watched her.\n\n"The sun\'s almost gone," Clarke says.\n\n'

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from dramatis.attribute import attribute
+from dramatis.attribution.attribute import attribute
 from dramatis.model import Cast
-from dramatis.segment import segment
+from dramatis.text.segment import segment
 
 STORIES = Path(__file__).resolve().parent.parent / "stories"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from dramatis.segment import segment
+from dramatis.text.segment import segment
 
 
 def dialogue(text: str) -> list[str]:

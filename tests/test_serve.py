@@ -17,8 +17,8 @@ import feedparser
 import pytest
 
 from dramatis.errors import DramatisError
-from dramatis.publish import sidecar_paths
-from dramatis.serve import FeedServer, RangeNotSatisfiable, parse_range
+from dramatis.publish.feed import sidecar_paths
+from dramatis.publish.serve import FeedServer, RangeNotSatisfiable, parse_range
 from feedkit import HOSTILE, make_story
 
 SECRET = b"the secret outside the served folder"

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dramatis import synthesize as synth
 from dramatis.errors import SynthesisError
 from dramatis.model import Voice
-from dramatis.synthesize import ClipCache, ClipRequest, clip_key, synthesize, verify_clip
+from dramatis.speech import synthesize as synth
+from dramatis.speech.synthesize import ClipCache, ClipRequest, clip_key, synthesize, verify_clip
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
 
@@ -160,7 +160,7 @@ def test_pyttsx3_default_rate_is_the_same_on_every_start(tmp_path: Path) -> None
     pyttsx3's espeak driver reports 175 or 200 wpm at random from start to start, so the
     same cached clip used to come out 14% faster or slower from one build to the next.
     """
-    from dramatis.engines.pyttsx3_engine import ESPEAK_DEFAULT_WPM, Pyttsx3Engine
+    from dramatis.speech.engines.pyttsx3_engine import ESPEAK_DEFAULT_WPM, Pyttsx3Engine
 
     engine = Pyttsx3Engine()
     if not engine.is_espeak:

@@ -9,7 +9,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from conftest import HAVE_FFMPEG, ffprobe
-from dramatis.tag import Tags, read_fingerprint, write_tags
+from dramatis.formats.tag import Tags, read_fingerprint, write_tags
 
 pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
 
@@ -69,7 +69,7 @@ def test_title_card_is_a_square_jpeg_made_the_same_every_time() -> None:
 
     from PIL import Image
 
-    from dramatis.cover import SIZE, title_card
+    from dramatis.formats.cover import SIZE, title_card
 
     card = title_card("A Rather Long Title for a Story About the Woods", "Some Author")
     assert card == title_card("A Rather Long Title for a Story About the Woods", "Some Author")
@@ -81,8 +81,8 @@ def test_title_card_is_a_square_jpeg_made_the_same_every_time() -> None:
 def test_user_cover_is_checked(tmp_path: Path) -> None:
     from PIL import Image
 
-    from dramatis.cover import load_cover
     from dramatis.errors import DramatisError
+    from dramatis.formats.cover import load_cover
 
     good = tmp_path / "c.png"
     Image.new("RGB", (40, 40), "red").save(good)

@@ -9,8 +9,8 @@ import subprocess
 import pytest
 
 from dramatis.cli import main
-from dramatis.plan import spoken_text
-from dramatis.synthesize import ClipCache, clip_key
+from dramatis.speech.plan import spoken_text
+from dramatis.speech.synthesize import ClipCache, clip_key
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
 
@@ -122,9 +122,9 @@ def test_cast_marks_characters_a_build_would_add(project, capsys):
 def test_cast_shows_the_voices_a_build_will_write(project, capsys):
     """With no narrator voice set, the engine's default is the narrator's and no character
     may take it: `cast` must count it as a build does, or it promises other voices."""
-    from dramatis.cast import load_cast
-    from dramatis.engines import engine_voices
-    from dramatis.pipeline import BuildOptions, prepare
+    from dramatis.build.pipeline import BuildOptions, prepare
+    from dramatis.cast.cast import load_cast
+    from dramatis.speech.engines import engine_voices
 
     (project / "voices.yaml").unlink()
     assert main(["cast", "drop.txt", "--format", "json"]) == 0

@@ -1,0 +1,1 @@
+"""Who speaks each line: character discovery, rules and the learned ranker."""

@@ -1,0 +1,635 @@
+# ruff: noqa: SIM905  (word lists read best as one string each)
+"""Discover the characters of a story nobody listed: recurring names, merged aliases, gender.
+
+Why statistics over the story itself rather than an NER model: nothing may download at run
+time and ``dramatis script`` must stay fast, while in fiction a person is well marked by
+behaviour the text shows again and again (titles, speech verbs, gendered pronouns after the
+name).  Places, the author and capitalised sentence openers are filtered by the same counts:
+a name mostly after "at/in/to/from/on the" is a place, a plural whose singular is a name
+("the Musgroves", "Lucases") is a family, adjective shapes ("Shaksperean") and written-out
+lisps ("Thquire") are words, and a person must show evidence: a title, a speech tag beside
+a line, a vocative, a known first name or two agreeing pronouns.  Nicknames ("Lizzy", "Miss
+Eliza") and a bare title ("the Admiral") join the one person they stand for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from dramatis.model import Character, Segment
+from dramatis.text.lexicon import (
+    FEMALE_NAMES,
+    FEMALE_NOUNS,
+    FEMALE_TITLES,
+    GENERIC_PEOPLE,
+    MALE_NAMES,
+    MALE_NOUNS,
+    MALE_TITLES,
+    NEUTRAL_TITLES,
+    NICKNAMES,
+    NOT_ADJ,
+    SPEECH_VERBS,
+    STOP_NAMES,
+    TITLES,
+)
+
+_TITLE_ALT = "|".join(sorted(TITLES, key=len, reverse=True))
+_CAP = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
+# optional title, then 1-3 capitalised words ("Mr. Darcy", "Elizabeth Bennet", "Jane")
+_NAME_RE = re.compile(
+    r"(?<![\w.'])(?:(?P<title>"
+    + _TITLE_ALT
+    + r")\.?[ \t\n]+)?(?P<name>"
+    + _CAP
+    + r"(?:[ \t]"
+    + _CAP
+    + r"){0,2})(?![\w'])"
+)
+_PLACE_SUFFIX = frozenset(
+    """
+    Hall Street Park Lodge House Road Court Abbey Place Square Lane Castle Manor Cottage Farm
+    Church Inn Hotel Row Bridge Terrace Gardens Garden Hill Wood Woods Town City River Station
+    Island Bay Mountain Mount College School Club Avenue Crescent Gate Common Cross Chapel
+    Office Company Vale Valley Waters Lake Pond Falls Harbour Harbor Port Isle Islands
+    """.split()
+)
+_SURNAME_TITLES = frozenset(("Mr", "Mrs", "Miss", "Ms", "Dr"))
+_LAST_WORD = re.compile(r"\b([a-z]+)[ \t\n]+(?:the[ \t\n]+)?$")
+_NEXT_WORD = re.compile(r",?[ \t\n]+(?:[a-z]+ly[ \t\n]+)?([a-z]+)\b")
+_SENT_START = re.compile(r'(?:[.!?]["\'”’)]*\s+|^\s*|["“‘]\s*|\n\s*\n\s*)$')
+_TOK = r"(?:(?:Mr|Mrs|Ms|Dr|St|Rev|Prof|Mme|Mlle)\.|[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?)"
+_SEQ_RE = re.compile(
+    r"(?<![\w'.-])" + _TOK + r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)" + _TOK + r"){0,3}(?![\w'])"
+)
+# words after "said the" that are not people ("said the voice" is generic; "the words")
+# and kin ("said the father" names someone by relation to another, who is usually named)
+_NOT_PEOPLE = frozenset(
+    """voice voices words word first second last same former latter father mother sister
+    brother son daughter husband wife uncle aunt cousin""".split()
+)
+_SENT_STOP = re.compile(r"[.!?;\"“”]")
+_PRONOUNS = re.compile(r"\b([Hh]e|[Ss]he)\b")  # subjects: "Clarke looks at him as she..."
+# "Lexa tilts her head": a possessive right after the name's verb is the name's own (weaker
+# evidence than a subject pronoun: "Tom looked at her" is why a noun must follow)
+_POSSESSIVE = re.compile(r"[ \t\n]+[a-z]+[ \t\n]+(his|her)[ \t\n]+([a-z]+)\b")
+_NOT_NOUN = frozenset(
+    "to and the a an that as in with for at of on from when so but or if up down out away back "
+    "off into by was is had has".split()
+)
+_VOCATIVE = re.compile(r"(?:^[\"“‘']\s*|,\s*)(" + _CAP + r")(?=\s*[,.!?—–-])")
+
+
+def _title_gender(title: str | None) -> str:
+    if not title:
+        return "unknown"
+    if title in MALE_TITLES:
+        return "male"
+    if title in FEMALE_TITLES:
+        return "female"
+    return "unknown"
+
+
+def _norm_title(t: str | None) -> str:
+    return (
+        (t + "." if t in {"Mr", "Mrs", "Ms", "Dr", "St", "Rev", "Prof", "Mme", "Mlle"} else t)
+        if t
+        else ""
+    )
+
+
+def discover(
+    text: str, segments: list[Segment], min_count: int = 0, speakers: set[str] | None = None
+) -> list[Character]:
+    """Characters named in ``text``: canonical name (fullest common form), aliases, gender.
+
+    ``min_count`` (default: 2 for a short story, 3 for a long text) is the fewest mentions a
+    character needs unless a speech verb names them.  ``speakers``, when given, receives the
+    names of those a speech tag beside a line names or who act in the narration at least
+    MIN_ACTS times: what a cast's newcomer must show to be more than talked about.
+    """
+    min_count = min_count or (2 if len(text) < 50000 else 3)
+    narr = [(s.start, s.end) for s in segments if s.kind == "narration"]
+    in_narr = _membership(narr)
+    near_line = _near_dialogue(text, segments)
+    forms: Counter[tuple[str, str]] = Counter()  # (title, name) -> count
+    initial: Counter[tuple[str, str]] = Counter()
+    narr_count: Counter[tuple[str, str]] = Counter()
+    place_prep: Counter[str] = Counter()
+    pron: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    head = text[:3000]
+    authors = set(re.findall(r"\b[Bb]y\s+(" + _CAP + r"(?:\s" + _CAP + r"){0,3})", head))
+    author_tokens = {t for a in authors for t in a.split()}
+    lower_words = Counter(re.findall(r"\b[a-z][a-z'-]+\b", text))
+    cap_words = Counter(re.findall(r"\b[A-Z][a-z]+\b", text))
+    speech: Counter[str] = Counter()
+    acts: Counter[str] = Counter()  # "Lexa nods": the name is the subject of a narrated action
+    the_count: Counter[str] = Counter()
+    # a name addressed in a quote ("Lexa," you say) is a person's
+    for sg in segments:
+        if sg.kind == "dialogue":
+            for vm in _VOCATIVE.finditer(text[sg.start : sg.end]):
+                if vm.group(1) not in STOP_NAMES:
+                    speech["voc:" + vm.group(1)] += 1
+    for m in _SEQ_RE.finditer(text):
+        toks = [t.rstrip(".") for t in m.group().split()]
+        start = m.start()
+        # drop leading stop words and common words: "The Hatter", "Whenever Charlotte"
+        skipped = 0
+        while toks and (
+            (toks[0] in STOP_NAMES and toks[0] not in TITLES)
+            or (len(toks) > 1 and lower_words[toks[0].lower()] > cap_words[toks[0]])
+        ):
+            toks = toks[1:]
+            skipped += 1
+        # "the Hatter", "The Invisible Man", "the Queen": a description used as a name
+        the_art = (skipped == 1 and m.group().startswith("The")) or text[
+            max(0, start - 4) : start
+        ].lower() == "the "
+        title = ""
+        if len(toks) > 1 and toks[0] in TITLES:
+            title = toks[0]
+            toks = toks[1:]
+        if not toks or (toks[0] in TITLES and not (the_art and len(toks) == 1)):
+            continue
+        # "Mrs. Hall", "Mr. Park": a surname that is also a place word, with a title
+        surname = title in _SURNAME_TITLES and toks[-1] in _PLACE_SUFFIX
+        if (toks[-1] in STOP_NAMES or toks[-1] in _PLACE_SUFFIX) and not surname:
+            continue  # "Prince Edward Island", "Green Gables Hall"
+        name = " ".join(toks)
+        if not title and set(toks) & author_tokens and start < 3000:
+            continue
+        key = (title, name)
+        forms[key] += 1
+        if the_art and not title:
+            the_count[name] += 1
+        said_as = {(_norm_title(title) + " " + name).strip(), name}  # forms counted as evidence
+        before = _LAST_WORD.search(text, max(0, start - 20), start)
+        after = _NEXT_WORD.match(text, m.end(), m.end() + 40)
+        if (
+            (
+                (before and before.group(1) in SPEECH_VERBS)
+                or (after and after.group(1) in SPEECH_VERBS)
+            )
+            and in_narr(start)
+            and near_line(start, m.end())
+        ):
+            speech.update(said_as)
+        if (
+            in_narr(start)
+            and (act := _ACTION.match(text, m.end(), m.end() + 30))
+            and act.group(1) not in _NOT_VERB
+        ):
+            acts.update(said_as)
+        if not title and not skipped and _SENT_START.search(text, max(0, start - 4), start):
+            initial[key] += 1
+        if in_narr(start):
+            narr_count[key] += 1
+            prev = text[max(0, start - 16) : start].split()
+            preps = _PLACE_PREPS
+            if prev and prev[-1].lower() == "the":
+                # "on the Cobb", "in the Bank"; but one goes "to the Queen", looks "at" her
+                prev, preps = prev[:-1], _IN_THE
+            if prev and prev[-1].lower() in preps:
+                place_prep[name] += 1
+            se = _SENT_STOP.search(text, m.end(), m.end() + 150)
+            pm = _PRONOUNS.search(text, m.end(), se.start() if se else m.end() + 150)
+            if pm:
+                pron[key][pm.group().lower()] += 1
+            else:
+                pp = _POSSESSIVE.match(text, m.end(), m.end() + 60)
+                if pp and pp.group(2) not in _NOT_NOUN:
+                    pron[key][pp.group(1)] += 1
+    cands: dict[tuple[str, str], int] = {}
+    surnames = {name.split()[-1] for (title, name) in forms if title}
+    for key, n in forms.items():
+        title, name = key
+        toks = name.split()
+        noninitial = n - initial[key]
+        full = (_norm_title(title) + " " + name).strip()
+        sp = sum(speech[f] for f in {name, full, (title + " " + name).strip()})
+        if not title:
+            low = lower_words[name.lower()] if len(toks) == 1 else 0
+            if low > 0.5 * n:
+                continue  # a common word capitalised ("Hope", "Will")
+            known = (
+                toks[0] in FEMALE_NAMES
+                or toks[0] in MALE_NAMES
+                or toks[0] in NICKNAMES
+                or toks[-1] in surnames
+            )
+            if noninitial < 2 and sp == 0 and not (known or len(toks) > 1):
+                continue
+            pp = place_prep[name]
+            if pp >= 2 and pp > 0.3 * max(1, narr_count[key]) and 2 * sp < pp:
+                continue  # "at Kellynch", "on the Cobb": a place, even if it once "said"
+            if len(toks) == 1 and not known and _not_a_name(name, sp, speech["voc:" + name]):
+                continue
+            if not known and narr_count[key] == 0 and sp == 0:
+                continue  # only ever in quotes and never speaking: a form of address, a lisp
+        if _plural_group(key, the_count[name], n, cap_words, forms):
+            continue  # "the Musgroves", "Lucases", "the Miss Bennets": a family, not a person
+        cands[key] = n
+    out = _merge(cands, pron, speech, min_count, the_count)
+    if speakers is not None:
+        speakers.update(
+            c.name
+            for c in out
+            if any(speech[n] for n in c.names) or sum(acts[n] for n in c.names) >= MIN_ACTS
+        )
+    return out
+
+
+# A character who acts in the narration at least this often is in the scene and may speak,
+# even if no speech tag names them ("Lexa nods", "Lexa pulls away": she only "says").
+MIN_ACTS = 3
+# a name then a lower-case word, no possessive: "Lexa nods", "Toby had"
+_ACTION = re.compile(r"[ \t\n]+([a-z]+)\b")
+_NOT_VERB = frozenset(
+    "and or nor but of to in at on with for from by the a an as than that who whom whose which"
+    " if so yet about into over under after before like near upon".split()
+)
+
+_PLACE_PREPS = frozenset(
+    "in at to into near towards toward through via from on upon within across beyond round".split()
+)
+_IN_THE = frozenset("in into on upon near through within across beyond round".split())
+# adjectives and nationalities ("Shaksperean", "Arcadian", "Hermitical", "Roman", "Indian")
+_ADJ_SUFFIX = re.compile(r"(?:ian|ean|ical|ic|ish|ese|esque|an|ite|ist)s?$")
+# English words never begin "Thq", "Thl", "Ths": a lisp written out ("Thquire" for Squire)
+_LISP = re.compile(r"^Th[^aeiouyrw]")
+
+
+def _not_a_name(name: str, sp: int, voc: int) -> bool:
+    """A word shaped like an adjective or a lisp, with little sign of being a person."""
+    if _LISP.match(name):
+        return True
+    return bool(_ADJ_SUFFIX.search(name)) and sp < 4 and voc < 2
+
+
+def _plural_group(
+    key: tuple[str, str], the_n: int, n: int, cap_words: Counter[str], forms: Counter
+) -> bool:
+    """A plural of a family or people: "the Crofts", "Lucases", "Miss Musgroves", "Americans".
+
+    Why: a family or a nation talked about as one never speaks with one voice.  The plural
+    must have a singular the story also uses as a name (or an adjective), and be led by
+    "the" or "Miss"/"Misses", or the singular be someone's surname ("Mr. Collins").
+    """
+    title, name = key
+    last = name.split()[-1]
+    if title in ("Mr", "Mrs", "Dr", "Ms") or not last.endswith("s") or len(last) < 4:
+        return False
+    stem = name[: -len(last)]
+    sings = [last[:-1]] + ([last[:-2]] if last.endswith(("ses", "xes", "zes", "shes")) else [])
+    for sg in sings:
+        if not cap_words[sg]:
+            continue
+        if title in ("Miss", "Misses", "Messrs") or the_n > 0.5 * n:
+            return True
+        if any(forms[(t, stem + sg)] for t in ("Mr", "Mrs", "Miss")):
+            return True
+        if _ADJ_SUFFIX.search(sg) and not stem:
+            return True
+    return False
+
+
+_STOP = re.compile(r"(?<!Mr)(?<!Mrs)(?<!Dr)(?<!St)[.!?](?=\s)")
+
+
+def _near_dialogue(text: str, segments: list[Segment]):
+    """Whether a name sits in a speech tag: just after a line ends or just before one starts,
+    in the same sentence.
+
+    Why: "said" counts as evidence of a person only beside a quotation; "went to Bermuda",
+    "called at Kellynch", "Dinah purred. ..." (a sentence before a line) are not speech.
+    """
+    from bisect import bisect_left, bisect_right
+
+    dia = [(s.start, s.end) for s in segments if s.kind == "dialogue"]
+    starts = [a for a, _ in dia]
+    ends = [b for _, b in dia]
+
+    def near(a: int, b: int) -> bool:
+        i = bisect_right(ends, a) - 1
+        if i >= 0 and a - ends[i] < 60 and not _STOP.search(text, ends[i], a):
+            return True
+        j = bisect_left(starts, b)
+        return j < len(starts) and starts[j] - b < 80 and not _STOP.search(text, b, starts[j])
+
+    return near
+
+
+def _membership(spans: list[tuple[int, int]]):
+    starts = [s for s, _ in spans]
+    from bisect import bisect_right
+
+    def inside(pos: int) -> bool:
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+    return inside
+
+
+class _Entity:
+    def __init__(self, title: str, name: str, gender: str):
+        self.forms: Counter[str] = Counter()
+        self.title = title
+        self.name = name
+        self.gender = gender
+        self.first = name.split()[0] if len(name.split()) > 1 or not title else ""
+        if self.first and title in ("Mrs", "Mrs.") and _first_name_gender(self.first) == "male":
+            self.first = ""  # "Mrs. Charles Musgrove" is styled by her husband's name
+        self.last = name.split()[-1]
+        self.pron: Counter[str] = Counter()
+
+    def add(self, form: str, n: int) -> None:
+        self.forms[form] += n
+
+
+_KIN = frozenset("Aunt Uncle Cousin Sister Brother Grandma Grandpa Granny".split())
+
+
+def _first_name_gender(name: str) -> str:
+    first = name.split()[0]
+    first = NICKNAMES.get(first, first)
+    if first in FEMALE_NAMES:
+        return "female"
+    if first in MALE_NAMES:
+        return "male"
+    return "unknown"
+
+
+def _merge(
+    cands: dict[tuple[str, str], int], pron, speech, min_count: int, the_count: Counter[str]
+) -> list[Character]:
+    ents: list[_Entity] = []
+    by_full: dict[str, _Entity] = {}
+    # 1. multi-word untitled names: "Elizabeth Bennet", "Sherlock Holmes"
+    for (title, name), n in sorted(cands.items(), key=lambda kv: -len(kv[0][1].split())):
+        if title or len(name.split()) < 2:
+            continue
+        # "Sherlock Holmes" inside "Mr. Sherlock Holmes" is the same person
+        if name in by_full:
+            by_full[name].add(name, n)
+            continue
+        e = _Entity("", name, _first_name_gender(name))
+        e.add(name, n)
+        ents.append(e)
+        by_full[name] = e
+    # 2. titled forms, fullest first: "Mrs. Rachel Lynde" before "Mrs. Lynde"
+    titled: dict[tuple[str, str], _Entity] = {}
+    for (title, name), n in sorted(cands.items(), key=lambda kv: (-len(kv[0][1].split()), -kv[1])):
+        if not title:
+            continue
+        tg = _title_gender(title)
+        form = (_norm_title(title) + " " + name).strip()
+        toks = name.split()
+
+        def compatible(x: _Entity, tg: str = tg) -> bool:
+            return tg == "unknown" or x.gender in ("unknown", tg)
+
+        if name in by_full and compatible(by_full[name]):
+            fits = [by_full[name]]
+        elif len(toks) > 1:
+            fits = [x for x in ents if x.last == toks[-1] and x.first == toks[0] and compatible(x)]
+        else:
+            tok = toks[0]
+            fits = [x for x in ents if x.last == tok and x.title == title]
+            if not fits and title not in ("Mr", "Mrs"):
+                fits = [x for x in ents if x.last == tok and compatible(x)]
+            if not fits and (title in _KIN or _first_name_gender(tok) != "unknown"):
+                fits = [x for x in ents if x.first == tok and compatible(x)]
+            elif not fits:
+                # "Mr. Thaddeus" is Mr. Thaddeus Sholto: a first name no list knows, with the
+                # same title ("Colonel Fitzwilliam" is not Mr. Fitzwilliam Darcy)
+                fits = [
+                    x
+                    for x in ents
+                    if x.first == tok and len(x.name.split()) > 1 and x.title == title
+                ]
+        e = fits[0] if len(fits) == 1 else titled.get((title, name))
+        if e is None:
+            e = _Entity(title, name, tg)
+            if len(toks) == 1 and (_first_name_gender(name) != "unknown" or title in _KIN):
+                e.first = name
+            ents.append(e)
+            titled[(title, name)] = e
+        if e.gender == "unknown":
+            e.gender = tg
+        if not e.title:
+            e.title = title
+        e.add(form, n)
+    # 3. single words: first names, surnames, nicknames
+    for (title, name), n in sorted(cands.items(), key=lambda kv: -kv[1]):
+        if title or len(name.split()) != 1:
+            continue
+        formal = NICKNAMES.get(name)
+        fits = [x for x in ents if x.first == name]
+        if not fits and formal:
+            fits = [
+                x for x in ents if x.first == formal and (len(x.name.split()) > 1 or not x.title)
+            ]
+        if len(fits) > 1:
+            # a lone first name is mostly the best-known bearer's ("Anne" -> Anne Shirley)
+            fits = sorted(fits, key=lambda x: -sum(x.forms.values()))[:1]
+        if not fits:
+            fits = [x for x in ents if x.last == name and len(x.name.split()) >= 1 and x.forms]
+            if len(fits) > 1:
+                # "Bennet": several of that family; attach to none unless one dominates
+                tot = sorted(fits, key=lambda x: -sum(x.forms.values()))
+                if sum(tot[0].forms.values()) >= 3 * sum(tot[1].forms.values()):
+                    fits = tot[:1]
+                else:
+                    continue
+        if len(fits) == 1:
+            fits[0].add(name, n)
+            continue
+        if len(fits) > 1:
+            continue
+        e = _Entity("", name, "unknown")
+        e.add(name, n)
+        ents.append(e)
+    # 3b. nicknames ("Lizzy", "Miss Eliza") and a title used as a name ("the Admiral")
+    ents = _merge_aliases(ents)
+    # 4. gender and canonical name
+    out: list[Character] = []
+    seen_names: set[str] = set()
+    for e in ents:
+        total = sum(e.forms.values())
+        spoke = sum(speech[f] for f in e.forms)
+        if total < min_count and not spoke:
+            continue
+        pc: Counter[str] = Counter()
+        for f in e.forms:
+            t, _, rest = f.partition(" ") if f.split()[0].rstrip(".") in TITLES else ("", "", f)
+            pc.update(pron.get((t.rstrip("."), rest), {}))
+        male = pc["he"] + pc["his"]
+        female = pc["she"] + pc["her"]
+        voc = sum(speech["voc:" + f] for f in e.forms)
+        g = e.gender
+        if g == "unknown":
+            first = e.name.split()[0]
+            if first in FEMALE_NAMES or NICKNAMES.get(first) in FEMALE_NAMES:
+                g = "female"
+            elif first in MALE_NAMES or NICKNAMES.get(first) in MALE_NAMES:
+                g = "male"
+            elif male + female >= 1:
+                g = "male" if male > 1.5 * female else "female" if female > 1.5 * male else g
+        if g == "unknown" and len(e.name.split()) == 1:
+            g = _title_gender(e.name)
+        if e.title and e.title in NEUTRAL_TITLES and g == "unknown" and male + female >= 2:
+            g = "male" if male >= female else "female"
+        named_like = _first_name_gender(e.name) != "unknown"
+        weak = g == "unknown" or (male + female < 2 and not named_like)
+        if not e.title and not spoke and not voc and weak:
+            continue  # no sign of a person: a place, a thing, a society (one "he" is luck)
+        top = max(e.forms.values())
+        # the usual name, not a bare title ("Admiral") or a nickname ("Miss Eliza")
+        common = [f for f, n in e.forms.items() if n >= 0.25 * top and f not in TITLES]
+        words = {t for f in e.forms for t in f.split()}
+        common = [f for f in common if _nickname_form(f) not in words] or common
+        common = common or [f for f, n in e.forms.items() if n >= 0.25 * top]
+        canon = max(common, key=lambda f: (len(f.split()), e.forms[f]))
+        aliases = [f for f, _ in e.forms.most_common() if f != canon]
+        if not e.title and the_count[canon] > 0.5 * e.forms[canon]:
+            if not spoke:
+                continue  # "the Grounder camp", "a Grounder": a kind of person, never a speaker
+            aliases.insert(0, canon)  # "the Hatter" is called "The Hatter"
+            canon = "The " + canon
+        if canon in seen_names:
+            continue
+        seen_names.add(canon)
+        out.append(Character(name=canon, aliases=aliases, gender=g))
+    return out
+
+
+def _nickname_form(form: str) -> str:
+    """The formal first name when ``form`` uses a nickname ("Miss Eliza" -> "Elizabeth")."""
+    toks = [t.rstrip(".") for t in form.split()]
+    if len(toks) > 1 and toks[0] in TITLES:
+        toks = toks[1:]
+    return NICKNAMES.get(toks[0], "")
+
+
+def _merge_aliases(ents: list[_Entity]) -> list[_Entity]:
+    """Fold a nickname's entity into the formal name's, and "the Admiral" into Admiral Croft.
+
+    Why: "Lizzy", "Miss Eliza" and "Elizabeth" are one person with three voices otherwise;
+    a hypocoristic table (general English knowledge) says which first names belong
+    together.  The formal bearer must be known by the first name without a title
+    ("Elizabeth", "Elizabeth Bennet": not "Lady Catherine", whom no one calls Kitty), of a
+    compatible sex and surname; when several fit, one must be named three times as often.
+    The formal name alone must be said at least twice as often as the nickname's forms.
+    A first name with a title ("Mr. Tom") joins the one called by the plain first name.
+    A bare title ("the Admiral") joins the one bearer of that title, or the dominant one.
+    """
+
+    def size(x: _Entity) -> int:
+        return sum(x.forms.values())
+
+    def dominant(fits: list[_Entity]) -> _Entity | None:
+        if not fits:
+            return None
+        fits = sorted(fits, key=lambda x: -size(x))
+        if len(fits) == 1 or size(fits[0]) >= 3 * size(fits[1]):
+            return fits[0]
+        return None
+
+    # "Sam Boulter" and "Sam Sloane" are two people: neither is the story's plain "Samuel"
+    surnames_of: dict[str, set[str]] = defaultdict(set)
+    for e in ents:
+        if e.first in NICKNAMES and len(e.name.split()) > 1:
+            surnames_of[NICKNAMES[e.first]].add(e.last)
+    gone: set[int] = set()
+    for a in sorted(ents, key=size):
+        if id(a) in gone:
+            continue
+        toks = a.name.split()
+        target = None
+
+        def fit(b: _Entity, first: str, least: int, a: _Entity = a) -> bool:
+            return (
+                b is not a
+                and id(b) not in gone
+                and b.first == first
+                and b.forms[first] >= least
+                and (a.gender == b.gender or "unknown" in (a.gender, b.gender))
+                and (len(a.name.split()) == 1 or len(b.name.split()) == 1 or b.last == a.last)
+            )
+
+        formal = NICKNAMES.get(a.first) if a.first else None
+        if a.first and a.title and len(toks) == 1:
+            # "Mr. Tom", "Miss Louisa": the one called plain "Tom", "Louisa"
+            target = dominant([b for b in ents if fit(b, a.first, 1)])
+        # (a nickname mostly said alone, "Loo", is one person whatever her married name)
+        alone = a.forms[a.first] >= 0.5 * size(a)
+        if target is None and formal and (alone or len(surnames_of[formal]) <= 1):
+            # the formal name must be the bearer's usual one: "Thomas" (25) is not "Tom" (210)
+            target = dominant([b for b in ents if fit(b, formal, max(5, 2 * size(a)))])
+        if target is None and not a.title and len(toks) == 1 and a.name in TITLES:
+            target = dominant([b for b in ents if b is not a and b.title == a.name])
+        if target is None:
+            continue
+        target.forms.update(a.forms)
+        if target.gender == "unknown":
+            target.gender = a.gender
+        gone.add(id(a))
+    return [e for e in ents if id(e) not in gone]
+
+
+_DESC_AFTER = re.compile(
+    r"[\s,;:—–-]*(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)\s+the\s+(?:(?P<adj>[a-z-]+)\s+)?"
+    r"(?P<noun>[A-Z][a-z-]+(?:[ \t]+[A-Z][a-z-]+)*|[a-z][a-z-]+)\b"
+)
+_DESC_FIRST = re.compile(
+    r"[\s,;:—–-]*the\s+(?:(?P<adj>[a-z-]+)\s+)?"
+    r"(?P<noun>[A-Z][a-z-]+(?:[ \t]+[A-Z][a-z-]+)*|[a-z][a-z-]+)\s+(?:[a-z]+ly\s+)?"
+    r"(?P<verb>[a-z]+)\b"
+)
+
+
+def discover_descriptions(
+    text: str, segments: list[Segment], known: list[Character], min_count: int = 3
+) -> list[Character]:
+    """Speakers the story only describes: '"Pleasant day," said the mariner' again and again.
+
+    Why: many novels never name a minor speaker ("the mariner", "the barman"); without a
+    character of their own their lines fall to someone named nearby.  A description counts
+    when a speech tag right after a line names it ``min_count`` times; general people nouns
+    ("the man", "the girl", "the other") stay unresolved, since each may be anyone.
+    """
+    names = {n.lower() for c in known for n in c.names}
+    heads = {n.split()[-1].lower() for c in known for n in c.names if n.split()}
+    count: Counter[str] = Counter()
+    for i, sg in enumerate(segments[:-1]):
+        if sg.kind != "dialogue" or segments[i + 1].kind != "narration":
+            continue
+        nxt = segments[i + 1]
+        chunk = text[nxt.start : min(nxt.end, nxt.start + 60)]
+        for rx in (_DESC_AFTER, _DESC_FIRST):
+            m = rx.match(chunk)
+            if m and m.group("verb") in SPEECH_VERBS:
+                noun = m.group("noun")
+                if noun in SPEECH_VERBS or noun.endswith("ly"):
+                    continue
+                count[noun] += 1
+                break
+    out = []
+    for noun, n in count.most_common():
+        low = noun.lower()
+        if n < min_count or low in GENERIC_PEOPLE or low in _NOT_PEOPLE or low in NOT_ADJ:
+            continue
+        name = "The " + " ".join(w[:1].upper() + w[1:] for w in noun.split())
+        if name.lower() in names or low in names or low.split()[-1] in heads:
+            continue  # "the March Hare" when "the Hare" is known
+        noun = low.split()[-1]
+        gender = (
+            "female"
+            if noun in FEMALE_NOUNS or noun.endswith("woman")
+            else "male"
+            if noun in MALE_NOUNS or noun.endswith("man")
+            else "unknown"
+        )
+        out.append(Character(name, [], gender))  # type: ignore[arg-type]
+    return out

@@ -1,0 +1,1 @@
+"""Audio: rendering clips into chapters, loudness, DSP and the delivery check."""

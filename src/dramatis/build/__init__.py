@@ -1,0 +1,1 @@
+"""Build orchestration: the pipeline, build state and locks."""

@@ -1,0 +1,1 @@
+"""The cast: voices.yaml, voice assignment and the cast report."""

@@ -1,0 +1,3 @@
+from dramatis.cli import main
+
+raise SystemExit(main())

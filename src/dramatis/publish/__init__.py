@@ -1,0 +1,1 @@
+"""Publishing: the build manifest, sidecars (transcripts, chapters), feed and server."""

@@ -1,0 +1,1 @@
+"""Speech: TTS engines as plug-ins, line planning, synthesis and the clip cache."""

@@ -1,0 +1,1 @@
+"""Reading story files and finding their structure: readers, segmentation, normalization."""
