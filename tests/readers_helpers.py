@@ -10,7 +10,7 @@ from dramatis.model import Story
 def spoken_text(story: Story, start: int = 0, end: int | None = None) -> str:
     """The words that would be spoken in [start, end): hidden spans and breaks removed."""
     end = len(story.text) if end is None else end
-    silent = sorted([*story.hidden, *story.breaks])
+    silent = sorted([*(h.span for h in story.hidden), *story.breaks])
     out, pos = [], start
     for a, b in silent:
         if b <= pos or a >= end:
@@ -39,7 +39,7 @@ def check_spans(story: Story) -> None:
             a, b = chapter.heading
             assert chapter.start <= a < b <= chapter.end
             assert text[a:b] == text[a:b].strip() and text[a:b]
-    silent = sorted([*story.hidden, *story.breaks])
+    silent = sorted([*(h.span for h in story.hidden), *story.breaks])
     for (_, b1), (a2, _) in pairwise(silent):
         assert b1 <= a2, "breaks and hidden spans never overlap"
     for a, b in silent:
@@ -173,7 +173,8 @@ def check_ao3_story(story: Story) -> None:
         "Chapter 2: Home",
     ]
     assert spoken_text(story) == AO3_SPOKEN
-    assert [story.text[a:b] for a, b in story.hidden] == AO3_NOTES
+    assert [story.text[h.start : h.end] for h in story.hidden] == AO3_NOTES
+    assert {h.reason for h in story.hidden} == {"author's note"}
     assert [story.text[a:b] for a, b in story.breaks] == ["* * *", "* * *"]
     # Archive boilerplate is not in the text at all.
     for boiler in ("Posted originally", "drop by the archive", "See the end", "Teen And Up"):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from dramatis.errors import DramatisError
+from dramatis.model import Hidden
 from dramatis.text.read import read_story, story_files
 from readers_helpers import check_spans, spoken_text
 
@@ -219,7 +220,7 @@ def test_front_matter_gives_metadata_and_is_hidden(tmp_path: Path) -> None:
     assert story.meta["tags"] == ["rain", "wind"]
     assert story.meta["published"] == "2021-05-01"
     assert story.text == FRONT
-    assert story.hidden == [(0, FRONT.index("\n\nChapter 1") + 1)]
+    assert story.hidden == [Hidden(0, FRONT.index("\n\nChapter 1") + 1, "front matter")]
     assert titles(story) == ["Chapter 1"]
     assert spoken_text(story) == "Chapter 1 Rain."
     check_spans(story)
@@ -322,6 +323,10 @@ def test_gutenberg_boilerplate_is_hidden(tmp_path: Path) -> None:
     assert story.author == "A. Person"
     assert spoken_text(story) == "CHAPTER I. Once."
     assert titles(story) == ["CHAPTER I"]
+    assert [h.reason for h in story.hidden] == [
+        "Project Gutenberg header",
+        "Project Gutenberg licence",
+    ]
     check_spans(story)
 
 
@@ -406,7 +411,9 @@ def test_heading_with_a_title_line_and_a_part_heading(tmp_path: Path) -> None:
     check_spans(story)
     assert story.title == "Hard Days"
     assert story.author == "C. Writer"
-    assert [story.text[a:b] for a, b in story.hidden] == ["Title: Hard Days\n\nAuthor: C. Writer"]
+    assert [(story.text[h.start : h.end], h.reason) for h in story.hidden] == [
+        ("Title: Hard Days\n\nAuthor: C. Writer", "front matter")
+    ]
     assert titles(story) == [
         "CHAPTER I: THE ONE THING NEEDFUL",
         "CHAPTER II: MURDER",

@@ -46,6 +46,25 @@ class Chapter:
     heading: tuple[int, int] | None = None
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Hidden:
+    """A span of ``Story.text`` that is never spoken, and why.
+
+    The reason is kept (not just the offsets) so ``dramatis script`` can show a proof-reader
+    what was left out and why, and a wrong guess can be told from a right one. Readers use
+    short lower-case reasons such as "front matter", "licence", "contents", "illustration
+    caption", "author's note", "colophon", "endnotes".
+    """
+
+    start: int
+    end: int
+    reason: str
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+
 @dataclass(slots=True)
 class Story:
     """One story file, decoded, with its structure as spans over ``text``."""
@@ -57,8 +76,8 @@ class Story:
     chapters: list[Chapter] = field(default_factory=list)
     # Spans that are a pause, not speech (scene breaks such as "* * *").
     breaks: list[tuple[int, int]] = field(default_factory=list)
-    # Spans never spoken (front matter, archive boilerplate, notes not asked for).
-    hidden: list[tuple[int, int]] = field(default_factory=list)
+    # Spans never spoken (front matter, book furniture, notes not asked for), with reasons.
+    hidden: list[Hidden] = field(default_factory=list)
     # Free-form metadata: summary, series, part, language, fandom, rating, tags...
     meta: dict[str, object] = field(default_factory=dict)
     cover: bytes | None = None

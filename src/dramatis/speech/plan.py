@@ -95,7 +95,8 @@ def plan_chapter(
     text = story.text
     para = paragraph_breaks(text)
     holes = sorted(
-        [(s, e, "scene") for s, e in story.breaks] + [(s, e, "hidden") for s, e in story.hidden]
+        [(s, e, "scene") for s, e in story.breaks]
+        + [(h.start, h.end, "hidden") for h in story.hidden]
     )
     lines: list[Line] = []
     pending = "none"  # strongest pause seen since the last line

@@ -5,8 +5,8 @@ Conventions every reader keeps (the pipeline relies on them):
 * ``Story.chapters`` tile ``[first spoken character, len(text))`` in order, with no gap and no
   overlap. Text before the first heading that is spoken becomes a chapter titled with the story
   title; without any heading the story is one chapter.
-* ``Story.breaks`` (scene breaks: a pause) and ``Story.hidden`` (never spoken) may lie inside
-  chapters; later stages skip them. They never overlap each other.
+* ``Story.breaks`` (scene breaks: a pause) and ``Story.hidden`` (never spoken, each with its
+  reason) may lie inside chapters; later stages skip them. They never overlap each other.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from dramatis.errors import DramatisError
-from dramatis.model import Chapter, Story
+from dramatis.model import Chapter, Hidden, Story
 
 MAX_BYTES = 100 * 1024 * 1024
 Span = tuple[int, int]
@@ -533,7 +533,7 @@ def assemble(
     marks: list[Mark],
     *,
     breaks: list[Span],
-    hidden: list[Span],
+    hidden: list[Hidden],
     author: str | None = None,
     meta: dict[str, object] | None = None,
     cover: bytes | None = None,
@@ -545,7 +545,7 @@ def assemble(
         title=title,
         source=path,
         author=author,
-        chapters=tile_chapters(text, marks, title, [*hidden, *breaks]),
+        chapters=tile_chapters(text, marks, title, [*(h.span for h in hidden), *breaks]),
         breaks=sorted(breaks),
         hidden=hidden,
         meta=meta or {},
@@ -567,7 +567,7 @@ class TextBuilder:
     parts: list[str] = field(default_factory=list)
     pos: int = 0
     breaks: list[Span] = field(default_factory=list)
-    hidden: list[Span] = field(default_factory=list)
+    hidden: list[Hidden] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
     _pending: Mark | None = None
 
@@ -584,13 +584,14 @@ class TextBuilder:
             self._pending = None
         return start, self.pos
 
-    def paragraph(self, text: str, *, hidden: bool = False) -> Span | None:
+    def paragraph(self, text: str, *, hidden: str | None = None) -> Span | None:
+        """Append a paragraph; ``hidden`` is the reason it is never spoken, if it is not."""
         text = text.strip()
         if not text:
             return None
         span = self._append(text)
         if hidden:
-            self.hidden.append(span)
+            self.hidden.append(Hidden(*span, hidden))
         return span
 
     def scene_break(self, text: str) -> None:

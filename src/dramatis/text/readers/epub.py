@@ -165,18 +165,18 @@ def _add_document(builder: TextBuilder, doc: _Doc, entries: list[tuple[str, str,
             target = doc.soup.find(id=fragment)
             index = _block_index(items, target) if isinstance(target, Tag) else 0
         starts.setdefault(index, title)
-    hidden = False
+    hidden: str | None = None
     for i, block in enumerate(items):
         if i in starts:
             title = starts[i]
-            hidden = bool(_FURNITURE.match(title))
+            hidden = title.lower() if _FURNITURE.match(title) else None
             if not hidden:
                 if block.kind != "hr" and _same_words(block.text, title):
                     builder.heading(block.text, title=title)
                     continue
                 builder.chapter(title)
         if hidden:
-            builder.paragraph(block.text, hidden=True)
+            builder.paragraph(block.text, hidden=hidden)
         elif block.level:  # a heading the table of contents does not list: just spoken
             builder.paragraph(block.text)
         else:

@@ -128,8 +128,9 @@ def clean(text: str) -> str:
 # --------------------------------------------------------------------------- generic HTML
 
 
-def add_blocks(builder: TextBuilder, items: Iterable[Block], *, hidden: bool = False) -> None:
-    """Append body blocks; decoration paragraphs and <hr> become scene breaks."""
+def add_blocks(builder: TextBuilder, items: Iterable[Block], *, hidden: str | None = None) -> None:
+    """Append body blocks; decoration paragraphs and <hr> become scene breaks. ``hidden``: the
+    reason none of them is spoken, if so."""
     last_break = False
     for block in items:
         if block.kind == "hr" or (block.kind == "p" and break_kind(block.text)):
@@ -515,6 +516,7 @@ def _add_notes(builder: TextBuilder, notes: list[_Note], hide: bool) -> None:
         texts = [b.text for b in note.items if b.text]
         if not texts:
             continue
-        builder.paragraph(note.label, hidden=hide)
+        reason = "author's note" if hide else None
+        builder.paragraph(note.label, hidden=reason)
         for text in texts:
-            builder.paragraph(text, hidden=hide)
+            builder.paragraph(text, hidden=reason)

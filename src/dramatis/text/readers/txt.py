@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from dramatis.model import Story
+from dramatis.model import Hidden, Story
 from dramatis.text.readers.common import (
     HeadingMatch,
     Line,
@@ -61,7 +61,7 @@ class _Structure:
 
 def read_txt(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
     text, _encoding = decode_text(data, path)
-    hidden: list[Span] = []
+    hidden: list[Hidden] = []
     title = author = None
     meta: dict[str, object] = {}
     cover = None
@@ -69,30 +69,30 @@ def read_txt(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
 
     fm = front_matter(text, path)
     if fm is not None:
-        hidden.append((0, fm.end))
+        hidden.append(Hidden(0, fm.end, "front matter"))
         body_start = fm.end
         title, author, meta, cover = apply_metadata(fm.data, path.parent)
 
     header = _HEADER.match(text[body_start:])
     if header and re.match(r"\s*Title:", header.group()):
         title, author = _fields(header.group(), title, author, meta)
-        hidden.append((body_start, body_start + len(header.group().rstrip())))
+        hidden.append(Hidden(body_start, body_start + len(header.group().rstrip()), "front matter"))
         body_start += header.end()
 
     start_line = _GUTENBERG_START.search(text, body_start)
     if start_line:
         title, author = _fields(text[body_start : start_line.start()], title, author, meta)
-        hidden.append((body_start, start_line.end()))
+        hidden.append(Hidden(body_start, start_line.end(), "Project Gutenberg header"))
         body_start = start_line.end()
         end_line = _GUTENBERG_END.search(text, body_start)
         if end_line:
-            hidden.append((end_line.start(), len(text)))
+            hidden.append(Hidden(end_line.start(), len(text), "Project Gutenberg licence"))
             body_end = end_line.start()
 
     title = title or path.stem
     found = _structure(text, body_start, body_end)
     if not include_notes:
-        hidden.extend(found.notes)
+        hidden.extend(Hidden(a, b, "author's note") for a, b in found.notes)
     marks = _chapter_marks(text, found)
     if marks.story_title and title == path.stem and fm is None:
         title = marks.story_title
