@@ -2,7 +2,7 @@
 # Dramatis setup: installs what a fresh machine lacks, then builds stories/ (or runs the tests).
 #
 #   ./setup.sh          system packages (espeak-ng, ffmpeg), .venv, Dramatis; builds stories/ -> audio/
-#   ./setup.sh test     the same plus test tools; runs ruff and the test suite
+#   ./setup.sh test     the same plus test tools; runs ruff, mypy and the test suite
 #
 # Safe to run again: every step skips what is already there.
 set -euo pipefail
@@ -59,6 +59,8 @@ say "Installing Dramatis into .venv"
 if [ "$mode" = test ]; then
   say "Checking style (ruff)"
   .venv/bin/ruff check src tests benchmarks
+  say "Checking types (mypy; settings in pyproject.toml)"
+  .venv/bin/mypy src
   say "Running the tests"
   exec .venv/bin/python -m pytest -p no:cacheprovider
 fi

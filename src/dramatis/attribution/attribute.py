@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from dramatis.model import NARRATOR, Cast, Character, Segment
@@ -947,10 +948,10 @@ class _Attributor:
 
     def _clause_candidates(
         self, s0: int, s1: int, exclude: frozenset[int]
-    ) -> list[tuple[int, int, object, bool]]:
+    ) -> list[tuple[int, int, str | list[int], bool]]:
         """Names and he/she in text[s0:s1]: (start, end, char list or pronoun, subject-like)."""
         text = self.text
-        out: list[tuple[int, int, object, bool]] = []
+        out: list[tuple[int, int, str | list[int], bool]] = []
         for x, y, cis in self.names.find(text, s0, s1):
             if (text[y : y + 2] in ("'s", "’s") or text[y : y + 1] in ("'", "’")) and not (
                 _POSS_SPEAKS.match(text, y)
@@ -991,7 +992,7 @@ class _Attributor:
 
     def _cand_who(
         self,
-        c: tuple[int, int, object, bool],
+        c: tuple[int, int, str | list[int], bool],
         pos: int,
         spoken: dict[int, tuple[int, int]],
         exclude: frozenset[int],
@@ -1137,7 +1138,7 @@ class _Attributor:
                 # Wentworth," cried Louisa.' then '"I knew it," said he.'
                 self.addressed = (
                     frozenset(x for x in pvoc.get(prev_pi, ()) if x != prev_spk)
-                    if adjacent and k == ks[0]
+                    if adjacent and prev_pi is not None and k == ks[0]
                     else frozenset()
                 )
                 who, c = self.explicit(k, spoken, vocs[k], avoid)
@@ -1163,7 +1164,11 @@ class _Attributor:
             cur = pspk.get(pi)
             if cur is None and adjacent:
                 # provisional turn-taking guess, only to keep salience up to date
-                addressed = [x for x in pvoc.get(prev_pi, ()) if x != prev_spk]
+                addressed = (
+                    [x for x in pvoc.get(prev_pi, ()) if x != prev_spk]
+                    if prev_pi is not None
+                    else []
+                )
                 cur = addressed[0] if addressed else before_prev
             if cur is not None and cur not in self.extra_ids:
                 spoken[cur] = (self.paras[pi][0], ks[0])
@@ -1346,7 +1351,7 @@ class _Attributor:
             return a, self.recent_character(self.paras[anchor][0], exclude=frozenset((a,)))
         return a, None
 
-    def recent_character(self, pos: int, exclude: list[int]) -> int | None:
+    def recent_character(self, pos: int, exclude: Collection[int]) -> int | None:
         i = bisect_right(self.mpos, pos) - 1
         while i >= 0 and pos - self.mentions[i].pos < 5000:
             c = self.mentions[i].char

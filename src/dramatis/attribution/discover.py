@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from dramatis.model import Character, Segment
+from dramatis.model import Character, Gender, Segment
 from dramatis.text.lexicon import (
     FEMALE_NAMES,
     FEMALE_NOUNS,
@@ -80,7 +80,7 @@ _NOT_NOUN = frozenset(
 _VOCATIVE = re.compile(r"(?:^[\"“‘']\s*|,\s*)(" + _CAP + r")(?=\s*[,.!?—–-])")
 
 
-def _title_gender(title: str | None) -> str:
+def _title_gender(title: str | None) -> Gender:
     if not title:
         return "unknown"
     if title in MALE_TITLES:
@@ -197,9 +197,9 @@ def discover(
             if pm:
                 pron[key][pm.group().lower()] += 1
             else:
-                pp = _POSSESSIVE.match(text, m.end(), m.end() + 60)
-                if pp and pp.group(2) not in _NOT_NOUN:
-                    pron[key][pp.group(1)] += 1
+                poss = _POSSESSIVE.match(text, m.end(), m.end() + 60)
+                if poss and poss.group(2) not in _NOT_NOUN:
+                    pron[key][poss.group(1)] += 1
     cands: dict[tuple[str, str], int] = {}
     surnames = {name.split()[-1] for (title, name) in forms if title}
     for key, n in forms.items():
@@ -332,7 +332,7 @@ def _membership(spans: list[tuple[int, int]]):
 
 
 class _Entity:
-    def __init__(self, title: str, name: str, gender: str):
+    def __init__(self, title: str, name: str, gender: Gender):
         self.forms: Counter[str] = Counter()
         self.title = title
         self.name = name
@@ -350,7 +350,7 @@ class _Entity:
 _KIN = frozenset("Aunt Uncle Cousin Sister Brother Grandma Grandpa Granny".split())
 
 
-def _first_name_gender(name: str) -> str:
+def _first_name_gender(name: str) -> Gender:
     first = name.split()[0]
     first = NICKNAMES.get(first, first)
     if first in FEMALE_NAMES:
@@ -408,8 +408,10 @@ def _merge(
                     for x in ents
                     if x.first == tok and len(x.name.split()) > 1 and x.title == title
                 ]
-        e = fits[0] if len(fits) == 1 else titled.get((title, name))
-        if e is None:
+        found = fits[0] if len(fits) == 1 else titled.get((title, name))
+        if found is not None:
+            e = found
+        else:
             e = _Entity(title, name, tg)
             if len(toks) == 1 and (_first_name_gender(name) != "unknown" or title in _KIN):
                 e.first = name

@@ -162,8 +162,9 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
     cur: dict[int, int] = {}
     for i, pi in enumerate(order):
         last_spoke.append(dict(cur))
-        if pspk[pi] is not None:
-            cur[pspk[pi]] = i
+        who = pspk[pi]
+        if who is not None:
+            cur[who] = i
     # "I"/"you" in the narration of a first/second-person story mention the narrator
     npos: list[int] = []
     if att.narrator is not None and att.person:
@@ -171,7 +172,7 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
         for sg in segs:
             if sg.kind == "narration":
                 npos.extend(m.start() for m in pr.finditer(text, sg.start, sg.end))
-    out = []
+    out: list[tuple[int, list[int], list[dict[str, float]]]] = []
     for k in att.dia:
         if k in att.extras:
             out.append((k, [], []))  # "said some one": that extra's line, not up for ranking
@@ -208,13 +209,9 @@ def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, fl
             cset[att.spk[k]] = None
         for d in range(-_LOOK, 3):
             j = i + d
-            if (
-                d
-                and 0 <= j < len(order)
-                and pspk[order[j]] is not None
-                and abs(att.paras[order[j]][0] - ps) < 4000
-            ):
-                cset[pspk[order[j]]] = None
+            near = pspk[order[j]] if d and 0 <= j < len(order) else None
+            if near is not None and abs(att.paras[order[j]][0] - ps) < 4000:
+                cset[near] = None
         for m in window:
             cset[m.char] = None
         wide: set[int] = set()  # further afield: the right speaker is often among these
@@ -589,7 +586,7 @@ def decode(att: _Attributor, rows, weights: Ranker, alt: float | None = None) ->
         lz = top + math.log(sum(math.exp(x - top) for x in plp) + math.exp(lnull - top))
         plp = [x - lz for x in plp]
         best = pc[plp.index(max(plp))]
-        anchored = None
+        anchored: int | None = None
         follow = []
         tagged = {
             k: _tagged(att, k, cands, lp)
@@ -607,7 +604,7 @@ def decode(att: _Attributor, rows, weights: Ranker, alt: float | None = None) ->
                 att.spk[k], att.conf[k] = last, math.exp(max(lp))
                 if att.conf0.get(k, 0.0) >= 0.95 and anchored is None:
                     anchored = last
-            elif several:
+            elif several and last is not None:  # several tagged: last is never None
                 att.spk[k], att.conf[k] = last, math.exp(max(lp))
             else:
                 att.spk[k], att.conf[k] = best, math.exp(max(plp))
@@ -621,12 +618,12 @@ def decode(att: _Attributor, rows, weights: Ranker, alt: float | None = None) ->
                 chain.append((pi, follow, pc, plp))
     if alt is None:
         return
-    last = {pi: max(ms) for pi, ms in att.speech_groups().items()}
+    group_end = {pi: max(ms) for pi, ms in att.speech_groups().items()}
     answers = replies(att)
     i = 0
     while i < len(chain):
         j = i + 1
-        while j < len(chain) and chain[j][0] == last.get(chain[j - 1][0], chain[j - 1][0]) + 1:
+        while j < len(chain) and chain[j][0] == group_end.get(chain[j - 1][0], chain[j - 1][0]) + 1:
             j += 1
         if j - i > 1:
             _viterbi(att, chain[i:j], alt, answers)

@@ -559,7 +559,9 @@ class ChapterRenderer:
         if not raw:  # nothing audible at all: leave the clips as they are
             self.gains = {v: 1.0 for v in by_voice}
             return
-        ref = self.narrator_voice if self.narrator_voice in raw else max(raw, key=chars.get)
+        ref = (
+            self.narrator_voice if self.narrator_voice in raw else max(raw, key=lambda v: chars[v])
+        )
         gain_db = {v: min(MAX_VOICE_GAIN_DB, raw[ref] - raw.get(v, raw[ref])) for v in by_voice}
         master_db = target - raw[ref]
         # Once every voice sits at one level, the chapter's loudness is that level plus
@@ -850,7 +852,7 @@ def _excerpts(lines: Sequence[Line]) -> list[tuple[int, int]]:
     if total <= 2 * EXCERPTS_S:
         return [(0, n)]
     each = EXCERPTS_S / EXCERPTS * CHARS_PER_S  # characters per excerpt
-    out = []
+    out: list[tuple[int, int]] = []
     for k in range(EXCERPTS):
         a = round((k + 0.5) * n / EXCERPTS) - 1
         a = max(a, out[-1][1] if out else 0)
@@ -988,7 +990,7 @@ def _analyse_once(renderer: ChapterRenderer, folder: Path | None) -> None:
     with _ANALYSIS:  # one at a time: its samples are the bulk of an assembly's memory
         renderer.analyse()
     if saved is not None:
-        folder.mkdir(parents=True, exist_ok=True)
+        saved.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(saved, json.dumps({"gains": renderer.gains, "lufs": renderer.lufs}))
 
 
@@ -1040,7 +1042,7 @@ def assemble_chapter(
         )
     pieces = plan_pieces(renderer, profile.sample_rate)
     keep = pieces_dir is not None
-    if pieces_dir is None:
+    if chapter_dir is None:
         folder = Path(tempfile.mkdtemp(prefix=".pieces-", dir=out_mp3.parent))
     else:
         folder = chapter_dir / _pieces_key(renderer, pieces)

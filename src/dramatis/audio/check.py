@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -156,8 +157,8 @@ def measure(path: Path, cues: list[tuple[int, int, str]] | None = None) -> Measu
         err.seek(0)
         log = err.read().decode(errors="replace")
     if proc.returncode != 0 or total == 0:
-        last = (log.strip().splitlines() or ["unknown error"])[-1]
-        raise DramatisError(f"ffmpeg could not decode the file: {last}", path)
+        reason = (log.strip().splitlines() or ["unknown error"])[-1]
+        raise DramatisError(f"ffmpeg could not decode the file: {reason}", path)
     longest_zero = max(longest_zero, zero_run)
     lufs = _summary_value(log, "I:")
     tick_power = np.concatenate(ticks) if ticks else np.zeros(0)
@@ -243,7 +244,9 @@ def check_file(path: Path, profile: str = "auto") -> FileReport:
     path = Path(path)
     report = FileReport(str(path))
     info = ffprobe(path)
-    stream = next((s for s in info.get("streams", []) if s.get("codec_type") == "audio"), {})
+    stream: dict[str, Any] = next(
+        (s for s in info.get("streams", []) if s.get("codec_type") == "audio"), {}
+    )
     is_mp3 = stream.get("codec_name") == "mp3"
     manifest, index = _manifest_entry(path)
     entry = manifest.chapters[index] if manifest is not None and index is not None else None
@@ -316,7 +319,8 @@ def check_file(path: Path, profile: str = "auto") -> FileReport:
 def _check_mp3_format(path: Path, stream: dict, report: FileReport, profile: str) -> None:
     from mutagen.mp3 import MP3, BitrateMode
 
-    info = MP3(path).info
+    # mutagen's hints declare FileType.info as None and leave MPEGInfo's fields undeclared
+    info: Any = MP3(path).info
     kbps = round(info.bitrate / 1000)
     cbr = info.bitrate_mode == BitrateMode.CBR
     if profile == "auto":
@@ -394,9 +398,9 @@ def _check_id3(path: Path, report: FileReport) -> None:
 
 
 def _check_mp4_tags(path: Path, report: FileReport) -> None:
-    from mutagen.mp4 import MP4
+    from mutagen.mp4 import MP4, MP4Tags
 
-    tags = MP4(path).tags or {}
+    tags: MP4Tags | dict[str, list[Any]] = MP4(path).tags or {}
     stik = tags.get("stik", [None])[0]
     missing = [n for k, n in (("\xa9nam", "title"), ("\xa9ART", "artist")) if k not in tags]
     report.add(

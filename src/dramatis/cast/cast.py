@@ -919,8 +919,8 @@ def _verify(
         ) from None
     written = {e.name: e for e in cf.glob.characters}
     for c in added:
-        e = written.get(c.name)
-        if e is None or e.voice != c.voice or e.aliases != c.aliases or e.gender != c.gender:
+        w = written.get(c.name)
+        if w is None or w.voice != c.voice or w.aliases != c.aliases or w.gender != c.gender:
             raise DramatisError(
                 f"could not add {c.name!r} safely; add it under 'characters:' by hand", path
             )

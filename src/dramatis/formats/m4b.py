@@ -212,7 +212,8 @@ def read_book_fingerprint(path: Path) -> str | None:
     from mutagen.mp4 import MP4
 
     try:
-        values = (MP4(path).tags or {}).get(FINGERPRINT_KEY)
+        tags = MP4(path).tags
+        values = tags.get(FINGERPRINT_KEY) if tags is not None else None
     except (MutagenError, OSError):
         return None
     return bytes(values[0]).decode(errors="replace") if values else None

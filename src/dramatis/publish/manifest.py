@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from dramatis.errors import DramatisError
 from dramatis.paths import write_atomic
@@ -140,7 +140,7 @@ class _Reader:
     def __init__(self, path: Path | str | None):
         self.path = path
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: str) -> NoReturn:
         raise DramatisError(f"{message}; rebuild the story to rewrite it", self.path)
 
     def obj(self, value: Any, what: str) -> dict[str, Any]:

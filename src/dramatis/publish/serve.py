@@ -24,6 +24,7 @@ import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote, unquote, urlsplit
 
 from dramatis.errors import DramatisError
@@ -144,7 +145,7 @@ class _Handler(BaseHTTPRequestHandler):
         with f:
             self._send_file(f, target, body)
 
-    def _send_file(self, f, target: Path, body: bool) -> None:  # type: ignore[no-untyped-def]
+    def _send_file(self, f: BinaryIO, target: Path, body: bool) -> None:
         st = os.fstat(f.fileno())
         size = st.st_size
         etag = f'"{st.st_mtime_ns:x}-{size:x}"'

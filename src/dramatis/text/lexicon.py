@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from dramatis.model import Gender
+
 # Speech verbs by stem; endings are added by the regex below (say/says/said/saying...).
 _REGULAR = """
 acknowledge add address admonish advise agree announce answer apologise apologize argue ask assent assure
@@ -271,7 +273,7 @@ PLACE_PREPOSITIONS = frozenset("in at to from into near towards toward through v
 # Speakers the story does not name ('said some one', 'whispered one of the girls', 'cried
 # the others in chorus').  Their lines get an extra's voice: never a named character's.
 SOMEONE, A_MAN, A_WOMAN, CROWD = "Someone", "A man", "A woman", "Crowd"
-EXTRAS = {SOMEONE: "unknown", A_MAN: "male", A_WOMAN: "female", CROWD: "unknown"}
+EXTRAS: dict[str, Gender] = {SOMEONE: "unknown", A_MAN: "male", A_WOMAN: "female", CROWD: "unknown"}
 # "one of the <noun>": the extra of that sex
 FEMALE_PLURALS = frozenset(
     "girls women ladies sisters daughters maids maidens nuns wives aunts mothers".split()

@@ -103,11 +103,11 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
                 ) from exc
             return _checked(text, data, path), encoding
     if b"\x00" in data:
-        encoding = _utf16_without_bom(data)
-        if encoding is None:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
             raise DramatisError(_binary_message(data), path)
         try:
-            return _checked(data.decode(encoding), data, path), encoding
+            return _checked(data.decode(utf16), data, path), utf16
         except UnicodeDecodeError as exc:
             raise DramatisError(_binary_message(data), path) from exc
     kind = binary_kind(data)
@@ -117,10 +117,10 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
         return _checked(data.decode("utf-8"), data, path), "utf-8"
     except UnicodeDecodeError:
         pass
-    encoding = _detect(data)
-    if encoding is None:
+    detected = _detect(data)
+    if detected is None:
         raise DramatisError(_binary_message(data), path)
-    return _checked(data.decode(encoding), data, path), encoding
+    return _checked(data.decode(detected), data, path), detected
 
 
 def _binary_message(data: bytes) -> str:

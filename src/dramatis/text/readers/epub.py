@@ -150,7 +150,7 @@ def _toc_entries(book) -> list[tuple[str, str, str]]:
     return out
 
 
-def _add_document(builder: TextBuilder, doc: _Doc, entries: list[tuple[str, str, str]]) -> None:
+def _add_document(builder: TextBuilder, doc: _Doc, entries: list[tuple[str, str]]) -> None:
     """Add one spine document; each TOC entry pointing into it starts a chapter there.
 
     The entry's title names the chapter; the heading (or first paragraph) it points at,
