@@ -22,7 +22,7 @@ from pathlib import Path
 
 from dramatis.audio.assemble import PROFILES, ChapterRenderer, Encoder, mp3_args
 from dramatis.build.pipeline import BuildOptions, plan, prepare
-from dramatis.speech.engines import create_engine
+from dramatis.speech.engines import describe_engine
 from dramatis.speech.synthesize import ClipCache, ClipRequest, synthesize
 
 
@@ -54,11 +54,8 @@ def main() -> None:
     voices = work / "voices.yaml"
     voices.write_bytes(args.voices.read_bytes() if args.voices.is_file() else b"")
     opts = BuildOptions(voices=voices, out=work / "audio", cache_dir=args.cache)
-    engine = create_engine(opts.engine)
-    engine_voices = engine.voices()
-    default_voice = engine.default_voice
-    engine.close()
-    planned = plan(prepare(args.paths, opts, engine_voices, default_voice), opts)
+    facts = describe_engine(opts.engine)
+    planned = plan(prepare(args.paths, opts, facts.voices, facts.default_voice), opts, facts)
     cache = ClipCache(args.cache)
     requests = [
         ClipRequest(k, ln.text, ln.voice)

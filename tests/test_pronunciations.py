@@ -12,6 +12,7 @@ import pytest
 
 from conftest import HAVE_FFMPEG
 from dramatis.cast.cast import load_cast
+from dramatis.speech.engines import describe_engine
 from dramatis.speech.plan import plan_chapter
 from dramatis.speech.synthesize import ClipCache, clip_key
 from dramatis.text.read import read_story
@@ -57,7 +58,10 @@ def test_pronunciations_reach_the_engine_but_not_the_script(tmp_path: Path) -> N
     assert "Bell a me" in spoken and "Poe lease" in spoken
     assert "Bellamy" not in spoken and "Polis" not in spoken
     cache = ClipCache(tmp_path / "cache")
-    assert all(cache.has(clip_key("pyttsx3", ln.voice, ln.text)) for ln in lines)
+    facts = describe_engine("pyttsx3")
+    assert all(
+        cache.has(clip_key(facts.identity, facts.key_voice(ln.voice), ln.text)) for ln in lines
+    )
 
     # What people read: the script, the transcript and the story keep the real words.
     script = _run(tmp_path, "script", "stories/walk.txt")

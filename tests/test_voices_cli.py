@@ -162,9 +162,11 @@ def test_preview_speaks_one_of_the_characters_own_lines(project, capsys):
     assert 1.5 < seconds < 10  # 11 words at about 175 wpm
     # The clip in the cache is exactly that line in Clarke's voice from voices.yaml.
     from dramatis.model import Voice
+    from dramatis.speech.engines import describe_engine
 
     said = spoken_text(line, dialogue=True, heading=False, pronunciations={})
-    assert ClipCache(cache).has(clip_key("pyttsx3", Voice("gmw/en+f3"), said))
+    identity = describe_engine("pyttsx3").identity
+    assert ClipCache(cache).has(clip_key(identity, Voice("gmw/en+f3"), said))
     assert not list(project.glob(".*.part"))
 
 

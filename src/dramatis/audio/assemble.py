@@ -79,9 +79,12 @@ EXCERPTS_S = 120.0
 EXCERPTS = 6
 #: A voice is never raised by more than this to meet the narrator (a whisper stays sane).
 MAX_VOICE_GAIN_DB = 20.0
-#: Speaking speed at 175 words a minute, to plan parts before any clip exists (measured
-#: here with espeak-ng: 17.5-18.5 characters a second on the seeds and DaisyMiller).
+#: Speaking speed, to plan parts before any clip exists: characters a second at
+#: ESTIMATE_WPM words a minute (measured here with espeak-ng: 17.5-18.5 on the seeds and
+#: DaisyMiller).  A voice without a rate is assumed to speak near ESTIMATE_WPM (engines'
+#: natural paces are 150-190 wpm); an estimate only, clips give the real lengths.
 CHARS_PER_S = 17.0
+ESTIMATE_WPM = 175
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +153,10 @@ def estimate_ms(lines: Sequence[Line]) -> int:
     """Duration of ``lines`` from their text and rates, before any clip exists."""
     total = 0.0
     for ln in lines:
-        wpm = ln.voice.rate or 175
-        total += len(ln.text) / CHARS_PER_S * (175 / wpm) * 1000 + PAUSE_MS[ln.pause_before]
+        wpm = ln.voice.rate or ESTIMATE_WPM
+        total += (
+            len(ln.text) / CHARS_PER_S * (ESTIMATE_WPM / wpm) * 1000 + PAUSE_MS[ln.pause_before]
+        )
     return round(total)
 
 

@@ -43,7 +43,7 @@ from dramatis.paths import publish, safe_filename, staged_output, temp_for, writ
 from dramatis.publish.feed import normalize_base_url, write_feed, write_sidecars
 from dramatis.publish.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
 from dramatis.speech.credits import add_credits
-from dramatis.speech.engines import engine_voices
+from dramatis.speech.engines import EngineFacts, describe_engine
 from dramatis.speech.engines.base import VoiceInfo
 from dramatis.speech.plan import Line, plan_chapter
 from dramatis.speech.synthesize import (
@@ -168,7 +168,14 @@ def chapter_fingerprint(
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
-def plan(prepared: list[tuple[Story, Cast, Attribution]], opts: BuildOptions) -> list[PlannedStory]:
+def plan(
+    prepared: list[tuple[Story, Cast, Attribution]],
+    opts: BuildOptions,
+    engine: EngineFacts | None = None,
+) -> list[PlannedStory]:
+    """Chapters (files) of every story with their lines and clip keys (``engine``: the
+    engine's facts when the caller has them, else it is started once to learn them)."""
+    facts = engine or describe_engine(opts.engine)
     profile = PROFILES[opts.profile]
     user_cover = load_cover(opts.cover) if opts.cover else None
     planned = []
@@ -184,7 +191,7 @@ def plan(prepared: list[tuple[Story, Cast, Attribution]], opts: BuildOptions) ->
         if opts.credits:
             add_credits(story, cast, chapter_lines)
         if opts.format == "m4b":
-            ps.chapters.append(_plan_book(ps, chapter_lines, opts, profile))
+            ps.chapters.append(_plan_book(ps, chapter_lines, facts, profile))
             planned.append(ps)
             continue
         # Chapters over the per-file limit become several parts (files) each.
@@ -199,7 +206,7 @@ def plan(prepared: list[tuple[Story, Cast, Attribution]], opts: BuildOptions) ->
         total = len(files)
         width = max(2, len(str(total)))
         for index, (title, lines) in enumerate(files, 1):
-            keys = [clip_key(opts.engine, ln.voice, ln.text) for ln in lines]
+            keys = [clip_key(facts.identity, facts.key_voice(ln.voice), ln.text) for ln in lines]
             name = safe_filename(f"{index:0{width}d} - {title}") + ".mp3"
             fp = chapter_fingerprint(story, title, index, total, lines, keys, profile)
             ps.chapters.append(PlannedChapter(story, index, title, lines, keys, ps.dir / name, fp))
@@ -208,7 +215,7 @@ def plan(prepared: list[tuple[Story, Cast, Attribution]], opts: BuildOptions) ->
 
 
 def _plan_book(
-    ps: PlannedStory, chapter_lines: list[list[Line]], opts: BuildOptions, profile: Profile
+    ps: PlannedStory, chapter_lines: list[list[Line]], facts: EngineFacts, profile: Profile
 ) -> PlannedChapter:
     """The whole story as one planned M4B file, its chapters as sections of its lines."""
     story = ps.story
@@ -217,7 +224,7 @@ def _plan_book(
     for ch, ch_lines in zip(story.chapters, chapter_lines, strict=True):
         sections.append((ch.title, len(lines), len(lines) + len(ch_lines)))
         lines.extend(ch_lines)
-    keys = [clip_key(opts.engine, ln.voice, ln.text) for ln in lines]
+    keys = [clip_key(facts.identity, facts.key_voice(ln.voice), ln.text) for ln in lines]
     fp = chapter_fingerprint(story, story.title, 1, 1, lines, keys, profile)
     fp = hashlib.sha256(json.dumps([fp, "m4b", sections]).encode()).hexdigest()[:24]
     path = ps.dir / (safe_filename(story.title) + ".m4b")
@@ -390,9 +397,9 @@ def build(paths: Sequence[Path], opts: BuildOptions) -> dict:
         load_cover(opts.cover)  # a bad cover fails before voices.yaml is touched
     if opts.base_url:
         normalize_base_url(opts.base_url)  # a bad URL fails now, not after the build
-    voices, default_voice = engine_voices(opts.engine)
-    prepared = prepare(paths, opts, voices, default_voice)
-    planned = plan(prepared, opts)
+    facts = describe_engine(opts.engine)
+    prepared = prepare(paths, opts, facts.voices, facts.default_voice)
+    planned = plan(prepared, opts, facts)
     cache = ClipCache(opts.cache_dir or default_cache_dir(), opts.cache_bytes)
 
     # Work only on chapters whose file is missing or out of date.

@@ -427,6 +427,7 @@ def preview(
     from dramatis.cast.cast import describe_voice, find_character, preview_line
     from dramatis.model import NARRATOR
     from dramatis.paths import atomic_path, slugify
+    from dramatis.speech.engines import describe_engine
     from dramatis.speech.plan import spoken_text
     from dramatis.speech.synthesize import (
         ClipCache,
@@ -449,7 +450,8 @@ def preview(
     cast = next((c for t, c in candidates if line in " ".join(t.split())), final)
     voice = cast.voice_for(None if is_narrator else who)
     text = spoken_text(line, dialogue=True, heading=False, pronunciations=cast.pronunciations)
-    key = clip_key(engine, voice, text)
+    facts = describe_engine(engine)
+    key = clip_key(facts.identity, facts.key_voice(voice), text)
     clips = ClipCache(cache_dir or default_cache_dir())
     synthesize(
         [ClipRequest(key, text, voice, f"the preview of {who}")], clips, engine=engine, jobs=1

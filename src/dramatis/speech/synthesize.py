@@ -24,9 +24,23 @@ from pathlib import Path
 
 from dramatis.errors import SynthesisError
 from dramatis.model import Voice
+from dramatis.speech.engines.base import Audio, Engine, honoured, read_pcm
+
+__all__ = [  # read_pcm: clips are read back by the assembly through this module
+    "CACHE_FORMAT",
+    "ClipCache",
+    "ClipRequest",
+    "SynthesisStats",
+    "clip_key",
+    "default_cache_dir",
+    "read_pcm",
+    "synthesize",
+    "synthesize_iter",
+    "verify_clip",
+]
 
 #: Version of the clip format: bump when what is stored for a key changes.
-CACHE_FORMAT = 2  # 2: pyttsx3 clips with no rate set are always 175 wpm (were 175 or 200)
+CACHE_FORMAT = 3  # 3: keyed by engine identity (version, model); 2: fixed default rate
 DEFAULT_CACHE_BYTES = 5 * 1024**3
 ATTEMPTS = 3
 
@@ -41,10 +55,14 @@ def default_cache_dir() -> Path:
     return Path(base or Path.home() / ".cache") / "dramatis" / "clips"
 
 
-def clip_key(engine: str, voice: Voice, text: str) -> str:
-    """Hash of everything that changes the audio (and nothing that does not)."""
+def clip_key(identity: str, voice: Voice, text: str) -> str:
+    """Hash of everything that changes the audio (and nothing that does not).
+
+    ``identity`` is :meth:`Engine.identity` (engine, library version, model checksum);
+    ``voice`` should hold only the settings that engine honours (``EngineFacts.key_voice``).
+    """
     payload = json.dumps(
-        [CACHE_FORMAT, engine, asdict(voice), text], sort_keys=True, ensure_ascii=False
+        [CACHE_FORMAT, identity, asdict(voice), text], sort_keys=True, ensure_ascii=False
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
@@ -123,20 +141,6 @@ class ClipRequest:
 # --- verification ---------------------------------------------------------------------
 
 
-def read_pcm(path: Path) -> tuple[bytes, int]:
-    """Mono 16-bit PCM and its sample rate, from whatever the engine wrote."""
-    try:
-        with wave.open(str(path), "rb") as w:
-            if w.getsampwidth() == 2 and w.getnchannels() == 1:
-                return w.readframes(w.getnframes()), w.getframerate()
-    except (wave.Error, EOFError):
-        pass
-    from pydub import AudioSegment  # other drivers write AIFF or stereo: let ffmpeg decode
-
-    seg = AudioSegment.from_file(path).set_channels(1).set_sample_width(2)
-    return seg.raw_data, seg.frame_rate
-
-
 def _is_silent(pcm: bytes) -> bool:
     """Every sample lies in -256..255 (under -42 dBFS): each little-endian high byte is
     0x00 or 0xff.  Bytes, not numpy: this runs in every synthesis worker, and numpy would add
@@ -144,8 +148,12 @@ def _is_silent(pcm: bytes) -> bool:
     return not pcm[1::2].translate(None, b"\x00\xff")
 
 
-def verify_clip(path: Path, text: str, voice: Voice) -> str | None:
-    """Why the clip at ``path`` is unusable for ``text``, or None when it is fine."""
+def verify_clip(path: Path, text: str, voice: Voice, natural_wpm: float) -> str | None:
+    """Why the clip at ``path`` is unusable for ``text``, or None when it is fine.
+
+    Its length is judged against the voice's rate, or the engine's natural pace
+    (``natural_wpm``) when the voice sets none: both are words per minute for every engine.
+    """
     if not path.is_file() or path.stat().st_size <= 44:
         return "the engine wrote no audio"
     try:
@@ -154,7 +162,7 @@ def verify_clip(path: Path, text: str, voice: Voice) -> str | None:
         return f"the clip does not decode ({exc})"
     seconds = len(pcm) // 2 / rate if rate else 0.0
     words = max(1, len(text.split()))
-    wpm = voice.rate or 175
+    wpm = voice.rate or natural_wpm
     expected = words * 60.0 / wpm
     if seconds < min(0.15, expected * 0.3) or seconds < expected * 0.25:
         return f"the clip is too short ({seconds:.2f} s for {words} words)"
@@ -167,7 +175,8 @@ def verify_clip(path: Path, text: str, voice: Voice) -> str | None:
 
 # --- worker processes -----------------------------------------------------------------
 
-_ENGINE = None
+# The engine of this worker process (each spawned worker builds its own in _worker_init).
+_ENGINE: Engine | None = None
 
 
 def _worker_init(engine_name: str) -> None:
@@ -183,27 +192,59 @@ def _worker_init(engine_name: str) -> None:
     _ENGINE = create_engine(engine_name)
 
 
+def write_clip(path: Path, audio: Audio) -> None:
+    """The engine's audio as a 16-bit mono WAV file (the cache's clip format)."""
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(audio.sample_rate)
+        w.writeframes(audio.to_pcm16())
+
+
 def _synthesize_one(args: tuple[ClipRequest, str]) -> tuple[str, str | None]:
-    """Make one clip into the cache (atomically); return (key, error or None)."""
+    """Make one clip into the cache (atomically, verified); return (key, error or None)."""
     req, target = args
+    engine = _ENGINE
+    assert engine is not None, "worker without an engine"
     target_path = Path(target)
     target_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = target_path.parent / f".{req.key}.{os.getpid()}.tmp"
+    voice = honoured(req.voice, engine.settings)  # a setting it ignores cannot be judged
     error: str | None = "not attempted"
     for _attempt in range(ATTEMPTS):
         tmp.unlink(missing_ok=True)
         try:
-            assert _ENGINE is not None
-            _ENGINE.synthesize(req.text, req.voice, tmp)
+            write_clip(tmp, engine.synthesize(req.text, voice))
         except Exception as exc:
             error = f"engine error: {exc}"
             continue
-        error = verify_clip(tmp, req.text, req.voice)
+        error = verify_clip(tmp, req.text, voice, engine.natural_wpm)
         if error is None:
             os.replace(tmp, target_path)
             return req.key, None
     tmp.unlink(missing_ok=True)
     return req.key, error
+
+
+def available_memory_mb() -> int | None:
+    """Memory the machine can still give without swapping (Linux), else None."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) // 1024
+    return None
+
+
+def pool_size(engine_name: str, wanted: int, clips: int) -> int:
+    """Workers for a pool: as many as asked (default: one per core), no more than there are
+    clips, and no more than free memory holds engines of this kind (never below one)."""
+    from dramatis.speech.engines import engine_class
+
+    jobs = min(wanted or os.cpu_count() or 1, clips)
+    free = available_memory_mb()
+    if free is not None:
+        jobs = min(jobs, free // max(1, engine_class(engine_name).memory_mb))
+    return max(1, jobs)
 
 
 @dataclass(slots=True)
@@ -234,7 +275,7 @@ def synthesize_iter(
             todo[req.key] = req
     if not todo:
         return
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    jobs = pool_size(engine, jobs, len(todo))
     ctx = mp.get_context("spawn")
     work = [(req, str(cache.path(req.key))) for req in todo.values()]
     pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(engine,))

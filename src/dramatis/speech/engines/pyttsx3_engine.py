@@ -1,69 +1,44 @@
 """The default engine: pyttsx3 (espeak-ng on Linux, SAPI5 on Windows, NSSpeech on macOS).
 
-Nothing to download and no GPU. pyttsx3 is driven one clip per ``runAndWait`` because queued
-``save_to_file`` calls keep only the last; its stdout chatter is swallowed here; its silent
-"no file written" failures are caught by the caller's verification and retried.
+Nothing to download and no GPU.  On Linux clips come straight from libespeak-ng through
+pyttsx3's own binding, in synchronous mode (~15 ms a clip faster, no event loop, no silent
+"no file" fault): see :mod:`dramatis.speech.engines.pyttsx3_adapter`, the one module that
+touches pyttsx3's internals.  Other drivers are driven one clip per ``runAndWait`` (queued
+``save_to_file`` calls keep only the last) into a temporary file, the only way they give
+audio; their stdout chatter is swallowed here.
 
-With the espeak driver (Linux) clips go straight through pyttsx3's own libespeak-ng binding
-(``pyttsx3.drivers._espeak``) instead of its event loop: the loop sleeps 10 ms per clip,
-grows its audio buffer by bytes concatenation (quadratic in clip length) and is where the
-"no file" fault lives.  libespeak-ng is also started in synchronous mode rather than
-pyttsx3's asynchronous retrieval mode, whose thread hand-off costs ~15 ms per clip (measured:
-"Hi." took 17 ms, now 0.6 ms).  Same library, same voices and settings.
+Pitfalls the rest of the pipeline guards against: pyttsx3 can fail silently or write a
+truncated file, so every clip is verified (it exists, decodes, and lasts plausibly long for
+its text) and retried; drivers keep global native state and print to stdout, so engines run
+in their own worker processes (:mod:`dramatis.speech.synthesize`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import sys
+import platform
+import tempfile
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 from dramatis.errors import DramatisError
 from dramatis.model import Gender, Voice
-from dramatis.speech.engines.base import Engine, VoiceInfo
-
-_ESPEAK_RATE = 22050  # libespeak-ng's output rate (pyttsx3 assumes the same)
-#: Words per minute when a voice sets no rate: espeak-ng's own default.  Why not pyttsx3's
-#: reported rate: its espeak driver reports 175 or 200 at random from one start to the next
-#: (measured: 1 start in 6 said 200), so the same clip came out 14% faster or slower.
-ESPEAK_DEFAULT_WPM = 175
-_GENDERS: dict[Any, Gender] = {"male": "male", "female": "female", 1: "male", 2: "female"}
-
-
-_SYNCHRONOUS = False  # True once libespeak-ng runs in synchronous mode in this process
-
-
-def _espeak_synchronous() -> None:
-    """On Linux, start libespeak-ng in synchronous mode before pyttsx3 starts it its way.
-
-    libespeak-ng can be initialised once per process; pyttsx3 skips its own initialisation
-    when told it was done.  Elsewhere (SAPI5, NSSpeech) this does nothing.
-    """
-    if sys.platform in ("win32", "darwin"):
-        return
-    try:
-        from pyttsx3.drivers import _espeak
-        from pyttsx3.drivers.espeak import EspeakDriver
-    except (ImportError, OSError):  # no libespeak-ng: pyttsx3 will say so itself
-        return
-    if EspeakDriver._moduleInitialized:
-        return
-    global _SYNCHRONOUS
-    if _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 0) == -1:
-        return
-    _SYNCHRONOUS = True
-    current = _espeak.GetCurrentVoice()
-    if current and current.contents.name:
-        EspeakDriver._defaultVoice = current.contents.name.decode("utf-8")
-    else:
-        EspeakDriver._defaultVoice = "gmw/en"
-    EspeakDriver._moduleInitialized = True
+from dramatis.speech.engines import pyttsx3_adapter as adapter
+from dramatis.speech.engines.base import NEUTRAL_PITCH, Audio, Engine, VoiceInfo, read_audio
+from dramatis.speech.engines.espeak_cli import ESPEAK_DEFAULT_WPM, espeak_voices
 
 
 class Pyttsx3Engine(Engine):
     name = "pyttsx3"
+    # pitch reaches only espeak-ng; SAPI5 and NSSpeech ignore it.
+    settings = frozenset({"rate", "pitch", "volume"})
+    #: Why not pyttsx3's reported rate: its espeak driver reports 175 or 200 at random from
+    #: one start to the next (measured: 1 start in 6 said 200), so the same clip came out 14%
+    #: faster or slower.  espeak-ng's own default is used instead (SAPI5's and NSSpeech's
+    #: rates are also words per minute).
+    natural_wpm = ESPEAK_DEFAULT_WPM
+    memory_mb = 40
 
     def __init__(self) -> None:
         try:
@@ -73,7 +48,7 @@ class Pyttsx3Engine(Engine):
                 f"pyttsx3 is not installed ({exc}); run the README's setup"
             ) from exc
         try:
-            _espeak_synchronous()
+            adapter.start_espeak_synchronous()
             with contextlib.redirect_stdout(io.StringIO()):
                 self._engine = pyttsx3.init()
         except Exception as exc:
@@ -81,13 +56,15 @@ class Pyttsx3Engine(Engine):
                 f"the speech engine could not start ({exc}); install espeak-ng "
                 "(Linux: 'apt-get install espeak-ng') or run the README's setup command"
             ) from exc
-        self._driver_name = type(self._engine.proxy._driver).__module__.rsplit(".", 1)[-1]
+        self._driver_name = adapter.driver_name(self._engine)
         self._default_voice: str | None = self._engine.getProperty("voice")
-        self._defaults = {
-            "rate": self._engine.getProperty("rate"),
-            "volume": self._engine.getProperty("volume"),
-        }
         self._voices: list[VoiceInfo] | None = None
+
+    def identity(self) -> str:
+        ident = f"pyttsx3 {version('pyttsx3')} {self._driver_name}"
+        if self.is_espeak:
+            return f"{ident} libespeak-ng {adapter.espeak_version()}"
+        return f"{ident} {platform.system()} {platform.release()}"
 
     @property
     def default_voice(self) -> str | None:
@@ -99,99 +76,56 @@ class Pyttsx3Engine(Engine):
 
     def voices(self) -> list[VoiceInfo]:
         if self._voices is None:
-            base = [
-                VoiceInfo(
-                    id=str(v.id),
-                    name=str(v.name or v.id),
-                    languages=tuple(str(lang) for lang in (v.languages or ())),
-                    gender=_GENDERS.get(str(v.gender or "").lower(), "unknown"),
-                )
-                for v in self._engine.getProperty("voices")
-            ]
-            self._voices = base + (self._espeak_variants(base) if self.is_espeak else [])
+            raw = self._engine.getProperty("voices")
+            if self.is_espeak:
+                rows = [
+                    (str(v.id), str(v.name or v.id), lang, str(v.gender or "").lower())
+                    for v in raw
+                    for lang in [str((v.languages or ["?"])[0])]
+                ]
+                self._voices = espeak_voices(rows, adapter.espeak_variants())
+            else:
+                self._voices = [
+                    VoiceInfo(
+                        id=str(v.id),
+                        name=str(v.name or v.id),
+                        languages=tuple(str(lang) for lang in (v.languages or ())),
+                        gender=_gender(v.gender),
+                        family=str(v.id),
+                    )
+                    for v in raw
+                ]
         return self._voices
 
-    @staticmethod
-    def _espeak_variants(base: list[VoiceInfo]) -> list[VoiceInfo]:
-        """espeak-ng voices combine with variants (``gmw/en+f3``): many distinct voices."""
-        import ctypes
-
-        from pyttsx3.drivers import _espeak
-
-        spec = _espeak.VOICE()
-        spec.languages = b"variant"
-        variants = [
-            (
-                v.identifier.decode().split("/", 1)[-1],
-                v.name.decode(),
-                _GENDERS.get(v.gender, "unknown"),
-            )
-            for v in _espeak.ListVoices(ctypes.pointer(spec))
-        ]
-        return [
-            VoiceInfo(
-                id=f"{b.id}+{vid}", name=f"{b.name} + {vname}", languages=b.languages, gender=g
-            )
-            for b in base
-            if not b.id.startswith("mb/")  # mbrola voices need extra data files
-            for vid, vname, g in variants
-        ]
-
-    def synthesize(self, text: str, voice: Voice, out: Path) -> None:
+    def synthesize(self, text: str, voice: Voice) -> Audio:
+        rate = round(voice.rate) if voice.rate is not None else ESPEAK_DEFAULT_WPM
+        volume = voice.volume if voice.volume is not None else 1.0
         if self.is_espeak:
-            self._synthesize_espeak(text, voice, out)
-            return
+            pitch = voice.pitch if voice.pitch is not None else NEUTRAL_PITCH
+            pcm = adapter.espeak_synthesize(
+                text,
+                voice.id or self._default_voice or "gmw/en",
+                rate=rate,
+                pitch=min(99, max(0, round(pitch))),
+                volume=round(volume * 100),
+            )
+            return Audio.from_pcm16(pcm, adapter.ESPEAK_SAMPLE_RATE)
         engine = self._engine
         engine.setProperty("voice", voice.id or self._default_voice)
-        engine.setProperty("rate", voice.rate if voice.rate is not None else self._defaults["rate"])
-        engine.setProperty(
-            "volume", voice.volume if voice.volume is not None else self._defaults["volume"]
-        )
-        if self.is_espeak:
-            engine.setProperty("pitch", voice.pitch if voice.pitch is not None else 50)
-        with contextlib.redirect_stdout(io.StringIO()):
-            engine.save_to_file(text, str(out))
-            engine.runAndWait()
-
-    def _synthesize_espeak(self, text: str, voice: Voice, out: Path) -> None:
-        import ctypes
-        import threading
-        import wave
-
-        from pyttsx3.drivers import _espeak
-
-        chunks: list[bytes] = []
-        finished = threading.Event()
-
-        def collect(wav, numsamples, events) -> int:
-            # Runs inside Synth (synchronous mode), or on espeak-ng's thread if pyttsx3
-            # started it asynchronously: the end-of-message event covers both.
-            if numsamples > 0:
-                chunks.append(ctypes.string_at(wav, numsamples * 2))
-            i = 0
-            while events[i].type != _espeak.EVENT_LIST_TERMINATED:
-                if events[i].type == _espeak.EVENT_MSG_TERMINATED:
-                    finished.set()
-                i += 1
-            return 0
-
-        _espeak.SetSynthCallback(collect)
-        voice_id = voice.id or self._default_voice or "gmw/en"
-        if _espeak.SetVoiceByName(voice_id.encode("utf-8")) != 0:
-            raise ValueError(f"espeak-ng has no voice {voice_id!r}")
-        _espeak.SetParameter(_espeak.RATE, int(voice.rate or ESPEAK_DEFAULT_WPM), 0)
-        volume = voice.volume if voice.volume is not None else self._defaults["volume"]
-        _espeak.SetParameter(_espeak.VOLUME, round(volume * 100), 0)
-        _espeak.SetParameter(_espeak.PITCH, int(voice.pitch if voice.pitch is not None else 50), 0)
-        _espeak.Synth(text.encode("utf-8"), flags=_espeak.ENDPAUSE | _espeak.CHARS_UTF8)
-        if not _SYNCHRONOUS and not (_espeak.Synchronize() == 0 and finished.wait(timeout=120)):
-            raise TimeoutError("espeak-ng did not finish the clip")
-        with wave.open(str(out), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(_ESPEAK_RATE)
-            w.writeframes(b"".join(chunks))
+        engine.setProperty("rate", rate)
+        engine.setProperty("volume", volume)
+        with tempfile.TemporaryDirectory(prefix="dramatis-pyttsx3-") as tmp:
+            out = Path(tmp) / "clip.wav"  # AIFF on macOS despite the name; decoded either way
+            with contextlib.redirect_stdout(io.StringIO()):
+                engine.save_to_file(text, str(out))
+                engine.runAndWait()
+            return read_audio(out)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self._engine.stop()
+
+
+def _gender(value: object) -> Gender:
+    g = str(value or "").lower()
+    return "male" if g == "male" else "female" if g == "female" else "unknown"
