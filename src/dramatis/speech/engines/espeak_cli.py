@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 
 from dramatis.errors import DramatisError
 from dramatis.model import Gender, Voice
@@ -49,7 +50,7 @@ def parse_wav_stream(data: bytes) -> Audio:
 
 
 def espeak_voices(
-    rows: list[tuple[str, str, str, object]], variants: list[tuple[str, str, object]]
+    rows: Sequence[tuple[str, str, str, object]], variants: Sequence[tuple[str, str, object]]
 ) -> list[VoiceInfo]:
     """Base voices (file id, name, language, gender) and every base + variant combination.
 
