@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from audiokit import LOUD, NARRATOR, decode, script, silent_runs
-from conftest import HAVE_FFMPEG
+from conftest import FFMPEG
 from dramatis.audio.assemble import (
     PAUSE_MS,
     PROFILES,
@@ -25,7 +25,7 @@ from dramatis.model import Voice
 from dramatis.speech.plan import Line
 from dramatis.speech.synthesize import ClipCache
 
-pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
+pytestmark = pytest.mark.needs(*FFMPEG)
 
 # Narration and a much louder character, with every kind of pause once, in order.
 SPEC = [

@@ -10,10 +10,10 @@ from mutagen.mp3 import MP3
 
 import dramatis.audio.assemble as assemble
 from audiokit import LOUD, NARRATOR, decode, script
-from conftest import HAVE_FFMPEG, ffprobe
+from conftest import FFMPEG, ffprobe
 from dramatis.speech.synthesize import ClipCache
 
-pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
+pytestmark = pytest.mark.needs(*FFMPEG)
 
 SPEC = [
     (NARRATOR, "none", 3.0),

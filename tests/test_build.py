@@ -19,9 +19,9 @@ import pytest
 from mutagen.id3 import ID3
 from ruamel.yaml import YAML
 
-from conftest import HAVE_FFMPEG, ffprobe
+from conftest import ESPEAK, FFMPEG, ffprobe
 
-pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
+pytestmark = pytest.mark.needs(*FFMPEG, *ESPEAK)
 
 STORY = """---
 title: The Long Night

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from audiokit import LOUD, NARRATOR, script
-from conftest import HAVE_FFMPEG
+from conftest import ESPEAK, FFMPEG
 from dramatis.audio.assemble import assemble_chapter
 from dramatis.audio.check import check_file
 from dramatis.audio.loudness import TruePeak
@@ -19,7 +19,7 @@ from dramatis.formats.tag import Tags, write_tags
 from dramatis.publish.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
 from dramatis.speech.synthesize import ClipCache
 
-pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
+pytestmark = pytest.mark.needs(*FFMPEG, *ESPEAK)
 
 SPEC = [
     (NARRATOR, "none", 3.0),

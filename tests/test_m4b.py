@@ -6,14 +6,14 @@ import pytest
 from mutagen.mp4 import MP4
 
 from audiokit import LOUD, NARRATOR, decode, script, silent_runs
-from conftest import HAVE_FFMPEG, ffprobe
+from conftest import FFMPEG, ffprobe
 from dramatis.audio.check import check_file
 from dramatis.formats.cover import title_card
 from dramatis.formats.m4b import BookChapter, BookTags, assemble_book, ffmetadata, write_book_tags
 from dramatis.formats.tag import read_fingerprint
 from dramatis.speech.synthesize import ClipCache
 
-pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
+pytestmark = pytest.mark.needs(*FFMPEG)
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
 
+from conftest import ESPEAK
 from dramatis.text.normalize import roman_to_int, speech
 
 
@@ -130,7 +130,7 @@ def test_pronunciation_replacements_are_not_replaced_again() -> None:
     )
 
 
-@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+@pytest.mark.needs(*ESPEAK)
 def test_espeak_reads_the_normalised_text_as_intended() -> None:
     """The point of the rules, checked on espeak-ng's phonemes."""
 

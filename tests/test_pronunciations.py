@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HAVE_FFMPEG
+from conftest import ESPEAK, FFMPEG
 from dramatis.cast.cast import load_cast
 from dramatis.speech.engines import describe_engine
 from dramatis.speech.plan import plan_chapter
 from dramatis.speech.synthesize import ClipCache, clip_key
 from dramatis.text.read import read_story
 
-pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
+pytestmark = pytest.mark.needs(*FFMPEG, *ESPEAK)
 
 STORY = '"Wait for me," Bellamy said. Clarke kept walking toward Polis.\n'
 VOICES = """\

@@ -12,7 +12,7 @@ from dramatis.model import Hidden
 from dramatis.text.read import read_story, story_files
 from readers_helpers import check_spans, spoken_text
 
-SEEDS = sorted((Path(__file__).resolve().parents[1] / "stories").glob("*.txt"))
+SEEDS = sorted((Path(__file__).resolve().parent / "data" / "seeds").glob("*.txt"))
 
 
 def write(tmp_path: Path, text: str, name: str = "story.txt", encoding: str = "utf-8") -> Path:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from conftest import HAVE_FFMPEG, ffprobe
+from conftest import ESPEAK, FFMPEG, ffprobe
 
-pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
+pytestmark = pytest.mark.needs(*FFMPEG, *ESPEAK)
 
 SENTENCES = [
     "The river ran high that spring, and the ferry stayed tied to its post.",

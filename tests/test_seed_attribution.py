@@ -16,7 +16,7 @@ from dramatis.attribution.attribute import attribute
 from dramatis.model import Cast
 from dramatis.text.segment import segment
 
-STORIES = Path(__file__).resolve().parent.parent / "stories"
+STORIES = Path(__file__).resolve().parent / "data" / "seeds"  # copies of stories/ (see README)
 
 # 000: third person, Bellamy finds Clarke in the woods.
 THIRD_PERSON = [

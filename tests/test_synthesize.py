@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import ESPEAK
 from dramatis.errors import SynthesisError
 from dramatis.model import Voice
 from dramatis.speech import synthesize as synth
@@ -16,7 +16,7 @@ from dramatis.speech.engines import describe_engine
 from dramatis.speech.engines.base import Audio
 from dramatis.speech.synthesize import ClipCache, ClipRequest, clip_key, synthesize, verify_clip
 
-needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
+needs_espeak = pytest.mark.needs(*ESPEAK)
 
 
 def _wav(path: Path, seconds: float, amplitude: int = 8000, rate: int = 22050) -> Path:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from conftest import HAVE_FFMPEG, ffprobe
+from conftest import FFMPEG, ffprobe
 from dramatis.formats.tag import Tags, read_fingerprint, write_tags
 
-pytestmark = pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
+pytestmark = pytest.mark.needs(*FFMPEG)
 
 
 @pytest.fixture

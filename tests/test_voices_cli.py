@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import pytest
 
+from conftest import ESPEAK, FFMPEG
 from dramatis.cli import main
 from dramatis.speech.plan import spoken_text
 from dramatis.speech.synthesize import ClipCache, clip_key
 
-needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
-
-HAVE_FFMPEG = shutil.which("ffmpeg") is not None and shutil.which("ffprobe") is not None
+needs_espeak = pytest.mark.needs(*ESPEAK)
 
 
 def ffprobe(path) -> dict:
@@ -148,7 +146,7 @@ def test_cast_with_invalid_voices_file_is_one_line(project, capsys):
 
 
 @needs_espeak
-@pytest.mark.skipif(not HAVE_FFMPEG, reason="ffmpeg missing")
+@pytest.mark.needs(*FFMPEG, *ESPEAK)
 def test_preview_speaks_one_of_the_characters_own_lines(project, capsys):
     cache = project / "clips"
     code = main(["preview", "clarke", "drop.txt", "--out", "clarke.mp3", "--cache", str(cache)])
