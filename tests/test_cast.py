@@ -13,10 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from dramatis.cast import cast as C
+from dramatis.cast.assign import DEFAULT_PITCH, assign_voices, filter_voices, stable_hash
+from dramatis.cast.config import add_characters, load_cast
+from dramatis.cast.report import (
+    cast_report,
+    find_character,
+    format_cast_table,
+    format_voices_table,
+    preview_line,
+)
 from dramatis.errors import DramatisError
 from dramatis.model import Cast, Character, Voice
 from dramatis.speech.engines.base import VoiceInfo
+from dramatis.text.normalize import apply_pronunciations
 
 BASES = [("gmw/en", "en-gb"), ("gmw/en-us", "en-us"), ("gmw/en-gb-x-rp", "en-gb-x-rp")]
 VARIANTS = [
@@ -101,7 +110,7 @@ def added_lines(old: bytes, new: bytes) -> tuple[int, list[bytes]]:
 def test_auto_add_keeps_every_user_byte(tmp_path):
     p = write(tmp_path, HAND_WRITTEN)
     old = p.read_bytes()
-    added = C.add_characters(
+    added = add_characters(
         p,
         [
             Character("Clarke", ["Princess"], "female"),  # already there
@@ -118,7 +127,7 @@ def test_auto_add_keeps_every_user_byte(tmp_path):
     assert old_lines[at - 1].strip() == b"# Octavia comes later"
     assert old_lines[at].strip() == b""
     assert all(line.startswith(b"    ") for line in lines)  # the file's own indentation
-    cast = C.load_cast(p, VOICES)
+    cast = load_cast(p, VOICES)
     assert list(cast.characters) == ["Clarke", "Bellamy", "Octavia", "Finn"]
     assert cast.characters["Octavia"].aliases == ["O"]
     assert cast.characters["Octavia"].gender == "female"
@@ -131,19 +140,19 @@ def test_auto_add_crlf_bom_and_no_final_newline(tmp_path):
     text = "\ufeffnarrator:\r\n  voice: gmw/en\r\ncharacters:\r\n  Clarke: {gender: female}"
     p = write(tmp_path, text)
     old = p.read_bytes()
-    assert C.add_characters(p, [Character("Raven", [], "female")], VOICES) == ["Raven"]
+    assert add_characters(p, [Character("Raven", [], "female")], VOICES) == ["Raven"]
     new = p.read_bytes()
     assert new.startswith(old + b"\r\n")  # only a line end where the file had none
     tail = new[len(old) + 2 :]
     assert tail.endswith(b"\r\n") and b"\n" not in tail.replace(b"\r\n", b"")
     # The file wrote its entries in flow style; the new one follows suit.
     assert tail.startswith(b"  Raven: {gender: female, voice: ")
-    assert C.load_cast(p, VOICES).characters["Raven"].voice.id is not None
+    assert load_cast(p, VOICES).characters["Raven"].voice.id is not None
 
 
 def test_auto_add_creates_missing_file_with_header(tmp_path):
     p = tmp_path / "sub" / "voices.yaml"
-    assert C.add_characters(p, [Character("Clarke", ["Princess"], "female")], VOICES)
+    assert add_characters(p, [Character("Clarke", ["Princess"], "female")], VOICES)
     text = p.read_text()
     assert text.startswith("# Dramatis cast")
     assert "  Clarke:\n    aliases: [Princess]\n    gender: female\n    voice: gmw/" in text
@@ -153,11 +162,11 @@ def test_auto_add_creates_missing_file_with_header(tmp_path):
 def test_auto_add_never_writes_when_nothing_is_new(tmp_path):
     p = write(tmp_path, HAND_WRITTEN)
     before = p.stat()
-    assert C.add_characters(p, [Character("clarke griffin", [], "female")], VOICES) == []
-    assert C.add_characters(p, [], VOICES) == []
+    assert add_characters(p, [Character("clarke griffin", [], "female")], VOICES) == []
+    assert add_characters(p, [], VOICES) == []
     after = p.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
-    assert not C.add_characters(tmp_path / "absent.yaml", [], VOICES)
+    assert not add_characters(tmp_path / "absent.yaml", [], VOICES)
     assert not (tmp_path / "absent.yaml").exists()
 
 
@@ -176,11 +185,11 @@ def test_auto_add_into_the_example_file(tmp_path):
     """The shipped voices.yaml has an empty `characters:` followed by commented sections."""
     p = write(tmp_path, shipped_voices_yaml())
     old = p.read_bytes()
-    C.add_characters(p, [Character("Clarke", [], "female")], VOICES)
+    add_characters(p, [Character("Clarke", [], "female")], VOICES)
     at, lines = added_lines(old, p.read_bytes())
     assert old.splitlines()[at - 1] == b"characters:"
     assert lines[0] == b"  Clarke:\n"
-    assert list(C.load_cast(p, VOICES).characters) == ["Clarke"]
+    assert list(load_cast(p, VOICES).characters) == ["Clarke"]
 
 
 @pytest.mark.parametrize(
@@ -195,8 +204,8 @@ def test_auto_add_into_the_example_file(tmp_path):
 )
 def test_auto_add_to_files_without_characters(tmp_path, text):
     p = write(tmp_path, text)
-    assert C.add_characters(p, [Character("Clarke", [], "female")], VOICES) == ["Clarke"]
-    cast = C.load_cast(p, VOICES)
+    assert add_characters(p, [Character("Clarke", [], "female")], VOICES) == ["Clarke"]
+    cast = load_cast(p, VOICES)
     assert list(cast.characters) == ["Clarke"]
     assert cast.characters["Clarke"].voice.id.endswith(("+f1", "+f2", "+Alicia"))
     if "{}" not in text:  # block files: strictly an insertion
@@ -207,7 +216,7 @@ def test_invalid_file_is_reported_not_overwritten(tmp_path):
     p = write(tmp_path, "characters:\n  Clarke:\n    rate: 9000\n")
     old = p.read_bytes()
     with pytest.raises(DramatisError, match=r"voices.yaml:3: .*rate 9000 is out of range"):
-        C.add_characters(p, [Character("Raven")], VOICES)
+        add_characters(p, [Character("Raven")], VOICES)
     assert p.read_bytes() == old
 
 
@@ -252,7 +261,7 @@ ERRORS = [
 def test_validation_errors_name_file_and_line(tmp_path, text, line, pattern):
     p = write(tmp_path, text)
     with pytest.raises(DramatisError) as info:
-        C.load_cast(p, VOICES)
+        load_cast(p, VOICES)
     err = info.value
     assert (err.path, err.line) == (p, line)
     message = str(err)
@@ -264,28 +273,28 @@ def test_validation_errors_name_file_and_line(tmp_path, text, line, pattern):
 
 def test_voice_ids_checked_only_with_engine_voices(tmp_path):
     p = write(tmp_path, "characters:\n  Clarke:\n    voice: nonesuch\n")
-    assert C.load_cast(p).characters["Clarke"].voice.id == "nonesuch"
+    assert load_cast(p).characters["Clarke"].voice.id == "nonesuch"
     with pytest.raises(DramatisError, match="unknown voice id"):
-        C.load_cast(p, VOICES)
+        load_cast(p, VOICES)
 
 
 def test_voice_id_case_is_forgiven(tmp_path):
     p = write(tmp_path, "narrator:\n  voice: GMW/EN-US\n")
-    assert C.load_cast(p, VOICES).narrator.id == "gmw/en-us"
+    assert load_cast(p, VOICES).narrator.id == "gmw/en-us"
 
 
 def test_missing_empty_and_binary_files(tmp_path):
-    assert C.load_cast(tmp_path / "nope.yaml", VOICES) == Cast()
-    assert C.load_cast(write(tmp_path, "# nothing yet\n"), VOICES) == Cast()
+    assert load_cast(tmp_path / "nope.yaml", VOICES) == Cast()
+    assert load_cast(write(tmp_path, "# nothing yet\n"), VOICES) == Cast()
     bad = tmp_path / "bin.yaml"
     bad.write_bytes(b"\xff\xfe\x00\x81binary")
     with pytest.raises(DramatisError, match="not a UTF-8 text file"):
-        C.load_cast(bad)
+        load_cast(bad)
 
 
 def test_every_key_is_optional(tmp_path):
     p = write(tmp_path, "narrator:\ncharacters:\n  Clarke:\n  Bellamy: {}\n")
-    cast = C.load_cast(p)
+    cast = load_cast(p)
     assert cast.narrator == Voice()
     assert cast.characters["Clarke"] == Character("Clarke")
 
@@ -294,14 +303,14 @@ def test_every_key_is_optional(tmp_path):
 
 
 def sounds(voices):
-    return [(v.id, v.pitch or C.DEFAULT_PITCH, v.rate or 175) for v in voices]
+    return [(v.id, v.pitch or DEFAULT_PITCH, v.rate or 175) for v in voices]
 
 
 def test_assignment_is_deterministic_and_by_gender():
     chars = [Character("Clarke", [], "female"), Character("Bellamy", [], "male")]
     narrator = Voice("gmw/en-us")
-    first = C.assign_voices(chars, VOICES, narrator=narrator)
-    again = C.assign_voices(chars, list(reversed(VOICES)), narrator=narrator)
+    first = assign_voices(chars, VOICES, narrator=narrator)
+    again = assign_voices(chars, list(reversed(VOICES)), narrator=narrator)
     assert first == again
     info = {v.id: v for v in VOICES}
     assert info[first["Clarke"].id].gender == "female"
@@ -313,26 +322,26 @@ def test_assignment_is_deterministic_and_by_gender():
 
 def test_a_character_keeps_its_voice_from_story_to_story(tmp_path):
     p = write(tmp_path, "narrator: {voice: gmw/en-us}\n")
-    C.add_characters(p, [Character("Clarke", [], "female"), Character("Finn", [], "male")], VOICES)
-    clarke = C.load_cast(p, VOICES).characters["Clarke"].voice
+    add_characters(p, [Character("Clarke", [], "female"), Character("Finn", [], "male")], VOICES)
+    clarke = load_cast(p, VOICES).characters["Clarke"].voice
     # A second story meets Clarke again (by alias) and someone new.
-    added = C.add_characters(
+    added = add_characters(
         p, [Character("Raven", [], "female"), Character("clarke", [], "female")], VOICES
     )
     assert added == ["Raven"]
-    cast = C.load_cast(p, VOICES)
+    cast = load_cast(p, VOICES)
     assert cast.characters["Clarke"].voice == clarke
     assert cast.characters["Raven"].voice != clarke
     # A fresh file meeting the same character first gets the same choice too.
     q = write(tmp_path, "narrator: {voice: gmw/en-us}\n", "other.yaml")
-    C.add_characters(q, [Character("Clarke", [], "female")], VOICES)
-    assert C.load_cast(q, VOICES).characters["Clarke"].voice == clarke
+    add_characters(q, [Character("Clarke", [], "female")], VOICES)
+    assert load_cast(q, VOICES).characters["Clarke"].voice == clarke
 
 
 def test_distinct_voices_never_the_narrators_and_varied_when_they_run_out():
     narrator = Voice("gmw/en+f1")
     women = [Character(f"Woman {i}", [], "female") for i in range(20)]
-    got = C.assign_voices(women, VOICES, narrator=narrator)
+    got = assign_voices(women, VOICES, narrator=narrator)
     assert len(got) == 20
     heard = sounds(got.values())
     assert len(set(heard)) == 20  # no two alike
@@ -354,7 +363,7 @@ def test_distinct_voices_never_the_narrators_and_varied_when_they_run_out():
 
 
 def test_fresh_variants_come_before_fresh_accents():
-    got = C.assign_voices(
+    got = assign_voices(
         [Character(f"M{i}", [], "male") for i in range(3)], VOICES, narrator=Voice("gmw/en-us")
     )
     # Three male variants m1, m2, m3: each used once (a base voice sounds like the narrator).
@@ -363,7 +372,7 @@ def test_fresh_variants_come_before_fresh_accents():
 
 def test_unset_narrator_avoids_engine_default():
     chars = [Character(f"M{i}", [], "male") for i in range(12)]
-    got = C.assign_voices(chars, VOICES, default_voice="gmw/en")
+    got = assign_voices(chars, VOICES, default_voice="gmw/en")
     assert "gmw/en" not in {v.id for v in got.values()}
 
 
@@ -372,7 +381,7 @@ def test_user_voices_are_taken_and_user_settings_kept():
         Character("A", [], "female", Voice("gmw/en+f1")),
         Character("B", [], "female", Voice(rate=200)),
     ]
-    got = C.assign_voices(chars, VOICES, narrator=Voice("gmw/en-us"))
+    got = assign_voices(chars, VOICES, narrator=Voice("gmw/en-us"))
     assert set(got) == {"B"}
     assert got["B"].id != "gmw/en+f1" and got["B"].rate == 200
 
@@ -380,7 +389,7 @@ def test_user_voices_are_taken_and_user_settings_kept():
 def test_one_voice_engine_still_varies():
     only = [VoiceInfo("default", "Default", ("en",), "unknown")]
     chars = [Character(n) for n in ("A", "B", "C")]
-    got = C.assign_voices(chars, only, narrator=Voice("default"))
+    got = assign_voices(chars, only, narrator=Voice("default"))
     heard = sounds(got.values()) + sounds([Voice("default")])
     assert len(set(heard)) == 4
 
@@ -388,12 +397,12 @@ def test_one_voice_engine_still_varies():
 def test_load_cast_assigns_missing_voices_in_memory(tmp_path):
     text = "narrator: {voice: gmw/en+m1}\ncharacters:\n  Clarke: {gender: female}\n  Finn:\n"
     p = write(tmp_path, text)
-    cast = C.load_cast(p, VOICES)
+    cast = load_cast(p, VOICES)
     assert p.read_text() == text  # nothing written
     voices = [c.voice for c in cast.characters.values()]
     assert all(v.id for v in voices) and voices[0] != voices[1]
     assert "gmw/en+m1" not in {v.id for v in voices}
-    assert cast == C.load_cast(p, VOICES)
+    assert cast == load_cast(p, VOICES)
 
 
 # ----------------------------------------------------------------------- per-story
@@ -421,12 +430,12 @@ stories:
 
 def test_per_story_overrides(tmp_path):
     p = write(tmp_path, STORIES)
-    plain = C.load_cast(p, VOICES)
+    plain = load_cast(p, VOICES)
     assert plain.narrator == Voice("gmw/en-us", 170)
     assert "Wells" not in plain.characters
     assert plain.pins == {"L1": "Clarke"}  # the alias resolved
 
-    drop = C.load_cast(p, VOICES, story="the-drop")
+    drop = load_cast(p, VOICES, story="the-drop")
     assert drop.narrator == Voice("gmw/en-us", 150)
     assert drop.characters["Clarke"].voice == Voice("gmw/en+f2", 180, 60)
     assert drop.characters["Finn"].voice == plain.characters["Finn"].voice
@@ -437,7 +446,7 @@ def test_per_story_overrides(tmp_path):
 
     # Keyed by file name: matches the story's slug or its file name.
     for name in ("second-dawn", "Second Dawn.txt", ["Some Title", "second dawn.txt"]):
-        assert C.load_cast(p, VOICES, story=name).narrator.id == "gmw/en-gb-x-rp"
+        assert load_cast(p, VOICES, story=name).narrator.id == "gmw/en-gb-x-rp"
     # Automatic voices avoid every narrator in the file, so they hold in every story.
     assert plain.characters["Finn"].voice.id not in {"gmw/en-us", "gmw/en-gb-x-rp"}
 
@@ -448,10 +457,10 @@ def test_per_story_overrides(tmp_path):
 def test_pronunciations_whole_words_case_aware():
     say = {"Bellamy": "BELL-a-mee", "tardis": "TAR-diss", "Reading": "REDDING", "Mr. X": "Mister X"}
     text = "Bellamy's TARDIS; Bellamyx and bellamy. Reading, reading. Tardis! Mr. X left."
-    assert C.apply_pronunciations(text, say) == (
+    assert apply_pronunciations(text, say) == (
         "BELL-a-mee's TAR-diss; Bellamyx and bellamy. REDDING, reading. TAR-diss! Mister X left."
     )
-    assert C.apply_pronunciations(text, {}) == text
+    assert apply_pronunciations(text, {}) == text
 
 
 # ----------------------------------------------------------------------- reports
@@ -472,7 +481,7 @@ def test_cast_report_counts_lines_words_and_share():
         ("Finn", '"Space walker, at your service, ma\'am."'),
         (None, '"Who said that?"'),
     ]
-    rows = C.cast_report(lines, cast)
+    rows = cast_report(lines, cast)
     got = [(r.name, r.lines, r.words, round(r.share, 3)) for r in rows]
     assert got == [
         ("Finn", 1, 6, 0.429),
@@ -481,35 +490,35 @@ def test_cast_report_counts_lines_words_and_share():
         ("Wells", 0, 0, 0.0),
     ]
     assert rows[0].voice.id == "gmw/en+m1" and rows[2].voice.id == "gmw/en-us"
-    table = C.format_cast_table(rows)
+    table = format_cast_table(rows)
     assert table.splitlines()[1].split() == ["Finn", "male", "1", "6", "43%", "gmw/en+m1"]
 
 
 def test_find_character_and_preview_line():
     cast = Cast(characters={"Clarke": Character("Clarke", ["Princess"], "female")})
-    assert C.find_character(cast, "princess").name == "Clarke"
+    assert find_character(cast, "princess").name == "Clarke"
     with pytest.raises(DramatisError, match=r"'Clark'.*did you mean 'Clarke'"):
-        C.find_character(cast, "Clark")
+        find_character(cast, "Clark")
     texts = ['"No."', '"We go down together, or not at all, Bellamy."', "x" * 300]
-    assert C.preview_line(texts, "Clarke") == "We go down together, or not at all, Bellamy."
-    assert "Clarke" in C.preview_line([], "Clarke")
+    assert preview_line(texts, "Clarke") == "We go down together, or not at all, Bellamy."
+    assert "Clarke" in preview_line([], "Clarke")
 
 
 def test_filter_voices_by_language():
-    assert {v.id for v in C.filter_voices(VOICES, "fr")} == {"roa/fr", "roa/fr+f1"}
-    gb = C.filter_voices(VOICES, "en-gb")
+    assert {v.id for v in filter_voices(VOICES, "fr")} == {"roa/fr", "roa/fr+f1"}
+    gb = filter_voices(VOICES, "en-gb")
     assert gb and all(v.id.startswith(("gmw/en+", "gmw/en-gb", "gmw/en")) for v in gb)
     assert "gmw/en-us" not in {v.id for v in gb}
-    assert [v.id for v in C.filter_voices(VOICES)] == sorted(v.id for v in VOICES)
-    table = C.format_voices_table(C.filter_voices(VOICES, "fr"))
+    assert [v.id for v in filter_voices(VOICES)] == sorted(v.id for v in VOICES)
+    table = format_voices_table(filter_voices(VOICES, "fr"))
     assert table.splitlines()[0].split() == ["id", "name", "languages", "gender"]
 
 
 def test_hash_is_stable_across_runs():
     # A fixed value: Python's hash() is salted per process, ours must not be.
-    values = {C._stable_hash(n) for n in itertools.repeat("Clarke", 3)}
+    values = {stable_hash(n) for n in itertools.repeat("Clarke", 3)}
     assert len(values) == 1
-    assert C._stable_hash("Clarke") == C._stable_hash("CLARKE")
+    assert stable_hash("Clarke") == stable_hash("CLARKE")
 
 
 def test_voice_named_by_its_variant_suggests_full_ids(tmp_path):
@@ -517,12 +526,12 @@ def test_voice_named_by_its_variant_suggests_full_ids(tmp_path):
     with pytest.raises(
         DramatisError, match=r"did you mean 'gmw/en\+f2' or 'gmw/en-gb-x-rp\+f2' or 'gmw/en-us\+f2'"
     ):
-        C.load_cast(p, VOICES)
+        load_cast(p, VOICES)
 
 
 def test_preview_line_cuts_long_lines_at_a_sentence_end():
     long = "It was late. " + "The wind kept on howling over the ridge all night long. " * 6
-    assert C.preview_line([long], "narrator", max_chars=80) == (
+    assert preview_line([long], "narrator", max_chars=80) == (
         "It was late. The wind kept on howling over the ridge all night long."
     )
-    assert len(C.preview_line(["word " * 100], "X", max_chars=50)) <= 50
+    assert len(preview_line(["word " * 100], "X", max_chars=50)) <= 50

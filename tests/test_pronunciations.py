@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ESPEAK, FFMPEG
-from dramatis.cast.cast import load_cast
+from dramatis.cast.config import load_cast
 from dramatis.speech.engines import describe_engine
 from dramatis.speech.plan import plan_chapter
 from dramatis.speech.synthesize import ClipCache, clip_key

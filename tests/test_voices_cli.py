@@ -121,7 +121,7 @@ def test_cast_shows_the_voices_a_build_will_write(project, capsys):
     """With no narrator voice set, the engine's default is the narrator's and no character
     may take it: `cast` must count it as a build does, or it promises other voices."""
     from dramatis.build.pipeline import BuildOptions, prepare
-    from dramatis.cast.cast import load_cast
+    from dramatis.cast.config import load_cast
     from dramatis.speech.engines import engine_voices
 
     (project / "voices.yaml").unlink()

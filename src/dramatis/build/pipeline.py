@@ -34,7 +34,7 @@ from dramatis.audio.assemble import (
     split_parts,
 )
 from dramatis.build.state import BuildOptions, inputs_key, record
-from dramatis.cast.cast import add_characters, load_cast
+from dramatis.cast.config import add_characters, load_cast
 from dramatis.formats.cover import image_mime, load_cover, title_card
 from dramatis.formats.m4b import BookChapter, BookTags, assemble_book, write_book_tags
 from dramatis.formats.tag import Tags, read_fingerprint, write_tags

@@ -187,7 +187,7 @@ def script(path: Path, voices: Path, fmt: str) -> None:
     Pin a line's speaker in voices.yaml under 'pins:' with the id shown in brackets.
     """
     from dramatis.attribution.attribute import attribute
-    from dramatis.cast.cast import load_cast
+    from dramatis.cast.config import load_cast
     from dramatis.publish.script import render_json, render_text
     from dramatis.text.read import read_story
     from dramatis.text.segment import segment
@@ -319,7 +319,7 @@ def _cast_preview(paths: tuple[Path, ...], voices: Path, engine: str):
     import tempfile
 
     from dramatis.build.pipeline import BuildOptions, prepare
-    from dramatis.cast.cast import load_cast
+    from dramatis.cast.config import load_cast
     from dramatis.speech.engines import engine_voices as list_voices
 
     engine_voices, default = list_voices(engine)
@@ -342,7 +342,8 @@ def _cast_preview(paths: tuple[Path, ...], voices: Path, engine: str):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def voices_cmd(language: str | None, engine: str, as_json: bool) -> None:
     """List the engine's voices: the ids voices.yaml's 'voice:' accepts."""
-    from dramatis.cast.cast import filter_voices, format_voices_table
+    from dramatis.cast.assign import filter_voices
+    from dramatis.cast.report import format_voices_table
 
     found = filter_voices(_engine_voices(engine), language)
     if as_json:
@@ -372,7 +373,7 @@ def cast_cmd(paths: tuple[Path, ...], voices: Path, engine: str, fmt: str) -> No
 
     Writes no files; characters a build would add to the voices file are marked.
     """
-    from dramatis.cast.cast import cast_json, cast_report, format_cast_table
+    from dramatis.cast.report import cast_json, cast_report, format_cast_table
 
     listed, final, per_story = _cast_preview(paths, voices, engine)
     lines = [
@@ -424,7 +425,7 @@ def preview(
     PATHS (default: stories/).  Try a voice, edit voices.yaml, preview again.
     """
     from dramatis.audio.assemble import PROFILES, encode_mp3
-    from dramatis.cast.cast import describe_voice, find_character, preview_line
+    from dramatis.cast.report import describe_voice, find_character, preview_line
     from dramatis.model import NARRATOR
     from dramatis.paths import atomic_path, slugify
     from dramatis.speech.engines import describe_engine
