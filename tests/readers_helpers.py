@@ -1,4 +1,4 @@
-"""Checks every reader test applies: the span promises of dramatis.text.readers.common."""
+"""Checks every reader test applies: the span promises of dramatis.text.readers.structure."""
 
 from __future__ import annotations
 

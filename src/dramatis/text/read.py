@@ -2,7 +2,7 @@
 
 ``.txt`` keeps the file's text exactly as decoded (offsets index it); ``.md``, ``.html`` and
 ``.epub`` yield the plain text extracted from them, paragraphs separated by blank lines. See
-:mod:`dramatis.text.readers.common` for what chapters, breaks and hidden spans promise.
+:mod:`dramatis.text.readers.structure` for what chapters, breaks and hidden spans promise.
 """
 
 from __future__ import annotations

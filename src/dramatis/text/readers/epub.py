@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup, Tag
 
 from dramatis.errors import DramatisError
 from dramatis.model import Story
-from dramatis.text.readers.common import MAX_BYTES, TextBuilder, split_tags
+from dramatis.text.readers.common import MAX_BYTES, split_tags
 from dramatis.text.readers.markup import (
     Block,
     add_blocks,
@@ -33,6 +33,7 @@ from dramatis.text.readers.markup import (
     parse_html,
     read_ao3,
 )
+from dramatis.text.readers.structure import TextBuilder
 
 # Table-of-contents entries that are the book's furniture, not its story.
 _FURNITURE = re.compile(

@@ -19,16 +19,18 @@ from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag, XMLParsed
 from dramatis.errors import DramatisError
 from dramatis.model import Story
 from dramatis.text.readers.common import (
-    TextBuilder,
     apply_metadata,
-    assemble,
     binary_kind,
-    break_kind,
-    chapter_level,
     decode_text,
     front_matter,
-    heading_of,
     split_tags,
+)
+from dramatis.text.readers.structure import (
+    TextBuilder,
+    assemble,
+    break_kind,
+    chapter_level,
+    heading_of,
 )
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}

@@ -7,17 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dramatis.model import Hidden, Story
-from dramatis.text.readers.common import (
+from dramatis.text.readers.common import apply_metadata, decode_text, front_matter
+from dramatis.text.readers.structure import (
     HeadingMatch,
     Line,
     Mark,
     Span,
-    apply_metadata,
     assemble,
     break_kind,
     chapter_level,
-    decode_text,
-    front_matter,
     heading_of,
     iter_lines,
 )
