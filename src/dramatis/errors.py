@@ -27,3 +27,12 @@ class SynthesisError(DramatisError):
     """A clip could not be synthesized even after retries."""
 
     exit_code = 1
+
+
+def warn(message: str, path: Path | str | None = None) -> None:
+    """One line on stderr for something the user should know but that does not stop the run
+    (a cover replaced, files skipped): said where it happens, so nothing is silently lost."""
+    import sys
+
+    where = f"{path}: " if path is not None else ""
+    print(f"dramatis: warning: {where}{message}", file=sys.stderr)

@@ -36,14 +36,28 @@ class Segment:
 
 
 @dataclass(slots=True)
+class Section:
+    """A numbered part inside a chapter (the "I.", "II." of a story in a collection such as
+    The Adventures of Sherlock Holmes): a chapter mark inside the chapter's track, not a track.
+    ``start`` is where it begins in ``Story.text``; it runs to the next section or the
+    chapter's end."""
+
+    title: str
+    start: int
+    heading: tuple[int, int] | None = None
+
+
+@dataclass(slots=True)
 class Chapter:
-    """A chapter: ``start``/``end`` cover its heading (if any) and body in ``Story.text``."""
+    """A chapter (one track): ``start``/``end`` cover its heading (if any) and body in
+    ``Story.text``; ``sections`` are chapter marks inside it, in order."""
 
     title: str
     start: int
     end: int
     index: int = 0
     heading: tuple[int, int] | None = None
+    sections: list[Section] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -81,6 +95,18 @@ class Story:
     # Free-form metadata: summary, series, part, language, fandom, rating, tags...
     meta: dict[str, object] = field(default_factory=dict)
     cover: bytes | None = None
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section of the chapter holding ``offset`` that ``offset`` falls in, if any (a
+        chapter's end offset counts as inside it, for the closing credits)."""
+        for chapter in self.chapters:
+            if chapter.start <= offset < chapter.end or offset == chapter.end == len(self.text):
+                found = None
+                for section in chapter.sections:
+                    if section.start <= offset:
+                        found = section
+                return found
+        return None
 
     @property
     def slug(self) -> str:

@@ -35,7 +35,7 @@ from dramatis.audio.assemble import (
 )
 from dramatis.build.state import BuildOptions, inputs_key, record
 from dramatis.cast.config import add_characters, load_cast
-from dramatis.formats.cover import image_mime, load_cover, title_card
+from dramatis.formats.cover import embeddable, image_mime, load_cover, title_card
 from dramatis.formats.m4b import BookChapter, BookTags, assemble_book, write_book_tags
 from dramatis.formats.tag import Tags, read_fingerprint, write_tags
 from dramatis.model import Cast, Story
@@ -186,7 +186,11 @@ def plan(
             slug += "-2"
         used_dirs.add(slug)
         ps = PlannedStory(story, cast, att, opts.out / slug)
-        story.cover = user_cover or story.cover or title_card(story.title, story.author)
+        story.cover = (
+            user_cover
+            or embeddable(story.cover, story.source)
+            or title_card(story.title, story.author)
+        )
         chapter_lines = [plan_chapter(story, ch, att.segments, cast) for ch in story.chapters]
         if opts.credits:
             add_credits(story, cast, chapter_lines)

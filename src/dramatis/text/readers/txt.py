@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
 from dramatis.model import Hidden, Story
 from dramatis.text.readers.common import apply_metadata, decode_text, front_matter
+from dramatis.text.readers.furniture import (
+    ILLUSTRATION,
+    PRODUCED,
+    Para,
+    gutenberg_body,
+    list_extent,
+    list_title,
+    note_label,
+    note_reason,
+    words_key,
+)
 from dramatis.text.readers.structure import (
     HeadingMatch,
     Line,
@@ -16,21 +28,11 @@ from dramatis.text.readers.structure import (
     assemble,
     break_kind,
     chapter_level,
+    display_title,
     heading_of,
     iter_lines,
 )
 
-# An author's note paragraph: "A/N: ...", "(A/N ...)", "Author's note: ...", "AN: ...".
-_NOTE = re.compile(
-    r"^[ \t]*[(\[*_]*[ \t]*(?:A/N|A\.N\.|AN:|author'?s?'?[ \t]+notes?\b|authors?[ \t]+notes?\b)",
-    re.I,
-)
-_GUTENBERG_START = re.compile(
-    r"^\*{3}[ \t]*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK.*$", re.I | re.M
-)
-_GUTENBERG_END = re.compile(
-    r"^\*{3}[ \t]*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK.*$", re.I | re.M
-)
 _PART = re.compile(
     r"^(?:book|part|volume)[ \t]+(?:the[ \t]+)?(?:\d+|[ivxlcdm]+|[a-z]+)\b[^.!?]{0,40}$", re.I
 )
@@ -40,6 +42,17 @@ _HEADER = re.compile(
     r"Credits|Produced by):[^\r\n]*(?:\r\n|\r|\n|\Z)(?:[ \t]*(?:\r\n|\r|\n))*)+"
 )
 _GUTENBERG_FIELD = re.compile(r"^(Title|Author|Language):[ \t]*(.+?)[ \t]*$", re.M)
+# The first line of older Gutenberg headers: "The Project Gutenberg Etext of TITLE, by AUTHOR".
+_GUTENBERG_OF = re.compile(
+    r"Project Gutenberg'?s? E-?(?:Book|text) of (?P<title>[^\r\n]+?),? by (?P<author>[^\r\n*]+)",
+    re.I,
+)
+# A section number alone on its line: "I.", "XII", "3." (the sections of a story).
+_SECTION = re.compile(r"^[ \t]*(?P<num>[IVXLC]{1,7}|\d{1,3})\.?[ \t]*$")
+# A contents list without a title: this many chapter headings with nothing between them
+# but page numbers.
+_LIST_RUN = 3
+_PAGE = re.compile(r"^(?:\d{1,4}|[ivxlc]{1,7})\.?$", re.I)
 
 
 @dataclass
@@ -54,7 +67,7 @@ class _Structure:
     headings: list[_Heading]
     parts: list[Span]  # "BOOK THE FIRST", "Part Two": lines that open the chapter after them
     breaks: list[Span]
-    notes: list[Span]
+    sections: list[tuple[Span, int]]  # bare section numbers and their value
 
 
 def read_txt(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
@@ -74,24 +87,29 @@ def read_txt(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
     header = _HEADER.match(text[body_start:])
     if header and re.match(r"\s*Title:", header.group()):
         title, author = _fields(header.group(), title, author, meta)
-        hidden.append(Hidden(body_start, body_start + len(header.group().rstrip()), "front matter"))
+        end = body_start + len(header.group().rstrip())
+        hidden.append(Hidden(body_start, end, "front matter"))
         body_start += header.end()
 
-    start_line = _GUTENBERG_START.search(text, body_start)
-    if start_line:
-        title, author = _fields(text[body_start : start_line.start()], title, author, meta)
-        hidden.append(Hidden(body_start, start_line.end(), "Project Gutenberg header"))
-        body_start = start_line.end()
-        end_line = _GUTENBERG_END.search(text, body_start)
-        if end_line:
-            hidden.append(Hidden(end_line.start(), len(text), "Project Gutenberg licence"))
-            body_end = end_line.start()
+    gutenberg = gutenberg_body(text, body_start)
+    if gutenberg:
+        title, author = _fields(text[body_start : gutenberg.header_end], title, author, meta)
+        hidden.append(Hidden(body_start, gutenberg.header_end, "Project Gutenberg header"))
+        body_start = gutenberg.header_end
+        if gutenberg.body_end < len(text):
+            hidden.append(Hidden(gutenberg.body_end, len(text), "Project Gutenberg licence"))
+            body_end = gutenberg.body_end
 
     title = title or path.stem
-    found = _structure(text, body_start, body_end)
-    if not include_notes:
-        hidden.extend(Hidden(a, b, "author's note") for a, b in found.notes)
-    marks = _chapter_marks(text, found)
+    paras = _paragraphs(text, body_start, body_end)
+    hidden.extend(_furniture(paras, title, author, gutenberg is not None, include_notes))
+    hidden.extend(
+        Hidden(m.start(), m.end(), "illustration caption")
+        for m in ILLUSTRATION.finditer(text, body_start, body_end)
+    )
+    found = _structure(text, body_start, body_end, hidden)
+    hidden.extend(_untitled_lists(text, found))
+    marks = _chapter_marks(text, found, hidden)
     if marks.story_title and title == path.stem and fm is None:
         title = marks.story_title
     return assemble(
@@ -107,6 +125,85 @@ def read_txt(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
     )
 
 
+def _paragraphs(text: str, start: int, end: int) -> list[Para]:
+    """The body's paragraphs (runs of non-blank lines; each line when there is no blank line
+    at all), with the number of blank lines before each."""
+    lines = list(iter_lines(text, start, end))
+    loose = not any(ln.blank for ln in lines[1:-1]) and len(lines) > 2
+    paras: list[Para] = []
+    gap = 0
+    current: list[Line] = []
+
+    def flush() -> None:
+        nonlocal gap
+        if current:
+            a, b = current[0].start, current[-1].end
+            paras.append(Para(a, b, text[a:b], gap))
+            current.clear()
+            gap = 0
+
+    for line in lines:
+        if line.blank:
+            flush()
+            gap += 1
+            continue
+        current.append(line)
+        if loose:
+            flush()
+    flush()
+    return paras
+
+
+def _furniture(
+    paras: list[Para], title: str, author: str | None, gutenberg: bool, include_notes: bool
+) -> list[Hidden]:
+    """Hidden spans found by their words: producers' credits and the title page right after
+    Gutenberg's START marker, titled contents lists and lists of illustrations, author's
+    notes (see :mod:`dramatis.text.readers.furniture`)."""
+    out: list[Hidden] = []
+    names = {words_key(title), words_key(f"by {author}" if author else ""), words_key(author or "")}
+    names.discard(())
+    is_heading = lambda line: heading_of(line) is not None  # noqa: E731
+    opening = True  # still before the first spoken paragraph of the book
+    i = 0
+    while i < len(paras):
+        para = paras[i]
+        body = para.text.strip()
+        reason = list_title(body)
+        if reason and "\n" not in body:
+            n = list_extent(paras, i, is_heading)
+            if n:
+                out.append(Hidden(para.start, paras[i + n].end, reason))
+                i += n + 1
+                continue
+        if opening and gutenberg and i < 4 and PRODUCED.match(body):
+            out.append(Hidden(para.start, para.end, "Project Gutenberg credits"))
+        elif opening and words_key(body) in names:
+            out.append(Hidden(para.start, para.end, "title page"))
+        elif not include_notes and (why := note_reason(body)):
+            end = para.end
+            if note_label(body):
+                end = _label_note_end(paras, i, is_heading)
+            out.append(Hidden(para.start, end, why))
+        else:
+            opening = False
+        i += 1
+    return out
+
+
+def _label_note_end(paras: list[Para], i: int, is_heading) -> int:
+    """A label note ("Review replies:") covers the paragraphs after it up to a scene break, a
+    heading or the end, when that comes within a few paragraphs; otherwise only the label
+    (when unsure, the text is kept)."""
+    for j in range(i + 1, min(len(paras), i + 10)):
+        line = paras[j].text.strip()
+        if break_kind(line) or is_heading(line):
+            return paras[j - 1].end
+    if len(paras) - i <= 9:
+        return paras[-1].end
+    return paras[i].end
+
+
 def _fields(
     block: str, title: str | None, author: str | None, meta: dict[str, object]
 ) -> tuple[str | None, str | None]:
@@ -118,26 +215,24 @@ def _fields(
             author = value
         elif key == "Language":
             meta.setdefault("language", value)
+    first = _GUTENBERG_OF.search(block[:300])
+    if first and title is None:
+        title, author = first.group("title").strip(), author or first.group("author").strip()
     return title, author
 
 
-def _structure(text: str, start: int, end: int) -> _Structure:
+def _structure(text: str, start: int, end: int, hidden: list[Hidden]) -> _Structure:
     lines = list(iter_lines(text, start, end))
     # Text with no blank line at all has one paragraph per line.
     loose = not any(ln.blank for ln in lines[1:-1]) and len(lines) > 2
+    silent = sorted(h.span for h in hidden)
     headings: list[_Heading] = []
     parts: list[Span] = []
     breaks: list[Span] = []
-    notes: list[Span] = []
-    note_start: int | None = None
+    sections: list[tuple[Span, int]] = []
     skip = -1
     for i, line in enumerate(lines):
-        if i == skip:
-            continue
-        if line.blank:
-            if note_start is not None:
-                notes.append((note_start, lines[i - 1].end))
-                note_start = None
+        if i == skip or line.blank or _inside(silent, line.start):
             continue
         first = loose or i == 0 or lines[i - 1].blank
         alone = loose or i + 1 == len(lines) or lines[i + 1].blank
@@ -145,29 +240,64 @@ def _structure(text: str, start: int, end: int) -> _Structure:
         if kind == "symbols" or (kind == "letters" and first and alone):
             breaks.append(_trimmed_span(line))
             continue
-        if first:
-            heading = heading_of(line.text)
-            if heading is not None and (heading.strong or alone):
-                span = _trimmed_span(line)
-                sub = _subtitle(lines, i, loose)
-                if sub is not None:
-                    heading = HeadingMatch(
-                        f"{heading.title}: {sub.text.strip()}", heading.strong, heading.level
-                    )
-                    span = (span[0], _trimmed_span(sub)[1])
-                    skip = i + 1
-                headings.append(_Heading(line.start, span, heading))
-                continue
-            if _PART.match(line.text.strip()) and (alone or _subtitle(lines, i, loose)):
-                parts.append((line.start, line.end))
-            if note_start is None and _NOTE.match(line.text):
-                note_start = line.start
-        if loose and note_start is not None:
-            notes.append((note_start, line.end))
-            note_start = None
-    if note_start is not None and lines:
-        notes.append((note_start, lines[-1].end))
-    return _Structure(headings, parts, breaks, notes)
+        if not first:
+            continue
+        number = _SECTION.match(line.text)
+        if number and alone and not loose:
+            sections.append((_trimmed_span(line), _value(number.group("num"))))
+            continue
+        heading = heading_of(line.text)
+        if heading is not None and (heading.strong or alone):
+            span = _trimmed_span(line)
+            sub = _subtitle(lines, i, loose)
+            if sub is not None:
+                heading = HeadingMatch(
+                    f"{heading.title}: {sub.text.strip()}", heading.strong, heading.level
+                )
+                span = (span[0], _trimmed_span(sub)[1])
+                skip = i + 1
+            headings.append(_Heading(line.start, span, heading))
+            continue
+        if _PART.match(line.text.strip()) and (alone or _subtitle(lines, i, loose)):
+            parts.append((line.start, line.end))
+    return _Structure(headings, parts, breaks, sections)
+
+
+def _inside(spans: list[Span], pos: int) -> bool:
+    i = bisect_right(spans, (pos, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def _value(num: str) -> int:
+    if num.isdigit():
+        return int(num)
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+    total = 0
+    for a, b in zip(num.upper(), num.upper()[1:] + " ", strict=True):
+        v = values[a]
+        total += -v if b != " " and values[b] > v else v
+    return total
+
+
+def _untitled_lists(text: str, found: _Structure) -> list[Hidden]:
+    """A run of chapter headings with nothing but page numbers between them is a contents
+    list with no "Contents" title: hidden, and its headings are not chapters."""
+    out: list[Hidden] = []
+    heads = found.headings
+    i = 0
+    while i < len(heads):
+        j = i
+        while j + 1 < len(heads):
+            gap = text[heads[j].span[1] : heads[j + 1].start]
+            if not all(_PAGE.match(w) for w in gap.split()):
+                break
+            j += 1
+        if j - i + 1 >= _LIST_RUN:
+            out.append(Hidden(heads[i].start, heads[j].span[1], "contents"))
+            del heads[i : j + 1]
+            continue
+        i = j + 1
+    return out
 
 
 def _subtitle(lines: list[Line], i: int, loose: bool) -> Line | None:
@@ -194,15 +324,37 @@ class _Marks:
     story_title: str | None
 
 
-def _chapter_marks(text: str, found: _Structure) -> _Marks:
+def _chapter_marks(text: str, found: _Structure, hidden: list[Hidden]) -> _Marks:
     """Which headings are chapters (Markdown levels decide, see :func:`chapter_level`).
 
     A part heading ("BOOK THE FIRST", "Part Two") just above a chapter heading opens that
-    chapter, so it is not spoken at the end of the chapter before."""
-    headings = found.headings
+    chapter, so it is not spoken at the end of the chapter before; a book divided only into
+    parts has them as its chapters. A collection of stories (a title line above each story's
+    "I." section, numbering starting again) has a chapter per story, its numbered sections
+    (and any chapter headings inside it) as the chapter's sections; bare numbered sections
+    in a single story are its chapters."""
+    silent = sorted(h.span for h in hidden)
+    headings = [h for h in found.headings if not _inside(silent, h.start)]
     level, title_at = chapter_level([h.match.level for h in headings])
     story_title = headings[title_at].match.title if title_at is not None else None
     marks = [Mark(h.match.title, h.start, h.span) for h in headings if h.match.level == level]
+    stories = _collection(text, found, silent)
+    if stories:
+        inner = [
+            *(Mark(text[a:b].rstrip("."), a, (a, b)) for (a, b), _ in found.sections),
+            *marks,
+        ]
+        for k, story in enumerate(stories):
+            nxt = stories[k + 1].start if k + 1 < len(stories) else len(text)
+            story.sections = sorted(
+                (m for m in inner if story.start <= m.start < nxt), key=lambda m: m.start
+            )
+        return _Marks(stories, story_title)
+    if not marks and _in_sequence(found.sections):
+        marks = [Mark(text[a:b].rstrip("."), a, (a, b)) for (a, b), _ in found.sections]
+    if not marks:
+        marks = [Mark(display_title(text[a:b]), a, (a, b)) for a, b in found.parts]
+        return _Marks(marks, story_title)
     floor = 0
     for mark in marks:
         before = [p for p in found.parts if floor <= p[0] < mark.start]
@@ -210,6 +362,40 @@ def _chapter_marks(text: str, found: _Structure) -> _Marks:
             mark.start = before[-1][0]
         floor = mark.heading[1] if mark.heading else mark.start
     return _Marks(marks, story_title)
+
+
+def _in_sequence(sections: list[tuple[Span, int]]) -> bool:
+    values = [v for _, v in sections]
+    return len(values) >= 2 and values == list(range(values[0], values[0] + len(values)))
+
+
+def _collection(text: str, found: _Structure, silent: list[Span]) -> list[Mark]:
+    """The stories of a collection: the title paragraph (a line or two, no sentence) right
+    above each "I."/"1." section. Two or more such stories make the file a collection."""
+    stories: list[Mark] = []
+    for (a, _b), value in found.sections:
+        if value != 1:
+            continue
+        before = text[:a].rstrip()
+        cut = max(before.rfind("\n\n"), before.rfind("\r\n\r\n"), before.rfind("\n\r\n"))
+        para_start = cut + 1 if cut >= 0 else 0
+        para = before[para_start:]
+        lead = len(para) - len(para.lstrip())
+        para_start += lead
+        para = para.strip()
+        if (
+            not para
+            or _inside(silent, para_start)
+            or len(para.split()) > 15
+            or len(para.splitlines()) > 3
+            or para[-1] in "!?,;\"'”’"
+            or break_kind(para)
+            or _SECTION.match(para)
+        ):
+            continue
+        title = display_title(" ".join(para.split()))
+        stories.append(Mark(title, para_start, (para_start, para_start + len(para))))
+    return stories if len(stories) >= 2 else []
 
 
 def _trimmed_span(line: Line) -> Span:
