@@ -326,3 +326,147 @@ AO3_WIP = """<!DOCTYPE html>
 </div>
 </body></html>
 """
+
+
+# --------------------------------------------------------------------------- EPUB
+
+CONTAINER = """<?xml version="1.0" encoding="utf-8"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+  <rootfiles>
+    <rootfile full-path="epub/content.opf" media-type="application/oebps-package+xml"/>
+  </rootfiles>
+</container>"""
+
+SVG_COVER = """<?xml version="1.0" encoding="utf-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 350 525">
+  <title>The cover for The Lamplighter's Daughter</title>
+  <rect width="350" height="525" fill="#1d3557"/>
+  <circle cx="175" cy="220" r="90" fill="#f4a261"/>
+  <text x="175" y="430" font-size="28" text-anchor="middle" fill="#ffffff"
+        font-family="serif">The Lamplighter's Daughter</text>
+</svg>"""
+
+
+def se_xhtml(body: str, body_type: str, title: str = "x") -> str:
+    """A content document as Standard Ebooks writes it (XHTML5 with epub:type semantics)."""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
+        'epub:prefix="z3998: http://www.daisy.org/z3998/2012/vocab/structure/, '
+        'se: https://standardebooks.org/vocab/1.0" xml:lang="en-GB">\n'
+        f"<head><title>{title}</title></head>\n"
+        f'<body epub:type="{body_type}">{body}</body></html>'
+    )
+
+
+# (file name, body epub:type, body) in spine order: every kind of furniture Standard Ebooks
+# and other EPUB 3 producers put around a story.
+EPUB3_DOCS = [
+    ("titlepage.xhtml", "frontmatter",
+     '<section id="titlepage" epub:type="titlepage"><h1 epub:type="title">'
+     "The Lamplighter’s Daughter</h1><p>By <b epub:type=\"z3998:personal-name\">Mara Vell"
+     "</b>.</p></section>"),
+    ("imprint.xhtml", "frontmatter",
+     '<section id="imprint" epub:type="imprint"><header><h2 epub:type="title">Imprint</h2>'
+     "</header><p>This ebook is the product of many hours of hard work by volunteers.</p>"
+     "</section>"),
+    ("contents.xhtml", "frontmatter",
+     '<nav id="contents" epub:type="toc"><h2>Contents</h2><ol>'
+     '<li><a href="chapter-1.xhtml">I</a></li><li><a href="chapter-2.xhtml">Chapter The Last'
+     "</a></li></ol></nav>"),
+    ("loi.xhtml", "backmatter",
+     '<nav id="loi" epub:type="loi"><h2 epub:type="title">List of Illustrations</h2><ol>'
+     '<li><a href="chapter-1.xhtml#illustration-1">The lamp on the quay</a></li></ol></nav>'),
+    ("halftitlepage.xhtml", "frontmatter",
+     '<section id="halftitlepage" epub:type="halftitlepage"><hgroup>'
+     '<h2 epub:type="fulltitle">The Lamplighter’s Daughter</h2></hgroup></section>'),
+    ("chapter-1.xhtml", "bodymatter z3998:fiction",
+     '<section id="chapter-1" epub:type="chapter"><h2 epub:type="ordinal z3998:roman">I</h2>'
+     "<p>Nell lit the first lamp on the quay at dusk, as her father had done for forty years."
+     '<a href="endnotes.xhtml#note-1" id="noteref-1" epub:type="noteref">1</a></p>'
+     '<figure id="illustration-1"><img src="../images/illustration-1.png" alt=""/>'
+     "<figcaption>The lamp on the quay.</figcaption></figure>"
+     "<p>“Another night,” she said to the gulls.</p></section>"),
+    ("chapter-2.xhtml", "bodymatter z3998:fiction",
+     '<section id="chapter-2" epub:type="chapter"><h2 epub:type="title">Chapter The Last</h2>'
+     "<p>In the morning the harbour was full of ships that had found their way home.</p>"
+     "</section>"),
+    ("endnotes.xhtml", "backmatter",
+     '<section id="endnotes" epub:type="endnotes"><h2 epub:type="title">Endnotes</h2><ol>'
+     '<li id="note-1" epub:type="endnote"><p>The quay lamps burned whale oil until 1850. '
+     '<a href="chapter-1.xhtml#noteref-1" epub:type="backlink">↩</a></p></li></ol></section>'),
+    ("acknowledgments.xhtml", "backmatter",
+     '<section id="acknowledgments" epub:type="acknowledgments"><h2>Acknowledgments</h2>'
+     "<p>My thanks to the harbour master.</p></section>"),
+    ("colophon.xhtml", "backmatter",
+     '<section id="colophon" epub:type="colophon"><h2 epub:type="title">Colophon</h2>'
+     "<p>The Lamplighter’s Daughter was published in 1901. This ebook was produced for a test."
+     "</p></section>"),
+    ("uncopyright.xhtml", "backmatter",
+     '<section id="uncopyright" epub:type="copyright-page"><h2 epub:type="title">Uncopyright'
+     "</h2><p>May you do good and not evil. The source text and artwork in this ebook are "
+     "believed to be in the public domain.</p></section>"),
+]  # fmt: skip
+
+EPUB3_NAV = """<?xml version="1.0" encoding="utf-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">
+<head><title>Table of Contents</title></head>
+<body epub:type="frontmatter">
+<nav id="toc" epub:type="toc"><h2 epub:type="title">Table of Contents</h2><ol>
+<li><a href="text/titlepage.xhtml">Titlepage</a></li>
+<li><a href="text/imprint.xhtml">Imprint</a></li>
+<li><a href="text/chapter-1.xhtml">I</a></li>
+<li><a href="text/chapter-2.xhtml">Chapter The Last</a></li>
+<li><a href="text/endnotes.xhtml">Endnotes</a></li>
+<li><a href="text/acknowledgments.xhtml">Acknowledgments</a></li>
+<li><a href="text/colophon.xhtml">Colophon</a></li>
+<li><a href="text/uncopyright.xhtml">Uncopyright</a></li>
+</ol></nav>
+<nav id="landmarks" epub:type="landmarks"><h2 epub:type="title">Landmarks</h2><ol>
+<li><a href="text/titlepage.xhtml" epub:type="frontmatter titlepage">Titlepage</a></li>
+<li><a href="text/chapter-1.xhtml" epub:type="bodymatter z3998:fiction">The Story</a></li>
+<li><a href="text/endnotes.xhtml" epub:type="backmatter endnotes">Endnotes</a></li>
+</ol></nav>
+</body></html>"""
+
+EPUB3_OPF = """<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid"
+         xml:lang="en-GB">
+  <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
+    <dc:identifier id="uid">url:https://example.org/ebooks/mara-vell/lamplighters-daughter</dc:identifier>
+    <dc:title id="title">The Lamplighter’s Daughter</dc:title>
+    <dc:creator id="author">Mara Vell</dc:creator>
+    <dc:language>en-GB</dc:language>
+    <meta property="dcterms:modified">2024-01-01T00:00:00Z</meta>
+    <meta property="belongs-to-collection" id="collection-1">Great Books of the Harbour</meta>
+    <meta property="collection-type" refines="#collection-1">set</meta>
+  </metadata>
+  <manifest>
+    <item id="toc.xhtml" href="toc.xhtml" media-type="application/xhtml+xml" properties="nav"/>
+    <item id="cover.svg" href="images/cover.svg" media-type="image/svg+xml"
+          properties="cover-image"/>
+    {items}
+  </manifest>
+  <spine>{spine}</spine>
+</package>"""
+
+
+def make_epub3(path, docs=EPUB3_DOCS, *, cover: str | None = SVG_COVER, opf: str = EPUB3_OPF):
+    """An EPUB 3 laid out as Standard Ebooks lays theirs out (epub/content.opf, epub/text/,
+    a nav document with toc and landmarks), with an SVG cover."""
+    import zipfile
+
+    items = "\n    ".join(
+        f'<item id="{n}" href="text/{n}" media-type="application/xhtml+xml"/>' for n, _, _ in docs
+    )
+    spine = "".join(f'<itemref idref="{n}"/>' for n, _, _ in docs)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/container.xml", CONTAINER)
+        z.writestr("epub/content.opf", opf.format(items=items, spine=spine))
+        z.writestr("epub/toc.xhtml", EPUB3_NAV)
+        if cover is not None:
+            z.writestr("epub/images/cover.svg", cover)
+        for name, body_type, body in docs:
+            z.writestr(f"epub/text/{name}", se_xhtml(body, body_type))
+    return path

@@ -73,7 +73,10 @@ def test_generic_html_by_its_headings(tmp_path: Path) -> None:
         "A Plain Page Part One It was dark and stormy. Later. Part Two A subheading Dawn."
     )
     assert "not story" not in story.text and "color" not in story.text
-    assert "Home" not in story.text  # navigation is not story
+    # navigation is not story: kept in the data as a hidden span with its reason
+    assert [(story.text[h.start : h.end], h.reason) for h in story.hidden] == [
+        ("Home", "navigation")
+    ]
 
 
 def test_html_chapters_from_paragraphs_when_no_heading_tags(tmp_path: Path) -> None:

@@ -21,32 +21,18 @@ from bs4 import BeautifulSoup, Tag
 
 from dramatis.errors import DramatisError
 from dramatis.model import Story
+from dramatis.text.readers.blocks import Block, blocks, clean, mark_furniture, parse_html
 from dramatis.text.readers.common import MAX_BYTES, split_tags
-from dramatis.text.readers.markup import (
-    Block,
-    add_blocks,
-    blocks,
-    build_generic,
-    clean,
-    finish,
-    is_ao3,
-    parse_html,
-    read_ao3,
-)
+from dramatis.text.readers.furniture import GUIDE_REASONS, semantic_reason, title_reason
+from dramatis.text.readers.markup import add_blocks, build_generic, finish, is_ao3, read_ao3
 from dramatis.text.readers.structure import TextBuilder
-
-# Table-of-contents entries that are the book's furniture, not its story.
-_FURNITURE = re.compile(
-    r"^(cover|title ?page|copyright( page)?|(table of )?contents|toc|also by .*|"
-    r"about the (author|publisher)|colophon|imprint)$",
-    re.I,
-)
 
 
 @dataclass
 class _Doc:
     name: str
     soup: BeautifulSoup
+    reason: str | None = None  # furniture by the guide or landmarks: the whole document
 
 
 def read_epub(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
@@ -74,12 +60,73 @@ def read_epub(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
             author=author,
             cover=cover,
         )
+    reasons = _document_reasons(book)
+    for doc in docs:
+        doc.reason = reasons.get(doc.name)
     builder = TextBuilder()
     if not toc:  # no table of contents: chapters from the documents' headings
-        build_generic(builder, [b for d in docs for b in blocks(d.soup.body or d.soup)])
+        build_generic(builder, [b for d in docs for b in _blocks(d)])
     for doc in docs if toc else []:
         _add_document(builder, doc, [(frag, t) for name, frag, t in toc if name == doc.name])
     return finish(builder, path, title, author, meta, cover)
+
+
+def _blocks(doc: _Doc) -> list[Block]:
+    """The document's blocks, furniture marked: by its own markup first (epub:type, role,
+    classes), then the guide's or landmarks' word for the whole document, then by words."""
+    items = blocks(doc.soup.body or doc.soup)
+    if doc.reason and not _is_story(doc.soup):
+        for block in items:
+            block.hidden = block.hidden or doc.reason
+    return mark_furniture(items)
+
+
+_STORY_TYPES = re.compile(r"\b(?:bodymatter|chapter|part|volume|z3998:fiction)\b", re.I)
+
+
+def _is_story(soup: BeautifulSoup) -> bool:
+    """The document's own markup says it is story (EPUB 3 body/section epub:type)."""
+    for tag in [soup.body, *soup.find_all("section", limit=3)]:
+        if isinstance(tag, Tag) and _STORY_TYPES.search(str(tag.get("epub:type") or "")):
+            return True
+    return False
+
+
+def _document_reasons(book) -> dict[str, str]:
+    """Documents the EPUB 2 guide or the EPUB 3 landmarks name as furniture (cover, title page,
+    copyright page, colophon, contents, notes...), by document name."""
+    import ebooklib
+
+    out: dict[str, str] = {}
+    for ref in getattr(book, "guide", None) or []:
+        why = GUIDE_REASONS.get(str(ref.get("type", "")).lower())
+        if why and ref.get("href"):
+            out.setdefault(_name(ref["href"]), why)
+    for item in book.get_items_of_type(ebooklib.ITEM_NAVIGATION) or []:
+        _landmarks(item, out)
+    for item in book.get_items_of_type(ebooklib.ITEM_DOCUMENT):
+        if "nav" in (getattr(item, "properties", None) or []):
+            _landmarks(item, out)
+    return out
+
+
+def _landmarks(item, out: dict[str, str]) -> None:
+    try:
+        soup = parse_html(item.get_content())
+    except Exception:  # a broken nav document only loses its landmarks
+        return
+    base = posixpath.dirname(item.get_name())
+    for nav in soup.find_all("nav"):
+        if "landmarks" not in str(nav.get("epub:type") or ""):
+            continue
+        for link in nav.find_all("a", href=True):
+            why = semantic_reason(str(link.get("epub:type") or ""))
+            if why:
+                out.setdefault(_name(posixpath.join(base, str(link["href"]))), why)
+
+
+def _name(href: str) -> str:
+    return posixpath.normpath(urldefrag(unquote(href))[0])
 
 
 def _open(path: Path, data: bytes):  # -> ebooklib.epub.EpubBook
@@ -155,10 +202,11 @@ def _add_document(builder: TextBuilder, doc: _Doc, entries: list[tuple[str, str]
     """Add one spine document; each TOC entry pointing into it starts a chapter there.
 
     The entry's title names the chapter; the heading (or first paragraph) it points at,
-    when it reads like that title, becomes the chapter's spoken heading. Furniture entries
-    (cover, copyright, contents) are hidden."""
-    body = doc.soup.body or doc.soup
-    items = blocks(body)
+    when it reads like that title, becomes the chapter's spoken heading. Furniture is hidden
+    with its reason: by markup (see :func:`_blocks`), else by the entry's title ("Copyright",
+    "Uncopyright", "Endnotes"...), unless the document's markup says it is story."""
+    items = _blocks(doc)
+    story = _is_story(doc.soup)
     starts: dict[int, str] = {}
     for fragment, title in entries:
         index = 0
@@ -170,14 +218,14 @@ def _add_document(builder: TextBuilder, doc: _Doc, entries: list[tuple[str, str]
     for i, block in enumerate(items):
         if i in starts:
             title = starts[i]
-            hidden = title.lower() if _FURNITURE.match(title) else None
-            if not hidden:
+            hidden = None if story else title_reason(title)
+            if not hidden and not block.hidden:
                 if block.kind != "hr" and _same_words(block.text, title):
                     builder.heading(block.text, title=title)
                     continue
                 builder.chapter(title)
-        if hidden:
-            builder.paragraph(block.text, hidden=hidden)
+        if hidden or block.hidden:
+            builder.paragraph(block.text, hidden=block.hidden or hidden)
         elif block.level:  # a heading the table of contents does not list: just spoken
             builder.paragraph(block.text)
         else:
@@ -235,22 +283,49 @@ def _metadata(book) -> dict[str, object]:
     date = _dc(book, "date")
     if date:
         meta["published"] = date[:10]
-    for values in book.metadata.values():
-        for name, entries in values.items():
-            for text, attrs in entries:
-                value = attrs.get("content") or text
-                if not value:
-                    continue
-                key = (attrs.get("name") or attrs.get("property") or name or "").lower()
-                if key in ("calibre:series", "series") or key.endswith("belongs-to-collection"):
-                    meta["series"] = value.strip()
-                elif key in ("calibre:series_index", "series_index", "group-position"):
-                    try:
-                        number = float(value)
-                        meta["series_part"] = int(number) if number.is_integer() else number
-                    except ValueError:
-                        pass
+    meta.update(_series(book))
     return meta
+
+
+def _series(book) -> dict[str, object]:
+    """calibre's series, or an EPUB 3 ``belongs-to-collection`` whose ``collection-type`` is
+    "series". A collection of another type (a "set" such as "Great Books of the Western
+    World") is a publisher's grouping, not a series, and gives no series tag."""
+    entries = [
+        ((attrs.get("name") or attrs.get("property") or name or "").lower(), text, attrs)
+        for values in book.metadata.values()
+        for name, found in values.items()
+        for text, attrs in found
+    ]
+    refined: dict[tuple[str, str], str] = {}
+    for key, text, attrs in entries:
+        target = str(attrs.get("refines") or "").lstrip("#")
+        if target and text:
+            refined[(target, key.split(":")[-1])] = text.strip()
+    out: dict[str, object] = {}
+    for key, text, attrs in entries:
+        value = (attrs.get("content") or text or "").strip()
+        if not value:
+            continue
+        if key in ("calibre:series", "series"):
+            out["series"] = value
+        elif key in ("calibre:series_index", "series_index"):
+            _part(out, value)
+        elif key.endswith("belongs-to-collection") and "series" not in out:
+            ident = str(attrs.get("id") or "")
+            if refined.get((ident, "collection-type"), "").lower() == "series":
+                out["series"] = value
+                if (ident, "group-position") in refined:
+                    _part(out, refined[(ident, "group-position")])
+    return out
+
+
+def _part(out: dict[str, object], value: str) -> None:
+    try:
+        number = float(value)
+    except ValueError:
+        return
+    out["series_part"] = int(number) if number.is_integer() else number
 
 
 def _cover(book) -> bytes | None:

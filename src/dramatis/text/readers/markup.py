@@ -9,15 +9,23 @@ The AO3 part is shared with the EPUB reader, since AO3's EPUBs are converted fro
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag, XMLParsedAsHTMLWarning
+from bs4 import BeautifulSoup, Tag
 
 from dramatis.errors import DramatisError
 from dramatis.model import Story
+from dramatis.text.readers.blocks import (
+    HEADINGS,
+    Block,
+    blocks,
+    clean,
+    mark_furniture,
+    mark_notes,
+    parse_html,
+)
 from dramatis.text.readers.common import (
     apply_metadata,
     binary_kind,
@@ -33,100 +41,6 @@ from dramatis.text.readers.structure import (
     heading_of,
 )
 
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_SKIP = {
-    "script", "style", "head", "title", "noscript", "template", "svg", "math", "iframe",
-    "button", "form", "input", "select", "textarea", "object", "embed", "audio", "video", "nav",
-}  # fmt: skip
-_BLOCKS = {
-    "p", "div", "section", "article", "blockquote", "li", "ul", "ol", "pre", "table", "tr",
-    "td", "th", "dl", "dt", "dd", "header", "footer", "main", "aside", "figure", "figcaption",
-    "center", "body", "html", "address", "details", "summary", "caption", "tbody", "thead",
-}  # fmt: skip
-_BR = "\x00"  # stands for <br> while whitespace is collapsed
-
-
-@dataclass
-class Block:
-    """A paragraph-level piece of extracted text: "p", "h1".."h6" or "hr"."""
-
-    kind: str
-    text: str
-    element: Tag | None = None
-
-    @property
-    def level(self) -> int:
-        return int(self.kind[1]) if self.kind in _HEADINGS else 0
-
-
-def blocks(root: Tag, skip: Iterable[Tag] = ()) -> list[Block]:
-    """Paragraph-level text of ``root`` in document order; ``skip`` elements are left out."""
-    skipped = {id(t) for t in skip}
-    out: list[Block] = []
-    buf: list[str] = []
-
-    def flush(element: Tag | None) -> None:
-        text = clean("".join(buf))
-        buf.clear()
-        if text:
-            out.append(Block("p", text, element))
-
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, (Comment, Doctype)):
-                continue
-            if isinstance(child, NavigableString):
-                buf.append(str(child))
-                continue
-            if not isinstance(child, Tag) or id(child) in skipped:
-                continue
-            name = child.name
-            if name in _SKIP:
-                continue
-            if name == "br":
-                buf.append(_BR)
-            elif name == "hr":
-                flush(node)
-                out.append(Block("hr", "", child))
-            elif name in _HEADINGS:
-                flush(node)
-                text = clean(inline_text(child))
-                if text:
-                    out.append(Block(name, text, child))
-            elif name in _BLOCKS:
-                flush(node)
-                walk(child)
-                flush(child)
-            elif name == "img":
-                continue
-            else:
-                walk(child)
-
-    walk(root)
-    flush(root)
-    return out
-
-
-def inline_text(element: Tag) -> str:
-    parts = []
-    for node in element.descendants:
-        if isinstance(node, (Comment, Doctype)):
-            continue
-        if isinstance(node, NavigableString):
-            if not any(p.name in _SKIP for p in node.parents if isinstance(p, Tag)):
-                parts.append(str(node))
-        elif isinstance(node, Tag) and node.name == "br":
-            parts.append(_BR)
-    return "".join(parts)
-
-
-def clean(text: str) -> str:
-    """HTML white-space rules: runs collapse to one space; a <br> stays a line break."""
-    text = re.sub(r"[^\S\x00]+", " ", text)
-    text = re.sub(r" ?\x00 ?", "\n", text)
-    return text.strip()
-
-
 # --------------------------------------------------------------------------- generic HTML
 
 
@@ -135,6 +49,9 @@ def add_blocks(builder: TextBuilder, items: Iterable[Block], *, hidden: str | No
     reason none of them is spoken, if so."""
     last_break = False
     for block in items:
+        if hidden or block.hidden:
+            builder.paragraph(block.text, hidden=hidden or block.hidden)
+            continue
         if block.kind == "hr" or (block.kind == "p" and break_kind(block.text)):
             if not last_break and builder.parts:
                 builder.scene_break(block.text or "* * *")
@@ -147,19 +64,21 @@ def add_blocks(builder: TextBuilder, items: Iterable[Block], *, hidden: str | No
 def build_generic(builder: TextBuilder, items: list[Block]) -> str | None:
     """Chapters from headings (see :func:`chapter_level`); without h1-h6, from paragraphs that
     read as chapter headings ("Chapter 3", "Prologue"). Returns a title heading, if any."""
-    if not any(b.kind in _HEADINGS for b in items):
+    if not any(b.kind in HEADINGS and not b.hidden for b in items):
         items = [
             Block("h1", b.text, b.element)
-            if b.kind == "p" and heading_of(b.text, markdown=False)
+            if b.kind == "p" and not b.hidden and heading_of(b.text, markdown=False)
             else b
             for b in items
         ]
-    levels = [b.level for b in items if b.level]
+    levels = [b.level for b in items if b.level and not b.hidden]
     level, title_at = chapter_level(levels)
     title = None
     seen = 0
     for block in items:
-        if block.level:
+        if block.hidden:
+            builder.paragraph(block.text, hidden=block.hidden)
+        elif block.level:
             if seen == title_at:
                 title = block.text
                 builder.paragraph(block.text)
@@ -171,13 +90,6 @@ def build_generic(builder: TextBuilder, items: list[Block]) -> str | None:
         else:
             add_blocks(builder, [block])
     return title
-
-
-def parse_html(data: bytes | str) -> BeautifulSoup:
-    """lxml's HTML parser, also for XHTML: it forgives the malformed markup real files have."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        return BeautifulSoup(data, "lxml")
 
 
 def read_html(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
@@ -194,7 +106,10 @@ def read_html(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
     if is_ao3(soup):
         return read_ao3([soup], path, include_notes=include_notes)
     builder = TextBuilder()
-    heading_title = build_generic(builder, blocks(body))
+    items = mark_furniture(blocks(body))
+    if not include_notes:
+        mark_notes(items)
+    heading_title = build_generic(builder, items)
     title = _meta_title(soup) or heading_title or path.stem
     author_tag = soup.find("meta", attrs={"name": re.compile("^(author|dc.creator)$", re.I)})
     author = author_tag.get("content") if isinstance(author_tag, Tag) else None
@@ -272,6 +187,9 @@ def read_markdown(path: Path, data: bytes, *, include_notes: bool = False) -> St
         Block("hr", originals[b.text], b.element) if b.text in originals else b
         for b in blocks(soup.body or soup)
     ]
+    mark_furniture(items)
+    if not include_notes:
+        mark_notes(items)
     builder = TextBuilder()
     heading_title = build_generic(builder, items)
     return finish(builder, path, title or heading_title or path.stem, author, meta, cover)
@@ -419,6 +337,9 @@ def _parse_tags(dl: Tag, meta: dict[str, object]) -> None:
                     meta["words"] = int(number.replace(",", ""))
                 elif name == "chapters":
                     meta["chapter_count"] = number
+                    done, _, planned = number.partition("/")
+                    # "3/?" or "3/5": a work in progress, so no "The End." after its last chapter
+                    meta["complete"] = planned.strip() == done.strip()
 
 
 def _labelled_notes(container: Tag, *, skip_messages: bool = False) -> Iterator[_Note]:
@@ -487,7 +408,10 @@ def read_ao3(
 ) -> Story:
     """Build a Story from AO3 documents: the archive's boxes and prompts are not in the text;
     the author's notes are, hidden unless ``include_notes``. ``toc_titles`` (document index ->
-    title from an EPUB's table of contents) win over the headings' own text."""
+    title from an EPUB's table of contents) name chapters that have no heading of their own;
+    a chapter's heading ("Chapter 1: Prologue") names it otherwise, so the HTML and the EPUB
+    download of one work give the same track titles. In-text notes ("A/N:") in a chapter's
+    body are hidden with the boxed notes."""
     work = parse_ao3(docs)
     title = work.title or title or path.stem
     author = ", ".join(work.authors) or author
@@ -498,7 +422,7 @@ def read_ao3(
     multi = len(work.chapters) > 1 or any(c.heading for c in work.chapters)
     for i, chapter in enumerate(work.chapters or [_Chapter()]):
         name = chapter.title or title
-        if toc_titles and chapter.heading and chapter.doc in toc_titles:
+        if toc_titles and not chapter.heading and chapter.doc in toc_titles:
             name = toc_titles[chapter.doc]
         builder.chapter(name if multi else title)
         if i == 0:
@@ -506,7 +430,7 @@ def read_ao3(
         if chapter.heading:
             builder.heading(chapter.heading, title=name, new_chapter=False)
         _add_notes(builder, chapter.notes, hide)
-        add_blocks(builder, chapter.body)
+        add_blocks(builder, mark_notes(chapter.body) if hide else chapter.body)
         _add_notes(builder, chapter.end_notes, hide)
         if i == len(work.chapters) - 1:
             _add_notes(builder, work.end_notes, hide)
