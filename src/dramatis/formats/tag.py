@@ -51,6 +51,25 @@ class Tags:
     series_part: str | None = None
 
 
+def iso639_2(tag: str) -> str | None:
+    """The ISO 639-2 code ID3's TLAN frame holds ("eng") for a BCP 47 tag ("en", "en-GB",
+    "pt_BR"), or None when it is not one (then no TLAN is written rather than a wrong one).
+
+    ID3 names ISO 639-2 without saying which of its two code sets; the terminology code
+    ("fra", "deu", "zho") is used, as MP4's language field and ISO 639-3 use it, rather
+    than the bibliographic one ("fre", "ger", "chi"). langcodes (small, pure Python, no data
+    download) does the parsing; its language-name data (30 MB) is not needed: the readers
+    already turn names such as "English" into tags."""
+    import langcodes
+
+    try:
+        language = langcodes.Language.get(tag.strip().replace("_", "-"))
+        code = language.to_alpha3() if language.language else None
+    except (LookupError, ValueError):
+        return None
+    return code if code and len(code) == 3 and code.isalpha() else None
+
+
 def write_tags(path: Path, tags: Tags) -> None:
     """Replace the file's ID3 tag; chapter frames are written in time order with a CTOC."""
     id3 = ID3()
@@ -61,8 +80,9 @@ def write_tags(path: Path, tags: Tags) -> None:
     id3.add(TPE2(encoding=3, text=artist))
     id3.add(TRCK(encoding=3, text=f"{tags.track}/{tags.total}"))
     id3.add(TCON(encoding=3, text=GENRE))
-    if tags.language:
-        id3.add(TLAN(encoding=3, text=tags.language))
+    language = iso639_2(tags.language) if tags.language else None
+    if language:
+        id3.add(TLAN(encoding=3, text=language))
     if tags.comment:
         id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
     if tags.cover:

@@ -55,19 +55,36 @@ def _line(text: str, story: Story, cast: Cast, at: int, pause: str, scene: int) 
     return Line(at, at, None, said, cast.narrator, pause, None, scene)
 
 
+_ENDS_ITSELF = re.compile(r"\bthe\s+end\W*$", re.I)
+
+
+def says_the_end(story: Story, chapters: Sequence[list[Line]]) -> bool:
+    """Whether "The End." closes the book: not for a work in progress (AO3's "Chapters: 3/?"
+    sets ``meta["complete"]`` False: more is coming), and not when the story's own last
+    words already are "The End" (it would be heard twice)."""
+    if story.meta.get("complete") is False:
+        return False
+    last = next((ln for lines in reversed(chapters) for ln in reversed(lines)), None)
+    return last is None or not _ENDS_ITSELF.search(last.text)
+
+
 def add_credits(story: Story, cast: Cast, chapters: Sequence[list[Line]]) -> None:
-    """Put the opening credits before the first chapter's lines and "The End" after the last.
+    """Put the opening credits before the first chapter's lines and "The End" after the last
+    (when :func:`says_the_end`).
 
     ``chapters`` are the lines of each chapter in order (as :func:`plan_chapter` makes
     them); they are changed in place.  A scene-break pause separates credits from story.
     """
     if not chapters or not story.chapters:
         return
+    closing = says_the_end(story, chapters)
     first, last = chapters[0], chapters[-1]
     at = story.chapters[0].start
     if first:
         first[0].pause_before = "scene"
     first.insert(0, _line(opening_text(story), story, cast, at, "none", 0))
+    if not closing:
+        return
     end = story.chapters[-1].end
     scene = last[-1].scene if last else 0
     last.append(_line(CLOSING_TEXT, story, cast, end, "scene", scene))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from dramatis.errors import DramatisError
+from dramatis.errors import DramatisError, warn
 from dramatis.model import Story
 from dramatis.text.readers.common import load_bytes
 
@@ -53,6 +53,12 @@ READERS: dict[str, Reader] = {
     ".epub": _epub,
 }
 SUFFIXES = sorted(s for s in READERS if s)
+#: Book and document formats people keep beside their stories, named when a folder is read
+#: (other files, such as a cover picture or voices.yaml, belong there and are not mentioned).
+UNSUPPORTED = {
+    ".mobi", ".azw", ".azw3", ".kf8", ".kfx", ".prc", ".pdf", ".doc", ".docx", ".odt", ".rtf",
+    ".fb2", ".lit", ".lrf", ".djvu", ".pdb", ".cbz", ".cbr", ".pages", ".wpd", ".tex",
+}  # fmt: skip
 
 
 def read_story(path: Path, *, include_notes: bool = False) -> Story:
@@ -90,6 +96,7 @@ def story_files(paths: Iterable[Path]) -> list[Path]:
                 and p.suffix.lower() in SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            _warn_unsupported(path)
             if not inside:
                 raise DramatisError(
                     f"no story files ({', '.join(SUFFIXES)}) in this folder; add some", path
@@ -103,3 +110,24 @@ def story_files(paths: Iterable[Path]) -> list[Path]:
     for p in found:
         unique.setdefault(p, None)
     return list(unique)
+
+
+def _warn_unsupported(folder: Path) -> None:
+    """One line naming the books in ``folder`` that are skipped, so none goes missing
+    silently: "a .mobi in the stories folder is skipped without a message" was a bug."""
+    skipped = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in UNSUPPORTED
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (
+            f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+        )
+        warn(
+            f"skipped {len(skipped)} file(s) Dramatis cannot read: {shown}; "
+            "convert them to EPUB (calibre does) or plain text",
+            folder,
+        )

@@ -265,7 +265,7 @@ def apply_metadata(
         elif key in ("series_part", "part", "series_index"):
             meta["series_part"] = _number(value)
         elif key in ("language", "lang"):
-            meta["language"] = str(value)
+            meta["language"] = language_tag(str(value))
         elif key in ("fandom", "fandoms"):
             meta["fandom"] = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         elif key == "tags":
@@ -282,6 +282,40 @@ def apply_metadata(
         else:
             meta[key] = value
     return title, author, meta, cover
+
+
+# Language names (English and their own) -> BCP 47 tags: AO3 writes "English", Gutenberg
+# "Language: English". A table, because langcodes' name lookup needs a 30 MB data package.
+_LANGUAGES = {
+    "english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it",
+    "portuguese": "pt", "dutch": "nl", "swedish": "sv", "danish": "da", "norwegian": "no",
+    "finnish": "fi", "polish": "pl", "russian": "ru", "czech": "cs", "hungarian": "hu",
+    "turkish": "tr", "chinese": "zh", "japanese": "ja", "korean": "ko", "vietnamese": "vi",
+    "indonesian": "id", "latin": "la", "greek": "el", "welsh": "cy", "irish": "ga",
+    "esperanto": "eo", "catalan": "ca", "hebrew": "he", "arabic": "ar", "ukrainian": "uk",
+    "español": "es", "français": "fr",
+    "deutsch": "de", "italiano": "it", "português": "pt",
+    "português brasileiro": "pt-BR", "português europeu": "pt-PT", "polski": "pl",
+    "русский": "ru", "nederlands": "nl", "svenska": "sv", "dansk": "da", "norsk": "no",
+    "suomi": "fi", "čeština": "cs", "magyar": "hu", "türkçe": "tr", "中文-普通话 國語": "zh",
+    "日本語": "ja", "한국어": "ko", "tiếng việt": "vi", "bahasa indonesia": "id",
+}  # fmt: skip
+
+
+def language_tag(value: str) -> str:
+    """A BCP 47 tag ("en", "en-GB") for a tag in any case or with "_", or a language name
+    ("English", "Français"); anything else is kept as given (it is then not written where a
+    code is required)."""
+    import langcodes
+
+    text = str(value).strip()
+    named = _LANGUAGES.get(text.lower())
+    if named:
+        return named
+    candidate = text.replace("_", "-")
+    if langcodes.tag_is_valid(candidate):
+        return langcodes.standardize_tag(candidate)
+    return text
 
 
 def split_tags(value: object) -> list[str]:

@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup, Tag
 from dramatis.errors import DramatisError
 from dramatis.model import Story
 from dramatis.text.readers.blocks import Block, blocks, clean, mark_furniture, parse_html
-from dramatis.text.readers.common import MAX_BYTES, split_tags
+from dramatis.text.readers.common import MAX_BYTES, language_tag, split_tags
 from dramatis.text.readers.furniture import GUIDE_REASONS, semantic_reason, title_reason
 from dramatis.text.readers.markup import add_blocks, build_generic, finish, is_ao3, read_ao3
 from dramatis.text.readers.structure import TextBuilder
@@ -272,7 +272,7 @@ def _metadata(book) -> dict[str, object]:
         )
     language = _dc(book, "language")
     if language:
-        meta["language"] = language
+        meta["language"] = language_tag(language)
     subjects = [v for v, _ in book.get_metadata("DC", "subject") if v]
     if subjects:
         tags = [t for s in subjects for t in split_tags(s)]

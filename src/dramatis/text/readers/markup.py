@@ -31,6 +31,7 @@ from dramatis.text.readers.common import (
     binary_kind,
     decode_text,
     front_matter,
+    language_tag,
     split_tags,
 )
 from dramatis.text.readers.structure import (
@@ -116,7 +117,7 @@ def read_html(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
     meta: dict[str, object] = {}
     html = soup.find("html")
     if isinstance(html, Tag) and html.get("lang"):
-        meta["language"] = str(html.get("lang"))
+        meta["language"] = language_tag(str(html.get("lang")))
     description = soup.find("meta", attrs={"name": re.compile("^description$", re.I)})
     if isinstance(description, Tag) and description.get("content"):
         meta["summary"] = str(description.get("content")).strip()
@@ -199,14 +200,6 @@ def read_markdown(path: Path, data: bytes, *, include_notes: bool = False) -> St
 
 _AO3_POSTED = re.compile(r"Posted originally on the", re.I)
 _AO3_COMMENT = re.compile(r"drop by the archive and comment", re.I)
-_LANGUAGES = {
-    "english": "en", "español": "es", "spanish": "es", "français": "fr", "french": "fr",
-    "deutsch": "de", "german": "de", "italiano": "it", "italian": "it", "português": "pt",
-    "português brasileiro": "pt-BR", "português europeu": "pt-PT", "polski": "pl",
-    "русский": "ru", "nederlands": "nl", "svenska": "sv", "dansk": "da", "norsk": "no",
-    "suomi": "fi", "čeština": "cs", "magyar": "hu", "türkçe": "tr", "中文-普通话 國語": "zh",
-    "日本語": "ja", "한국어": "ko", "tiếng việt": "vi", "bahasa indonesia": "id",
-}  # fmt: skip
 
 
 # AO3 tag list label (start) -> (meta key, joined into one string?)
@@ -320,7 +313,7 @@ def _parse_tags(dl: Tag, meta: dict[str, object]) -> None:
             name, joined = listed
             meta[name] = ", ".join(items) if joined else items
         elif key == "language":
-            meta["language"] = _LANGUAGES.get(value.lower(), value)
+            meta["language"] = language_tag(value)
         elif key == "series":
             m = re.match(r"Part\s+(\d+)\s+of\s+(.+?)(?:,\s*Part\s+\d+\s+of\s+.*)?$", value)
             if m:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dramatis.model import Hidden, Story
-from dramatis.text.readers.common import apply_metadata, decode_text, front_matter
+from dramatis.text.readers.common import apply_metadata, decode_text, front_matter, language_tag
 from dramatis.text.readers.furniture import (
     ILLUSTRATION,
     PRODUCED,
@@ -214,7 +214,7 @@ def _fields(
         elif key == "Author" and author is None:
             author = value
         elif key == "Language":
-            meta.setdefault("language", value)
+            meta.setdefault("language", language_tag(value))
     first = _GUTENBERG_OF.search(block[:300])
     if first and title is None:
         title, author = first.group("title").strip(), author or first.group("author").strip()
