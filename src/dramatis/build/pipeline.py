@@ -221,12 +221,19 @@ def plan(
 def _plan_book(
     ps: PlannedStory, chapter_lines: list[list[Line]], facts: EngineFacts, profile: Profile
 ) -> PlannedChapter:
-    """The whole story as one planned M4B file, its chapters as sections of its lines."""
+    """The whole story as one planned M4B file, its chapters as sections of its lines (and a
+    collection's story sections, "I", "II", as marks of their own)."""
     story = ps.story
     lines: list[Line] = []
-    sections = []
+    sections: list[tuple[str, int, int]] = []
     for ch, ch_lines in zip(story.chapters, chapter_lines, strict=True):
-        sections.append((ch.title, len(lines), len(lines) + len(ch_lines)))
+        for i, line in enumerate(ch_lines):
+            part = story.section_at(line.start)
+            name = f"{ch.title} — {part.title}" if part else ch.title
+            if i == 0 or name != sections[-1][0]:
+                sections.append((name, len(lines) + i, len(lines) + i + 1))
+            else:
+                sections[-1] = (name, sections[-1][1], len(lines) + i + 1)
         lines.extend(ch_lines)
     keys = [clip_key(facts.identity, facts.key_voice(ln.voice), ln.text) for ln in lines]
     fp = chapter_fingerprint(story, story.title, 1, 1, lines, keys, profile)
@@ -236,17 +243,23 @@ def _plan_book(
 
 
 def _scene_marks(chapter: PlannedChapter, placed_starts: list[int]) -> list[tuple[int, str]]:
+    """A chapter mark at each scene, and at each section of a collection's story ("I", "II":
+    ``Chapter.sections``), its scenes counted from the section's start."""
     marks: list[tuple[int, str]] = []
     seen = set()
+    first_scene: dict[str, int] = {}
     for line, start in zip(chapter.lines, placed_starts, strict=True):
-        if line.scene not in seen:
-            seen.add(line.scene)
-            marks.append(
-                (
-                    0 if not marks else start,
-                    f"{chapter.title} — scene {line.scene + 1}" if line.scene else chapter.title,
-                )
-            )
+        part = chapter.story.section_at(line.start)
+        key = (part.title if part else None, line.scene)
+        if key in seen:
+            continue
+        seen.add(key)
+        scene = line.scene
+        base = chapter.title
+        if part is not None:
+            base = f"{chapter.title} — {part.title}"
+            scene -= first_scene.setdefault(part.title, line.scene)
+        marks.append((0 if not marks else start, f"{base} — scene {scene + 1}" if scene else base))
     return marks
 
 

@@ -85,7 +85,8 @@ def usable_cover(data: bytes) -> tuple[bytes | None, str | None]:
     rebuilds stay incremental)."""
     from PIL import Image, UnidentifiedImageError
 
-    if is_svg(data):
+    drawn = is_svg(data)
+    if drawn:
         try:
             data = _render_svg(data)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -94,7 +95,8 @@ def usable_cover(data: bytes) -> tuple[bytes | None, str | None]:
         with Image.open(io.BytesIO(data)) as img:
             img.load()
             fine = (
-                image_mime(data) is not None
+                not drawn  # a drawn SVG goes out as JPEG: a fraction of the PNG's size
+                and image_mime(data) is not None
                 and max(img.size) <= MAX_SIDE
                 and img.mode in ("RGB", "L", "RGBA", "P", "LA")
             )
@@ -127,17 +129,22 @@ def _render_svg(data: bytes) -> bytes:
     from PIL import Image
 
     svg = data.decode("utf-8-sig")
-    fonts = {
-        "font_family": "DejaVu Sans",
-        "serif_family": "DejaVu Serif",
-        "sans_serif_family": "DejaVu Sans",
-    }
-    png = bytes(resvg_py.svg_to_bytes(svg_string=svg, **fonts))
+
+    def render(zoom: float | None) -> bytes:
+        return bytes(
+            resvg_py.svg_to_bytes(
+                svg_string=svg,
+                zoom=zoom,
+                font_family="DejaVu Sans",
+                serif_family="DejaVu Serif",
+                sans_serif_family="DejaVu Sans",
+            )
+        )
+
+    png = render(None)
     with Image.open(io.BytesIO(png)) as img:
         side = max(img.size)
-    if 0 < side < SVG_SIDE:
-        png = bytes(resvg_py.svg_to_bytes(svg_string=svg, zoom=SVG_SIDE / side, **fonts))
-    return png
+    return render(SVG_SIDE / side) if 0 < side < SVG_SIDE else png
 
 
 def _font(size: int, bold: bool):
