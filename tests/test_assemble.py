@@ -10,7 +10,8 @@ import pytest
 
 from audiokit import LOUD, NARRATOR, decode, script, silent_runs
 from conftest import FFMPEG
-from dramatis.audio.assemble import (
+from dramatis.audio.check import check_file, measure
+from dramatis.audio.render import (
     PAUSE_MS,
     PROFILES,
     Placed,
@@ -19,7 +20,6 @@ from dramatis.audio.assemble import (
     limit,
     split_parts,
 )
-from dramatis.audio.check import check_file, measure
 from dramatis.errors import DramatisError
 from dramatis.model import Voice
 from dramatis.speech.plan import Line
@@ -134,7 +134,7 @@ def test_limiter_sees_peaks_between_samples_across_its_steps() -> None:
     """A long clip is scanned in steps of CHUNK samples; a peak between two samples that
     straddle a step's edge (each sample under the ceiling, the waveform between them over
     it) is still caught, and so is one in the clip's last samples."""
-    from dramatis.audio.assemble import CHUNK
+    from dramatis.audio.render import CHUNK
 
     y = (np.random.default_rng(2).standard_normal(3 * CHUNK + 5) * 0.01).astype(np.float32)
     peaks = []
@@ -148,7 +148,7 @@ def test_limiter_sees_peaks_between_samples_across_its_steps() -> None:
 
 
 def test_running_min_and_mean_match_brute_force() -> None:
-    from dramatis.audio.assemble import running_mean, running_min
+    from dramatis.audio.render import running_mean, running_min
 
     rng = np.random.default_rng(2)
     for n, r in [(1, 3), (5, 2), (37, 20), (500, 11)]:
@@ -168,9 +168,9 @@ def test_missing_clip_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_file_over_the_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import dramatis.audio.assemble
+    import dramatis.audio.render
 
-    monkeypatch.setattr(dramatis.audio.assemble, "MAX_FILE_MS", 5000)
+    monkeypatch.setattr(dramatis.audio.render, "MAX_FILE_MS", 5000)
     cache = ClipCache(tmp_path / "cache")
     lines, keys = script(cache, SPEC[:3])
     with pytest.raises(DramatisError, match="limit for one file"):

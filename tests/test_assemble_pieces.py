@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from mutagen.mp3 import MP3
 
-import dramatis.audio.assemble as assemble
+import dramatis.audio.render as assemble
 from audiokit import LOUD, NARRATOR, decode, script
 from conftest import FFMPEG, ffprobe
 from dramatis.speech.synthesize import ClipCache

@@ -25,7 +25,7 @@ from typing import TypeVar
 
 from dramatis import __version__
 from dramatis.attribution.attribute import Attribution, attribute
-from dramatis.audio.assemble import (
+from dramatis.audio.render import (
     ASSEMBLY_VERSION,
     PAUSE_MS,
     PROFILES,

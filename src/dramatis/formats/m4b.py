@@ -1,7 +1,7 @@
 """One audiobook file per story: AAC in an MP4 container (``.m4b``) with chapter marks.
 
 Chapters stream one after another into a single ffmpeg AAC encode, each levelled on its
-own exactly as for MP3 delivery (see :mod:`dramatis.audio.assemble`), so the timeline is exact
+own exactly as for MP3 delivery (see :mod:`dramatis.audio.render`), so the timeline is exact
 and there are no joins to click.  Chapter marks need the chapters' lengths, known only
 once the audio exists, so a second ffmpeg pass copies the audio (no re-encoding) into the
 final file with an FFMETADATA chapter list, and mutagen writes the iTunes-style tags that
@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dramatis.audio.assemble import (
+from dramatis.audio.render import (
     PROFILES,
     ChapterAudio,
     ChapterRenderer,
