@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from dramatis.audio.render import PROFILES, ChapterRenderer, Encoder, mp3_args
+from dramatis.audio.encode import PROFILES, Encoder, mp3_args
+from dramatis.audio.render import ChapterRenderer
 from dramatis.build.pipeline import BuildOptions, plan, prepare
 from dramatis.speech.engines import describe_engine
 from dramatis.speech.synthesize import ClipCache, ClipRequest, synthesize

@@ -191,7 +191,7 @@ def main() -> None:
         t0 = time.monotonic()
         # The same MP3 settings as the build's default (acx) profile.
         sys.path.insert(0, str(ROOT / "src"))
-        from dramatis.audio.render import PROFILES, mp3_args
+        from dramatis.audio.encode import PROFILES, mp3_args
 
         subprocess.run(
             ["ffmpeg", "-v", "error", "-y", "-i", str(work / "bare.wav"),

@@ -10,16 +10,11 @@ import pytest
 
 from audiokit import LOUD, NARRATOR, decode, script, silent_runs
 from conftest import FFMPEG
+from dramatis.audio.assemble import assemble_chapter, estimate_ms, split_parts
 from dramatis.audio.check import check_file, measure
-from dramatis.audio.render import (
-    PAUSE_MS,
-    PROFILES,
-    Placed,
-    assemble_chapter,
-    estimate_ms,
-    limit,
-    split_parts,
-)
+from dramatis.audio.dsp import limit
+from dramatis.audio.encode import PROFILES
+from dramatis.audio.render import PAUSE_MS, Placed
 from dramatis.errors import DramatisError
 from dramatis.model import Voice
 from dramatis.speech.plan import Line
@@ -134,7 +129,7 @@ def test_limiter_sees_peaks_between_samples_across_its_steps() -> None:
     """A long clip is scanned in steps of CHUNK samples; a peak between two samples that
     straddle a step's edge (each sample under the ceiling, the waveform between them over
     it) is still caught, and so is one in the clip's last samples."""
-    from dramatis.audio.render import CHUNK
+    from dramatis.audio.dsp import CHUNK
 
     y = (np.random.default_rng(2).standard_normal(3 * CHUNK + 5) * 0.01).astype(np.float32)
     peaks = []
@@ -148,7 +143,7 @@ def test_limiter_sees_peaks_between_samples_across_its_steps() -> None:
 
 
 def test_running_min_and_mean_match_brute_force() -> None:
-    from dramatis.audio.render import running_mean, running_min
+    from dramatis.audio.dsp import running_mean, running_min
 
     rng = np.random.default_rng(2)
     for n, r in [(1, 3), (5, 2), (37, 20), (500, 11)]:
@@ -168,9 +163,9 @@ def test_missing_clip_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_file_over_the_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import dramatis.audio.render
+    import dramatis.audio.assemble
 
-    monkeypatch.setattr(dramatis.audio.render, "MAX_FILE_MS", 5000)
+    monkeypatch.setattr(dramatis.audio.assemble, "MAX_FILE_MS", 5000)
     cache = ClipCache(tmp_path / "cache")
     lines, keys = script(cache, SPEC[:3])
     with pytest.raises(DramatisError, match="limit for one file"):

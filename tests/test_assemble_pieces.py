@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 from mutagen.mp3 import MP3
 
-import dramatis.audio.render as assemble
+import dramatis.audio.assemble as assemble
 from audiokit import LOUD, NARRATOR, decode, script
 from conftest import FFMPEG, ffprobe
+from dramatis.audio.encode import PROFILES
+from dramatis.audio.render import ChapterAudio, ChapterRenderer
 from dramatis.speech.synthesize import ClipCache
 
 pytestmark = pytest.mark.needs(*FFMPEG)
@@ -28,7 +30,7 @@ SPEC = [
 ]
 
 
-def _assemble(cache, lines, keys, out: Path, **kw) -> assemble.ChapterAudio:
+def _assemble(cache, lines, keys, out: Path, **kw) -> ChapterAudio:
     return assemble.assemble_chapter(lines, keys, cache, out, narrator_voice=repr(NARRATOR), **kw)
 
 
@@ -40,7 +42,7 @@ def test_pieces_join_into_the_whole_chapter(tmp_path: Path, monkeypatch) -> None
     joined = _assemble(cache, lines, keys, tmp_path / "joined.mp3", workers=2)
 
     # The plan really cut the chapter, at pauses.
-    r = assemble.ChapterRenderer(lines, keys, cache, profile=assemble.PROFILES["acx"])
+    r = ChapterRenderer(lines, keys, cache, profile=PROFILES["acx"])
     r.analyse()
     r.layout()
     pieces = assemble.plan_pieces(r, 44100)
@@ -81,7 +83,7 @@ def test_finished_pieces_are_reused(tmp_path: Path, monkeypatch) -> None:
         raise AssertionError("the chapter was analysed again")
 
     monkeypatch.setattr(assemble, "Encoder", NoEncoder)
-    monkeypatch.setattr(assemble.ChapterRenderer, "analyse", no_analysis)
+    monkeypatch.setattr(ChapterRenderer, "analyse", no_analysis)
     again = _assemble(cache, lines, keys, tmp_path / "b.mp3", pieces_dir=tmp_path / "pieces")
     assert (tmp_path / "a.mp3").read_bytes() == (tmp_path / "b.mp3").read_bytes()
     assert again.pieces == first.pieces

@@ -10,9 +10,9 @@ import pytest
 
 from audiokit import LOUD, NARRATOR, script
 from conftest import ESPEAK, FFMPEG
+from dramatis.audio.assemble import assemble_chapter
 from dramatis.audio.check import check_file
 from dramatis.audio.loudness import TruePeak
-from dramatis.audio.render import assemble_chapter
 from dramatis.cli import main
 from dramatis.formats.cover import title_card
 from dramatis.formats.tag import Tags, write_tags

@@ -25,14 +25,9 @@ from typing import TypeVar
 
 from dramatis import __version__
 from dramatis.attribution.attribute import Attribution, attribute
-from dramatis.audio.render import (
-    ASSEMBLY_VERSION,
-    PAUSE_MS,
-    PROFILES,
-    Profile,
-    assemble_chapter,
-    split_parts,
-)
+from dramatis.audio.assemble import ASSEMBLY_VERSION, assemble_chapter, split_parts
+from dramatis.audio.encode import PROFILES, Profile
+from dramatis.audio.render import PAUSE_MS
 from dramatis.build.state import BuildOptions, inputs_key, record
 from dramatis.cast.config import add_characters, load_cast
 from dramatis.formats.cover import embeddable, image_mime, load_cover, title_card

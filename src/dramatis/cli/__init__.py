@@ -424,7 +424,7 @@ def preview(
     NAME is a character (or an alias, or 'narrator'); their lines come from the stories in
     PATHS (default: stories/).  Try a voice, edit voices.yaml, preview again.
     """
-    from dramatis.audio.render import PROFILES, encode_mp3
+    from dramatis.audio.encode import PROFILES, encode_mp3
     from dramatis.cast.report import describe_voice, find_character, preview_line
     from dramatis.model import NARRATOR
     from dramatis.paths import atomic_path, slugify

@@ -15,13 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dramatis.audio.render import (
-    PROFILES,
-    ChapterAudio,
-    ChapterRenderer,
-    Encoder,
-    Profile,
-)
+from dramatis.audio.encode import PROFILES, Encoder, Profile
+from dramatis.audio.render import ChapterAudio, ChapterRenderer
 from dramatis.errors import DramatisError
 from dramatis.formats.cover import image_mime
 from dramatis.speech.plan import Line
