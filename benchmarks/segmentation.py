@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from dramatis.text.segment import _classified_spans, segment
+from dramatis.text.unspoken import _classified_spans, segment
 
 ROOT = Path(__file__).resolve().parent.parent
 AUDIT = ROOT / "benchmarks" / "spurious_audit.json"

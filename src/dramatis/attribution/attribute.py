@@ -53,7 +53,7 @@ from dramatis.text.lexicon import (
     STOP_NAMES,
     TITLES,
 )
-from dramatis.text.segment import paragraphs
+from dramatis.text.unspoken import paragraphs
 
 LOW_CONFIDENCE = 0.5
 AVOID = False
