@@ -21,7 +21,7 @@ from pathlib import Path
 from dramatis.attribution.attribute import attribute
 from dramatis.model import Cast, Character
 from dramatis.text.lexicon import CROWD, EXTRAS
-from dramatis.text.unspoken import segment
+from dramatis.text.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
 GENDERS = {"F": "female", "M": "male"}

@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from dramatis.text.unspoken import _classified_spans, segment
+from dramatis.text.segment import classified_spans, segment
 
 ROOT = Path(__file__).resolve().parent.parent
 AUDIT = ROOT / "benchmarks" / "spurious_audit.json"
@@ -187,7 +187,7 @@ def main() -> int:
             f"{len(pred):5d} {spur:4d} {spur / max(1, len(pred)):6.2%} {dt:5.2f}"
         )
         if a.reasons:
-            narr = [(s, e, r) for s, e, r in _classified_spans(text) if r]
+            narr = [(s, e, r) for s, e, r in classified_spans(text) if r]
             _, hit = overlap_flags(gold, [(s, e) for s, e, _ in narr])
             for (_, _, r), h in zip(sorted(narr), hit, strict=True):
                 reasons.setdefault(r, [0, 0])

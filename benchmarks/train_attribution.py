@@ -24,7 +24,7 @@ from scipy.sparse import csr_matrix
 from dramatis.attribution.attribute import sieve
 from dramatis.attribution.rank import ALT as SHIPPED_ALT
 from dramatis.attribution.rank import NULL, Ranker, candidates, decode
-from dramatis.text.unspoken import segment
+from dramatis.text.segment import segment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from attribution import ROOT, TYPES, gold_cast, load_score

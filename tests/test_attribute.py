@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dramatis.attribution.attribute import Attribution, attribute, line_ids
 from dramatis.model import Cast, Character
-from dramatis.text.unspoken import segment
+from dramatis.text.segment import segment
 
 
 def cast(*chars: Character, pins: dict[str, str] | None = None) -> Cast:

@@ -7,7 +7,7 @@ import numpy as np
 from dramatis.attribution.attribute import attribute, sieve
 from dramatis.attribution.rank import NULL, Ranker, candidates, load_weights
 from dramatis.model import Cast, Character
-from dramatis.text.unspoken import segment
+from dramatis.text.segment import segment
 
 MARY = Character("Mary", [], "female")
 TOM = Character("Tom", [], "male")

@@ -5,7 +5,7 @@ tests; each names its rule."""
 from __future__ import annotations
 
 from dramatis.attribution.attribute import attribute
-from dramatis.text.unspoken import segment
+from dramatis.text.segment import segment
 
 
 def run(text: str):

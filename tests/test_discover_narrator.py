@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dramatis.attribution.attribute import attribute
 from dramatis.model import Segment
-from dramatis.text.unspoken import segment
+from dramatis.text.segment import segment
 
 STORY = (
     "Holmes was standing by the window when I came in, and I saw at once that my friend "

@@ -49,7 +49,7 @@ def test_pronunciations_reach_the_engine_but_not_the_script(tmp_path: Path) -> N
     story = read_story(story_path)
     cast = load_cast(tmp_path / "voices.yaml")
     from dramatis.attribution.attribute import attribute
-    from dramatis.text.unspoken import segment
+    from dramatis.text.segment import segment
 
     att = attribute(story.text, segment(story.text), cast)
     cast = load_cast(tmp_path / "voices.yaml")  # now with Bellamy added by the build

@@ -7,7 +7,7 @@ from itertools import pairwise
 from dramatis.attribution.attribute import attribute
 from dramatis.model import Cast, Character
 from dramatis.publish.script import render_json, render_text
-from dramatis.text.unspoken import segment
+from dramatis.text.segment import segment
 
 TEXT = (
     'Clarke sat by the fire. Bellamy watched her.\n\n"The sun\'s almost gone," Clarke says.\n\n'

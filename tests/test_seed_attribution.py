@@ -14,7 +14,7 @@ import pytest
 
 from dramatis.attribution.attribute import attribute
 from dramatis.model import Cast
-from dramatis.text.unspoken import segment
+from dramatis.text.segment import segment
 
 STORIES = Path(__file__).resolve().parent / "data" / "seeds"  # copies of stories/ (see README)
 

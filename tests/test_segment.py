@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from dramatis.text.unspoken import segment
+from dramatis.text.segment import segment
 
 
 def check_tiling(text: str, segs) -> None:

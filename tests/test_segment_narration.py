@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from dramatis.text.unspoken import segment
+from dramatis.text.segment import segment
 
 
 def dialogue(text: str) -> list[str]:

@@ -53,7 +53,7 @@ from dramatis.text.lexicon import (
     STOP_NAMES,
     TITLES,
 )
-from dramatis.text.unspoken import paragraphs
+from dramatis.text.quotes import paragraphs
 
 LOW_CONFIDENCE = 0.5
 AVOID = False

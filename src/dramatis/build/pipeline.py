@@ -49,7 +49,7 @@ from dramatis.speech.synthesize import (
     synthesize_iter,
 )
 from dramatis.text.read import read_story, story_files
-from dramatis.text.unspoken import segment
+from dramatis.text.segment import segment
 
 T = TypeVar("T")
 

@@ -190,7 +190,7 @@ def script(path: Path, voices: Path, fmt: str) -> None:
     from dramatis.cast.config import load_cast
     from dramatis.publish.script import render_json, render_text
     from dramatis.text.read import read_story
-    from dramatis.text.unspoken import segment
+    from dramatis.text.segment import segment
 
     story = read_story(path)
     cast = load_cast(voices, None, story=story.slug)

@@ -1,25 +1,7 @@
 # ruff: noqa: SIM905  (word lists read best as one string each)
-"""Split story text into narration and dialogue segments that tile it exactly.
+"""Quoted text a listener should not hear as a character's speech, and why.
 
-Why a hand-written scanner and not a tokenizer library: the segmenter runs on every story before
-anything else (``dramatis script`` on a 1 MB novel must finish in seconds, so no heavy imports),
-and the hard cases are typographic (straight quotes with no direction, British single quotes
-that double as apostrophes, quotations running over paragraphs), not linguistic.
-
-The scanner works paragraph by paragraph:
-
-* The document's *primary* quote style (double or single) is chosen by which marks open
-  paragraphs and words more often; the other style is then only ever a nested quote, kept
-  inside its dialogue segment.
-* Each candidate mark is classified as opening and/or closing from the characters beside it;
-  apostrophes (don't, 'em, o'clock, rock 'n' roll, the Bennets' house) are neither, or only a
-  weak closer that counts when no better closer follows.
-* A quotation still open at a paragraph end continues when the next paragraph opens with a
-  quote mark (the multi-paragraph convention); otherwise it is closed there (recovery from an
-  unbalanced mark), so a stray mark never swallows more than one paragraph.  A lone closing
-  mark a few paragraphs later (after an inset verse) ends it.
-
-Then each quoted span is judged by what a listener expects (``_Context.narrated``): speech goes
+Each quoted span is judged by what a listener expects (``QuoteContext.narrated``): speech goes
 to a character's voice; these stay with the narrator, each with a reason shown by
 ``benchmarks/segmentation.py --reasons``:
 
@@ -47,189 +29,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
 
-from dramatis.model import Segment
 from dramatis.text.lexicon import PARTICLE_VERBS, SPEECH_VERBS
 
-DOUBLE_MARKS = frozenset('"“”„«»')
-SINGLE_MARKS = frozenset("'‘’‚")
-DOUBLE_OPEN_ONLY = frozenset("“„«")
-DOUBLE_CLOSE_ONLY = frozenset("”»")
-SINGLE_OPEN_ONLY = frozenset("‘‚")
-
-# Words that begin with an apostrophe in informal English: 'em, 'tis, 'n', 'cause, '90s...
-ELISIONS = frozenset(
-    [
-        "em",
-        "tis",
-        "twas",
-        "twere",
-        "twill",
-        "twould",
-        "n",
-        "cause",
-        "cos",
-        "coz",
-        "til",
-        "bout",
-        "im",
-        "er",
-        "ere",
-        "ow",
-        "ave",
-        "ad",
-        "e",
-        "is",
-        "it",
-        "un",
-        "uns",
-        "round",
-        "neath",
-        "mongst",
-        "gainst",
-        "nough",
-        "s",
-        "ye",
-        "self",
-        "appen",
-        "tain",
-    ]
-)
-
-# Elided words that are also ordinary words ('it/it, 'is/is, 'ere/ere, 'e/e...): whether the
-# mark opens a quote depends on what stands before it.
-_AMBIGUOUS_ELISIONS = frozenset("is it im er ere e un round self s ad ave ow".split())
-
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-_NEWLINE = re.compile(r"\n\s*")
-_WORD_AFTER = re.compile(r"[A-Za-z]+")
-_SPEECH_END = frozenset(".,!?;:-—–…")
-_OPEN_BEFORE = frozenset("([{—–-/_*")
-_CLOSE_AFTER = frozenset(".,;:!?)]}—–-_*…")
-
-
-def _is_hard_wrapped(text: str) -> bool:
-    """True when paragraphs are separated by blank lines and single newlines are line wraps.
-
-    Non-wrapped text (one paragraph per line) has long lines; a hard-wrapped book has nearly
-    all lines under ~80 characters.
-    """
-    if "\n\n" not in text and not re.search(r"\n[ \t]+\n", text):
-        return False
-    lengths = [len(line) for line in text.split("\n") if line.strip()]
-    if len(lengths) < 3:
-        return True
-    lengths.sort()
-    return lengths[int(len(lengths) * 0.9)] <= 100
-
-
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Spans of non-blank paragraphs (whitespace around them excluded)."""
-    sep = _BLANK_LINE if _is_hard_wrapped(text) else _NEWLINE
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for m in sep.finditer(text):
-        _add_para(text, pos, m.start(), out)
-        pos = m.end()
-    _add_para(text, pos, len(text), out)
-    return out
-
-
-def _add_para(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    if e > s:
-        out.append((s, e))
-
-
-def _primary_style(text: str, paras: list[tuple[int, int]]) -> frozenset[str]:
-    """Double or single marks as the document's quotation style."""
-    dstart = sstart = 0
-    for s, _ in paras:
-        c = text[s]
-        if c in DOUBLE_MARKS:
-            dstart += 1
-        elif c in SINGLE_MARKS and _single_opener(text, s, s):
-            sstart += 1
-    if dstart or sstart:
-        return SINGLE_MARKS if sstart > dstart else DOUBLE_MARKS
-    ndouble = sum(text.count(c) for c in DOUBLE_MARKS)
-    nsingle = len(re.findall(r"(?:^|\s)[‘'][A-Z]", text))
-    return SINGLE_MARKS if nsingle > ndouble else DOUBLE_MARKS
-
-
-def _single_opener(text: str, i: int, pstart: int) -> bool:
-    prev = text[i - 1] if i > pstart else " "
-    nxt = text[i + 1] if i + 1 < len(text) else " "
-    if not (prev.isspace() or prev in _OPEN_BEFORE or prev in DOUBLE_MARKS):
-        return False
-    if nxt.isspace():
-        return False
-    m = _WORD_AFTER.match(text, i + 1)
-    if m and m.group().lower() in ELISIONS and text[i] != "‘":
-        w = m.group()
-        if w.lower() in _AMBIGUOUS_ELISIONS:
-            # 'it / 'is / 'ere are far more often the first word of a quote: after a comma,
-            # colon or sentence end ("thought Alice, 'it would be", "said the Duck: 'it's")
-            # they open one; after a word ("give 'im a shilling") they are apostrophes.
-            j = i - 1
-            while j >= pstart and text[j].isspace():
-                j -= 1
-            if j < pstart or text[j] in ",:;.!?-—–(":
-                return True
-        # 'em / 'tis / rock 'n' roll: an apostrophe, unless it starts a paragraph ('Tis true.')
-        return not (w.islower() or w.lower() == "n") and i == pstart
-    return not nxt.isdigit() or text[i] == "‘"
-
-
-def _marks(text: str, s: int, e: int, style: frozenset[str]) -> Iterator[tuple[int, int]]:
-    """(offset, role) for candidate marks in a paragraph; role bits 1=open, 2=close, 4=weak."""
-    single = style is SINGLE_MARKS
-    for i in range(s, e):
-        c = text[i]
-        if c not in style:
-            continue
-        prev = text[i - 1] if i > s else " "
-        nxt = text[i + 1] if i + 1 < e else " "
-        if single:
-            role = 0
-            if c in SINGLE_OPEN_ONLY or _single_opener(text, i, s):
-                role |= 1
-            if (
-                c not in SINGLE_OPEN_ONLY
-                and not prev.isspace()
-                and (nxt.isspace() or nxt in _CLOSE_AFTER or nxt in DOUBLE_MARKS)
-            ):
-                role |= 2
-                if prev in "sS" or text[max(s, i - 3) : i].lower() == "in":
-                    role |= 4  # the Bennets' house, runnin' away: maybe an apostrophe
-            if (prev.isalnum() and nxt.isalnum()) or (
-                i >= s + 2 and text[i - 2] in SINGLE_MARKS and text[i - 1] in "nN"
-            ):
-                role = 0  # don't, o'clock; the second mark of rock 'n' roll
-        else:
-            if c in DOUBLE_OPEN_ONLY:
-                role = 1
-            elif c in DOUBLE_CLOSE_ONLY:
-                role = 2
-            else:
-                op = (prev.isspace() or prev in _OPEN_BEFORE or prev in SINGLE_MARKS) and not (
-                    nxt.isspace()
-                )
-                cl = not prev.isspace() and (
-                    nxt.isspace() or nxt in _CLOSE_AFTER or nxt in SINGLE_MARKS
-                )
-                role = (1 if op else 0) | (2 if cl else 0)
-                if not role:
-                    role = 3  # no evidence either way: toggle
-        if role:
-            yield i, role
-
-
-_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 _FIRST_SECOND = frozenset(
     "i i'm i've i'll i'd me my mine myself we we're we've we'll us our ours ourselves "
     "you you're you've you'll you'd your yours yourself yourselves thou thee thy thine ye".split()
@@ -248,7 +51,7 @@ _ABBREVIATIONS = frozenset(
 _TITLE = re.compile(
     r"^[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|of|the|a|an|in|on|to|and|at|for|by|with|from)){1,7}$"
 )
-_BLOCK_REASONS = frozenset({"indented", "document", "verse"})
+BLOCK_REASONS = frozenset({"indented", "document", "verse"})
 _LINE_START = re.compile(r"[\s\"'“”‘’_(\[]*(\w)")
 
 # A letter, note, notice or inscription read out in the story.  Choice: the narrator reads it.
@@ -268,7 +71,7 @@ _SALUTATION = re.compile(
     r"(?:dear\s+)?(?:sir|madam|gentlemen))\s*,\s*--\s*\S",
     re.IGNORECASE,
 )
-_SIGNATURE = re.compile(
+SIGNATURE = re.compile(
     r"^(?:(?:yours|ever\s+yours|your)\b[\w\s]{0,30}|(?:believe\s+me[\w\s,]{0,40}))[,.]?$",
     re.IGNORECASE,
 )
@@ -429,7 +232,7 @@ _SUBJECT_WORDS = frozenset(
 )
 
 
-class _Context:
+class QuoteContext:
     """Decides, from the text around a quoted span, whether a listener should hear it as speech.
 
     Speech goes to a character's voice; a letter or verse set off from the prose, a quoted title,
@@ -511,7 +314,7 @@ class _Context:
         start = self._sentence_start(s, ps)
         if self._marks_in(start, s):
             return True
-        return any(w.lower() in SPEECH_VERBS for w in _WORD.findall(self.text, start, s))
+        return any(w.lower() in SPEECH_VERBS for w in WORD.findall(self.text, start, s))
 
     def _verb_right_before(self, j: int, ps: int, glued: bool = False) -> bool:
         """A speech verb just before the mark: said "No", saying to herself "This is Bill".
@@ -519,7 +322,7 @@ class _Context:
         With ``glued`` (no punctuation between the verb and the mark), naming verbs do not
         count: called "carrots" names, called, "Come!" speaks.
         """
-        before = [w.lower() for w in _WORD.findall(self.text[max(ps, j - 40) : j + 1])[-4:]]
+        before = [w.lower() for w in WORD.findall(self.text[max(ps, j - 40) : j + 1])[-4:]]
         if glued and before and before[-1] in _NAMING_VERBS:
             return False
         if len(before) >= 2 and before[-2] == "to":
@@ -537,7 +340,7 @@ class _Context:
 
     def _performs(self, j: int, ps: int) -> bool:
         """Singing, humming or reciting right before the mark: what follows may be a title."""
-        before = _WORD.findall(self.text[max(ps, j - 20) : j + 1])
+        before = WORD.findall(self.text[max(ps, j - 20) : j + 1])
         return bool(before) and before[-1].lower() in _PERFORM_VERBS
 
     def _speech_goes_on(self, s: int, ps: int) -> bool:
@@ -549,7 +352,7 @@ class _Context:
             return True
         return any(
             w in SPEECH_VERBS and w not in _NAMING_VERBS and w not in PARTICLE_VERBS
-            for w in (x.lower() for x in _WORD.findall(self.text, start, s)[-8:])
+            for w in (x.lower() for x in WORD.findall(self.text, start, s)[-8:])
         )
 
     def _resumes_speech(self, s: int, ps: int) -> bool:
@@ -565,7 +368,7 @@ class _Context:
             m.group(1).lower() not in _ABBREVIATIONS for m in _SENTENCE_END.finditer(between + " ")
         ):
             return False  # the narration between ends a sentence: a new one starts here
-        if any(w.lower() in SPEECH_VERBS for w in _WORD.findall(between)):
+        if any(w.lower() in SPEECH_VERBS for w in WORD.findall(between)):
             return True
         # an action between the halves of one speech: "Well," he shrugged, "she was..."
         return self.text[last - 1] in ",-—–" and between.rstrip()[-1:] in (",", "-", "—", "–")
@@ -573,16 +376,16 @@ class _Context:
     def _speech_earlier(self, s: int, ps: int) -> bool:
         """A quote mark or speech verb earlier in the paragraph: this quote continues a speech."""
         return self._marks_in(ps, s) > 0 or any(
-            w.lower() in SPEECH_VERBS for w in _WORD.findall(self.text, ps, s)
+            w.lower() in SPEECH_VERBS for w in WORD.findall(self.text, ps, s)
         )
 
-    def _tag_after(self, e: int, pe: int) -> str | None:
+    def tag_after(self, e: int, pe: int) -> str | None:
         """The verb of a speech tag right after the quote: said he / she answered / the old
         woman said / went on Mrs. Lynde.  A verb further into a clause is not one ("before he
         called the class", "with a laugh", "so called by", "she went to the door")."""
         seg = self.text[e : min(pe, e + 50)]
         cut = min((i for i in (seg.find(c) for c in '.,;!?"') if i >= 0), default=len(seg))
-        words = _WORD.findall(seg[:cut])[:4]
+        words = WORD.findall(seg[:cut])[:4]
         low = [w.lower() for w in words]
         for i, w in enumerate(low):
             nxt = low[i + 1] if i + 1 < len(low) else ""
@@ -635,7 +438,7 @@ class _Context:
         if _DOC_PHRASE.search(lead):
             return not any(
                 w.lower() in SPEECH_VERBS and w.lower() not in ("wrote", "writes")
-                for w in _WORD.findall(lead)
+                for w in WORD.findall(lead)
             )
         asks = inner[-1] in "?!"  # a letter seldom opens with a question or an exclamation
         if _WROTE.search(lead) and not _speaks_in(lead) and not asks:
@@ -643,12 +446,12 @@ class _Context:
             # "I did not think Caroline in spirits," were her words): the letter, unless a
             # tag has someone say it; a letter "adds" or "continues" too.  (He wrote a few
             # lines, then looked up. "Are you ready?" is said.)
-            verb = self._tag_after(e, self.paras[pi][1])
+            verb = self.tag_after(e, self.paras[pi][1])
             return verb is None or verb in _WRITING_VERBS
         if (
             _LETTER.search(lead)
             and not _speaks_in(lead)
-            and self._tag_after(e, self.paras[pi][1]) in _WRITING_VERBS
+            and self.tag_after(e, self.paras[pi][1]) in _WRITING_VERBS
             and not self._quoted_before(s, pi)
         ):
             # "...her last letter had been lost."  "My aunt," she continued: with no speech on
@@ -658,7 +461,7 @@ class _Context:
             _DOC_NOUN_LEAD.search(lead)
             and not asks
             and not _speaks_in(lead)
-            and self._tag_after(e, self.paras[pi][1]) is None
+            and self.tag_after(e, self.paras[pi][1]) is None
         ):
             return True  # concluding with the arms and motto:-- "Principal seat, ..."
         lead = lead[-60:]
@@ -689,7 +492,7 @@ class _Context:
             return "subject"  # a quoted word as subject: "we" could only mean Daisy and him
         if s == ps:
             return None  # a paragraph that opens with a quote is speech
-        words = _WORD.findall(inner)
+        words = WORD.findall(inner)
         j = s - 1
         while j > ps and text[j].isspace():
             j -= 1
@@ -700,13 +503,13 @@ class _Context:
         if (
             _TITLE.match(inner)
             and (not verb_before or self._performs(j, ps))
-            and self._tag_after(e, pe) not in _SAYS
+            and self.tag_after(e, pe) not in _SAYS
         ):
             # a song, picture, inn or book: "Nelly of the Hazel Dell", sung or not; a title
             # with no comma before a tag that is not "said" (illustrate "How Sockery Set a
             # Hen" Anne laughed); "Hello Sam" said Bob is speech typed without its comma
             return "title"
-        if self._tag_after(e, pe):
+        if self.tag_after(e, pe):
             return None  # "...," said he
         if _ITALIC_TITLE.match(inner) and len(words) >= 2:
             return "title"  # all in italics, untagged: got to her repeating "_You are old_,"
@@ -716,7 +519,7 @@ class _Context:
         if _UNSAID.search(lead) and "help" not in lead:
             return "unsaid"  # never had the temptation to say, "..."
         if _THOUGHT_LEAD.search(lead) and not any(
-            w.lower() in SPEECH_VERBS for w in _WORD.findall(lead[-50:])
+            w.lower() in SPEECH_VERBS for w in WORD.findall(lead[-50:])
         ):
             return "thought"  # These were her internal persuasions: "..."
         if glued and not verb_before:
@@ -724,7 +527,7 @@ class _Context:
             if first.islower() and inner[-1] != "!" and not self._speech_goes_on(s, ps):
                 # a fragment inside a sentence: was "all right.", called "carrots."
                 return "mention"
-            last = _WORD.findall(text[max(ps, j - 30) : j + 1])[-1].lower()
+            last = WORD.findall(text[max(ps, j - 30) : j + 1])[-1].lower()
             if (
                 (last in _NOUN_BEFORE or last.endswith("'s"))
                 and len(words) <= 8
@@ -765,7 +568,7 @@ class _Context:
 def _speaks_in(narration: str) -> bool:
     """Someone says something in the narration (said, asked, cried...): the lexicon's wider
     speech verbs are often nouns here ("a short note", "her answer")."""
-    return any(w.lower() in _SAYS for w in _WORD.findall(narration))
+    return any(w.lower() in _SAYS for w in WORD.findall(narration))
 
 
 _SAYS = frozenset(
@@ -785,179 +588,3 @@ def _third_person_past(words: list[str]) -> bool:
         and bool(lower & _PAST)
         and not (lower & _PRESENT)
     )
-
-
-_LIST_REASONS = frozenset({"mention", "title"})
-# What may separate two items of a list of quoted words: a comma, "and", "or", "some", "the".
-_LIST_GAP = re.compile(
-    r"[\s,;]*(?:(?:and|or|nor)\s+)?(?:(?:the|a|an|some|others|other|then)\s+)?[\s,;]*", re.I
-)
-
-
-def _real_closer_follows(marks: list[tuple[int, int]], mi: int) -> bool:
-    """After the weak closer ``marks[mi]`` (the Bennets' house), a sure closer comes before any
-    mark that only opens.  If an opener comes first ('Jolly Cricketers' and he replied,
-    'Hello.'), the weak mark closed its quote."""
-    for _, r in marks[mi + 1 :]:
-        if r & 1 and not r & 2:
-            return False
-        if r & 2 and not r & 4:
-            return True
-    return False
-
-
-def _raw_quote_spans(
-    text: str, paras: list[tuple[int, int]], style: frozenset[str]
-) -> list[tuple[int, int, int, bool]]:
-    """(start, end, paragraph index, continues a multi-paragraph quotation) for each quote."""
-    spans: list[tuple[int, int, int, bool]] = []
-    carry = False  # a quotation continues from the previous paragraph
-    left_open = -9  # last paragraph whose quotation was closed only by the paragraph's end
-    for pi, (ps, pe) in enumerate(paras):
-        marks = list(_marks(text, ps, pe, style))
-        open_at: int | None = None
-        cont = False
-        depth = 0  # quotes nested in the open one with the same marks
-        if carry:
-            if marks and marks[0][0] == ps and marks[0][1] & 1:
-                marks = marks[1:]
-            open_at = ps
-            cont = True
-        carry = False
-        for mi, (i, role) in enumerate(marks):
-            if open_at is None:
-                if role & 1:
-                    open_at = i
-                elif mi == 0 and pi - left_open <= 3 and text[i - 1] in "?!.,-":
-                    # The first mark of the paragraph only closes, and a quotation was left
-                    # open just before: the speech resumes after an inset verse or letter.
-                    spans.append((ps, i + 1, pi, True))
-                    left_open = -9
-                continue
-            if not role & 2:
-                if role & 1 and text[i] in DOUBLE_OPEN_ONLY | SINGLE_OPEN_ONLY:
-                    # an explicit opener while open: the last quote lost its closer
-                    spans.append((open_at, _rstrip(text, open_at, i), pi, cont))
-                    open_at, cont = i, False
-                elif role == 1:
-                    depth += 1  # a quotation inside the speech: And I said, "Is it you?" ...
-                continue
-            if role & 4 and _real_closer_follows(marks, mi):
-                continue  # a possessive; a real closer comes later
-            if i == open_at:
-                continue
-            if depth:
-                depth -= 1
-                continue
-            spans.append((open_at, i + 1, pi, cont))
-            open_at, cont = None, False
-        if open_at is not None:
-            nxt = paras[pi + 1][0] if pi + 1 < len(paras) else None
-            if nxt is not None and text[nxt] in style:
-                carry = True  # multi-paragraph quotation
-            else:
-                left_open = pi
-            spans.append((open_at, pe, pi, cont))
-    return spans
-
-
-def _quote_spans(text: str) -> list[tuple[int, int]]:
-    return [(s, e) for s, e, _ in _classified_spans(text) if _ is None]
-
-
-def _classified_spans(text: str) -> list[tuple[int, int, str | None]]:
-    """Every quoted span with the reason it stays narration (None: it is speech)."""
-    paras = paragraphs(text)
-    style = _primary_style(text, paras)
-    spans = _raw_quote_spans(text, paras, style)
-    ctx = _Context(text, paras, style, spans)
-    out: list[tuple[int, int, str | None]] = []
-    prev_reason: str | None = None
-    prev_end = -1
-    doc_pi = -2  # paragraph where the current letter run last continued
-    sign_off = False  # the run met "Yours truly,": only a name line may follow
-    for s, e, pi, cont in spans:
-        if e - s < 1:
-            continue
-        ps, pe = paras[pi]
-        whole = s == ps and e == pe and text[e - 1] in style
-        if cont and prev_reason in _BLOCK_REASONS:
-            reason: str | None = prev_reason  # the rest of a letter or verse stays with it
-        elif whole and pi == doc_pi + 1 and (not sign_off or len(text[s:e].split()) <= 4):
-            # A letter set in quotes paragraph by paragraph: each fully quoted paragraph after
-            # its opening (salutation, dateline, "wrote Anne") is still the letter.
-            reason = "document"
-        else:
-            reason = ctx.narrated(s, e, pi)
-            if (
-                reason is None
-                and prev_reason in _LIST_REASONS
-                and prev_end >= ps
-                and _LIST_GAP.fullmatch(text, prev_end, s)
-                and len(_WORD.findall(text, s, e)) <= 8
-                and not ctx._tag_after(e, pe)
-            ):
-                # the next item of a list of quoted words: the words "apology," "Hunsford,"
-                # and "Lady Catherine."; wrote it down "important," and some "unimportant."
-                reason = prev_reason
-            elif (
-                reason is None
-                and prev_reason == "document"
-                and ps <= prev_end >= s - 60
-                and not ctx._tag_after(e, pe)
-            ):
-                reason = "document"  # "...," she wrote.  "They seem..." goes on the letter
-        if reason == "document":
-            if pi != doc_pi:
-                sign_off = sign_off and pi == doc_pi + 1
-            inner = text[s + 1 : e - 1].strip()
-            ended = sign_off  # the name under the sign-off ends the letter
-            sign_off = bool(_SIGNATURE.match(inner)) or bool(
-                re.search(r"\b(?:yours|ever)\b[\w ]{0,25},?\s*(?:--)?[\w. -]*$", inner, re.I)
-                and len(inner) > 40
-            )
-            doc_pi = -2 if ended else pi
-            if ended:
-                sign_off = False
-        elif pi != doc_pi:
-            doc_pi = -2
-        out.append((s, e, reason))
-        prev_reason, prev_end = reason, e
-    return out
-
-
-def _rstrip(text: str, s: int, e: int) -> int:
-    while e > s + 1 and text[e - 1].isspace():
-        e -= 1
-    return e
-
-
-def _para_start(paras: list[tuple[int, int]], pos: int) -> int:
-    lo, hi = 0, len(paras) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if paras[mid][0] <= pos:
-            lo = mid
-        else:
-            hi = mid - 1
-    return paras[lo][0] if paras else 0
-
-
-def segment(text: str) -> list[Segment]:
-    """Tile ``text`` with narration and dialogue segments (dialogue includes its quote marks)."""
-    segs: list[Segment] = []
-    if not text:
-        return segs
-    pos = 0
-    for s, e in _quote_spans(text):
-        if s < pos:
-            continue
-        if s > pos:
-            segs.append(Segment(pos, s, "narration"))
-        segs.append(Segment(s, e, "dialogue"))
-        pos = e
-    if pos < len(text) or not segs:
-        segs.append(Segment(pos, len(text), "narration"))
-    if segs and segs[-1].start == segs[-1].end and len(segs) > 1:
-        segs.pop()
-    return segs
