@@ -22,7 +22,9 @@ from pathlib import Path
 
 from dramatis.audio.encode import PROFILES, Encoder, mp3_args
 from dramatis.audio.render import ChapterRenderer
-from dramatis.build.pipeline import BuildOptions, plan, prepare
+from dramatis.build.analysis import analyze_paths
+from dramatis.build.chapters import plan
+from dramatis.build.state import BuildOptions
 from dramatis.speech.engines import describe_engine
 from dramatis.speech.synthesize import ClipCache, ClipRequest, synthesize
 
@@ -56,7 +58,14 @@ def main() -> None:
     voices.write_bytes(args.voices.read_bytes() if args.voices.is_file() else b"")
     opts = BuildOptions(voices=voices, out=work / "audio", cache_dir=args.cache)
     facts = describe_engine(opts.engine)
-    planned = plan(prepare(args.paths, opts, facts.voices, facts.default_voice), opts, facts)
+    analyses = analyze_paths(
+        args.paths,
+        voices,
+        engine_voices=facts.voices,
+        default_voice=facts.default_voice,
+        add_new=True,
+    )
+    planned = plan(analyses, opts, facts)
     cache = ClipCache(args.cache)
     requests = [
         ClipRequest(k, ln.text, ln.voice)

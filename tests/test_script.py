@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from pathlib import Path
 
-from dramatis.attribution.attribute import attribute
-from dramatis.model import Cast, Character
+from dramatis.build.analysis import analyze
+from dramatis.model import Cast, Chapter, Character, Story
 from dramatis.publish.script import render_json, render_text
-from dramatis.text.segment import segment
 
 TEXT = (
     'Clarke sat by the fire. Bellamy watched her.\n\n"The sun\'s almost gone," Clarke says.\n\n'
     '"Stay."\n\n"I can\'t."\n'
 )
+
+
+def _story() -> Story:
+    return Story(TEXT, "T", Path("t.txt"), chapters=[Chapter("T", 0, len(TEXT))])
 
 
 def test_render_text_labels_speakers_and_marks_low_confidence() -> None:
@@ -22,8 +26,9 @@ def test_render_text_labels_speakers_and_marks_low_confidence() -> None:
             "Bellamy": Character("Bellamy", [], "male"),
         }
     )
-    att = attribute(TEXT, segment(TEXT), c)
-    out = render_text(TEXT, att)
+    found = analyze(_story(), c)
+    att = found.attribution
+    out = render_text(found)
     lines = out.splitlines()
     assert lines[0] == "NARRATOR: Clarke sat by the fire. Bellamy watched her."
     dia = [s for s in att.segments if s.kind == "dialogue"]
@@ -38,15 +43,16 @@ def test_render_text_labels_speakers_and_marks_low_confidence() -> None:
 
 
 def test_render_json_tiles_the_text() -> None:
-    att = attribute(TEXT, segment(TEXT))
-    data = render_json(TEXT, att)
+    data = render_json(analyze(_story(), Cast()))
     segs = data["segments"]
-    assert set(data) == {"segments"}
+    assert data["text"] == TEXT and data["hidden"] == []
+    assert data["chapters"] == [{"title": "T", "start": 0, "end": len(TEXT)}]
     assert segs[0]["start"] == 0 and segs[-1]["end"] == len(TEXT)
     for a, b in pairwise(segs):
         assert a["end"] == b["start"]
     for s in segs:
-        assert set(s) == {"start", "end", "kind", "speaker", "confidence", "line_id"}
+        assert set(s) == {"start", "end", "kind", "speaker", "confidence", "line_id", "spoken"}
+        assert s["spoken"] == any(ch.isalnum() for ch in TEXT[s["start"] : s["end"]])
         if s["kind"] == "narration":
             assert s["speaker"] is None
         else:

@@ -120,7 +120,7 @@ def test_cast_marks_characters_a_build_would_add(project, capsys):
 def test_cast_shows_the_voices_a_build_will_write(project, capsys):
     """With no narrator voice set, the engine's default is the narrator's and no character
     may take it: `cast` must count it as a build does, or it promises other voices."""
-    from dramatis.build.pipeline import BuildOptions, prepare
+    from dramatis.build.analysis import analyze_paths
     from dramatis.cast.config import load_cast
     from dramatis.speech.engines import engine_voices
 
@@ -129,7 +129,13 @@ def test_cast_shows_the_voices_a_build_will_write(project, capsys):
     shown = {r["name"]: r["voice"]["id"] for r in json.loads(capsys.readouterr().out)["characters"]}
     assert not (project / "voices.yaml").exists()
     voices, default = engine_voices("pyttsx3")
-    prepare([project / "drop.txt"], BuildOptions(voices=project / "voices.yaml"), voices, default)
+    analyze_paths(
+        [project / "drop.txt"],
+        project / "voices.yaml",
+        engine_voices=voices,
+        default_voice=default,
+        add_new=True,
+    )
     written = load_cast(project / "voices.yaml", voices, default_voice=default)
     assert {n: c.voice.id for n, c in written.characters.items()} == {
         n: v for n, v in shown.items() if n != "narrator"

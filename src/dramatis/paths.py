@@ -38,56 +38,57 @@ def safe_filename(name: str, max_len: int = 120) -> str:
     return encoded.decode("utf-8", "ignore").rstrip(" .")
 
 
-#: Output folders whose unfinished files are kept elsewhere: {output root: staging folder}.
-_STAGING: dict[Path, Path] = {}
-
-
 def staging_dir(out_root: Path) -> Path:
-    """Where unfinished files for ``out_root`` live: beside it, never inside it.
+    """Where a build's unfinished files for ``out_root`` live: beside it, never inside it.
 
     A build killed with ``kill -9`` cannot clean up after itself; keeping its partial files
     out of the output folder means players, feeds and ``dramatis serve`` never see them.
+    Only the build holding the output folder's lock uses it (see ``dramatis.build.lock``),
+    so it is that build's own scratch space.
     """
     out_root = Path(out_root).absolute()
     return out_root.parent / f".{out_root.name}.partial"
 
 
-@contextlib.contextmanager
-def staged_output(out_root: Path) -> Iterator[Path]:
-    """While active, :func:`atomic_path` stages files under ``out_root`` in its staging dir."""
-    root = Path(out_root).absolute()
-    stage = staging_dir(root)
-    if stage.is_dir():  # leftovers of an interrupted build
+def open_stage(out_root: Path) -> Path:
+    """Create ``out_root``'s staging folder, removing loose files an interrupted build left.
+
+    Sub-folders (encoded pieces of unfinished chapters) are kept: the next build resumes
+    from them.
+    """
+    stage = staging_dir(out_root)
+    if stage.is_dir():
         for p in stage.iterdir():
-            with contextlib.suppress(OSError):
-                p.unlink()
-    _STAGING[root] = stage
-    try:
-        yield stage
-    finally:
-        _STAGING.pop(root, None)
+            if not p.is_dir():
+                with contextlib.suppress(OSError):
+                    p.unlink()
+    stage.mkdir(parents=True, exist_ok=True)
+    return stage
+
+
+def close_stage(stage: Path) -> None:
+    """Remove the staging folder if nothing but empty folders is left in it."""
+    if not stage.is_dir():
+        return
+    for folder in sorted((p for p in stage.rglob("*") if p.is_dir()), reverse=True):
         with contextlib.suppress(OSError):
-            stage.rmdir()
+            folder.rmdir()
+    with contextlib.suppress(OSError):
+        stage.rmdir()
 
 
-def _stage_for(target: Path) -> Path:
-    absolute = target.absolute()
-    for root, stage in _STAGING.items():
-        if absolute.is_relative_to(root):
-            stage.mkdir(parents=True, exist_ok=True)
-            return stage
-    return target.parent
-
-
-def temp_for(target: Path) -> Path:
+def temp_for(target: Path, stage: Path | None = None) -> Path:
     """A new empty temporary file to write ``target``'s content into (see :func:`publish`).
 
-    It is in the staging folder of an active :func:`staged_output`, else beside ``target``
-    named ``.<name>.part`` so that players and feed readers skip it.
+    It is in ``stage`` (a build's staging folder, on the same file system as ``target`` so
+    the final rename is atomic) when given, else beside ``target`` named ``.<name>.part``
+    so that players and feed readers skip it.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(
-        prefix=f".{target.stem[:40]}.", suffix=f"{target.suffix}.part", dir=_stage_for(target)
+        prefix=f".{target.stem[:40]}.",
+        suffix=f"{target.suffix}.part",
+        dir=stage if stage is not None else target.parent,
     )
     os.close(fd)
     return Path(tmp)
@@ -101,9 +102,9 @@ def publish(tmp: Path, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
+def atomic_path(target: Path, stage: Path | None = None) -> Iterator[Path]:
     """Yield a temporary path; it replaces ``target`` only if the block succeeds."""
-    tmp_path = temp_for(target)
+    tmp_path = temp_for(target, stage)
     try:
         yield tmp_path
         publish(tmp_path, target)
@@ -118,7 +119,7 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(target: Path, data: bytes | str) -> None:
+def write_atomic(target: Path, data: bytes | str, stage: Path | None = None) -> None:
     """Write ``data`` to ``target`` atomically (text is written as UTF-8)."""
-    with atomic_path(target) as tmp:
+    with atomic_path(target, stage) as tmp:
         tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)

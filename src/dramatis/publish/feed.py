@@ -207,7 +207,7 @@ def find_stories(out_dir: Path) -> list[Story]:
 
 def write_feed(
     out_dir: Path,
-    base_url: str,
+    base_url: str | None,
     *,
     title: str | None = None,
     author: str | None = None,
@@ -215,7 +215,10 @@ def write_feed(
 ) -> Path:
     """Write ``out_dir/feed.xml``: one podcast (serial) with an episode per chapter file.
 
-    ``base_url`` is where ``out_dir`` is reachable (``https://example.com/audiobooks/``).
+    ``base_url`` is where ``out_dir`` is reachable (``https://example.com/audiobooks/``);
+    without it every link is relative to feed.xml (``my-story/01%20-%20Chapter.mp3``), which
+    feed readers resolve against wherever they found the feed: enough for local use or any
+    static server, though some podcast apps insist on absolute URLs.
     The sidecars each episode links to are (re)written first.  An episode's guid is
     ``dramatis:<story slug>:<chapter index>``, so it survives rebuilds; its pubDate is kept
     from the previous feed.xml when there is one (apps sort and dedupe on it), otherwise
@@ -224,7 +227,7 @@ def write_feed(
     stories, a summary of them).
     """
     out_dir = Path(out_dir)
-    base = normalize_base_url(base_url)
+    base = normalize_base_url(base_url) if base_url is not None else ""
     stories = find_stories(out_dir)
     if not stories:
         raise DramatisError(
@@ -272,7 +275,11 @@ def render_feed(
     author: str | None = None,
     description: str | None = None,
 ) -> bytes:
-    """The RSS 2.0 document (bytes, UTF-8) for ``stories`` served under ``base``."""
+    """The RSS 2.0 document (bytes, UTF-8) for ``stories`` served under ``base``.
+
+    An empty ``base`` makes every link relative to the feed; the feed then has no
+    self link and its podcast GUID comes from the stories' slugs instead of its address.
+    """
     previous_dates = previous_dates or {}
     manifests = [s.manifest for s in stories]
     several = len(stories) > 1
@@ -297,9 +304,10 @@ def render_feed(
     )
     channel = E.sub(rss, "channel")
     E.sub(channel, "title", ch_title)
-    E.sub(channel, "link", base)
+    E.sub(channel, "link", base or "./")
     feed_url = base + FEED_NAME
-    E.sub(channel, f"{{{NS_ATOM}}}link", href=feed_url, rel="self", type="application/rss+xml")
+    if base:
+        E.sub(channel, f"{{{NS_ATOM}}}link", href=feed_url, rel="self", type="application/rss+xml")
     E.sub(channel, "description", ch_description)
     E.sub(channel, "language", language)
     E.sub(channel, "generator", "Dramatis")
@@ -308,7 +316,7 @@ def render_feed(
         image = E.sub(channel, "image")
         E.sub(image, "url", cover)
         E.sub(image, "title", ch_title)
-        E.sub(image, "link", base)
+        E.sub(image, "link", base or "./")
         E.sub(channel, f"{{{NS_ITUNES}}}image", href=cover)
     if ch_author:
         E.sub(channel, f"{{{NS_ITUNES}}}author", ch_author)
@@ -317,7 +325,8 @@ def render_feed(
     # Apple's category list: Arts > Books is where audiobook podcasts belong.
     category = etree.SubElement(channel, f"{{{NS_ITUNES}}}category", {"text": "Arts"})
     etree.SubElement(category, f"{{{NS_ITUNES}}}category", {"text": "Books"})
-    feed_id = str(uuid.uuid5(_PODCAST_GUID_NS, feed_url.split("://", 1)[1]))
+    where = feed_url.split("://", 1)[1] if base else "/".join(sorted(m.slug for m in manifests))
+    feed_id = str(uuid.uuid5(_PODCAST_GUID_NS, where))
     E.sub(channel, f"{{{NS_PODCAST}}}guid", feed_id)
 
     newest: datetime | None = None

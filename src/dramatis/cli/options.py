@@ -1,0 +1,92 @@
+"""What every command shares: click settings, common options and how messages look."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Formatter(logging.Formatter):
+    """``dramatis: warning: ...``: one readable line per message, like the error lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.exc_info and record.levelno <= logging.DEBUG:
+            message += "\n" + self.formatException(record.exc_info)
+        return f"dramatis: {record.levelname.lower()}: {message}"
+
+
+def setup_logging(verbose: int) -> None:
+    """Send Dramatis' log to stderr: warnings always, ``-v`` details, ``-vv`` debugging.
+
+    Only the ``dramatis`` logger is configured (the command owns its process, but a
+    program embedding Dramatis keeps its own logging).
+    """
+    logger = logging.getLogger("dramatis")
+    for h in list(logger.handlers):
+        if getattr(h, "dramatis_cli", False):
+            logger.removeHandler(h)
+    handler = logging.StreamHandler()  # stderr, looked up when each message is written
+    handler.dramatis_cli = True  # type: ignore[attr-defined]
+    handler.setFormatter(_Formatter())
+    logger.addHandler(handler)
+    logger.setLevel(
+        logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else logging.WARNING
+    )
+    logger.propagate = False
+
+
+def _set_verbosity(ctx: click.Context, _param: click.Parameter, value: int) -> None:
+    # The group's -v and the command's -v add up: `dramatis -v build` = `dramatis build -v`.
+    root = ctx.find_root()
+    total = root.meta.get("dramatis.verbose", 0) + (value or 0)
+    root.meta["dramatis.verbose"] = total
+    setup_logging(total)
+
+
+def verbose_option(f: F) -> F:
+    return click.option(
+        "--verbose",
+        "-v",
+        count=True,
+        expose_value=False,
+        callback=_set_verbosity,
+        help="More detail on stderr (-vv for debugging).",
+    )(f)
+
+
+def voices_option(f: F) -> F:
+    return click.option(
+        "--voices",
+        "voices",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path("voices.yaml"),
+        show_default=True,
+        help="The cast file: voices for the narrator and each character.",
+    )(f)
+
+
+def cache_option(f: F) -> F:
+    return click.option(
+        "--cache",
+        "cache_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Clip cache folder (default: the user cache folder).",
+    )(f)
+
+
+def engine_option(f: F) -> F:
+    return click.option(
+        "--engine",
+        default="pyttsx3",
+        show_default=True,
+        help="Speech engine: pyttsx3 or espeak-ng.",
+    )(f)
