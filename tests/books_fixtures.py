@@ -451,7 +451,9 @@ EPUB3_OPF = """<?xml version="1.0" encoding="utf-8"?>
 </package>"""
 
 
-def make_epub3(path, docs=EPUB3_DOCS, *, cover: str | None = SVG_COVER, opf: str = EPUB3_OPF):
+def make_epub3(
+    path, docs=EPUB3_DOCS, *, cover: str = SVG_COVER, opf: str = EPUB3_OPF, nav: str = EPUB3_NAV
+):
     """An EPUB 3 laid out as Standard Ebooks lays theirs out (epub/content.opf, epub/text/,
     a nav document with toc and landmarks), with an SVG cover."""
     import zipfile
@@ -464,9 +466,8 @@ def make_epub3(path, docs=EPUB3_DOCS, *, cover: str | None = SVG_COVER, opf: str
         z.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
         z.writestr("META-INF/container.xml", CONTAINER)
         z.writestr("epub/content.opf", opf.format(items=items, spine=spine))
-        z.writestr("epub/toc.xhtml", EPUB3_NAV)
-        if cover is not None:
-            z.writestr("epub/images/cover.svg", cover)
+        z.writestr("epub/toc.xhtml", nav)
+        z.writestr("epub/images/cover.svg", cover)
         for name, body_type, body in docs:
             z.writestr(f"epub/text/{name}", se_xhtml(body, body_type))
     return path
