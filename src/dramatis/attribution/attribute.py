@@ -1363,6 +1363,8 @@ class _Attributor:
     # --- first / second person ---------------------------------------------------------
     def detect_narrator(self) -> None:
         """Find a first/second-person narrator and name them by what others call them."""
+        from dramatis.attribution.discover import mid_sentence_caps
+
         counts = self.pron_counts
         total = sum(counts.values()) or 1
         said_i = len(
@@ -1397,11 +1399,12 @@ class _Attributor:
                 best, score = ci, sc
         # the name may never appear outside quotes ("Clarke," she says): a new character
         seen: dict[str, int] = {}
+        mid = mid_sentence_caps(self.text)  # "Shucks," opens a line but is no one's name
         for s in self.segs:
             if s.kind == "dialogue":
                 for m in _VOC_NAME.finditer(self.text, s.start, s.end):
                     w = m.group(1)
-                    if w not in STOP_NAMES and not self.names.find(w, 0, len(w)):
+                    if w not in STOP_NAMES and mid[w] and not self.names.find(w, 0, len(w)):
                         seen[w] = seen.get(w, 0) + 1
         if seen:
             w, v = max(seen.items(), key=lambda kv: kv[1])

@@ -122,6 +122,7 @@ def discover(
     author_tokens = {t for a in authors for t in a.split()}
     lower_words = Counter(re.findall(r"\b[a-z][a-z'-]+\b", text))
     cap_words = Counter(re.findall(r"\b[A-Z][a-z]+\b", text))
+    mid = mid_sentence_caps(text)
     speech: Counter[str] = Counter()
     acts: Counter[str] = Counter()  # "Lexa nods": the name is the subject of a narrated action
     the_count: Counter[str] = Counter()
@@ -129,7 +130,7 @@ def discover(
     for sg in segments:
         if sg.kind == "dialogue":
             for vm in _VOCATIVE.finditer(text[sg.start : sg.end]):
-                if vm.group(1) not in STOP_NAMES:
+                if vm.group(1) not in STOP_NAMES and mid[vm.group(1)]:
                     speech["voc:" + vm.group(1)] += 1
     for m in _SEQ_RE.finditer(text):
         toks = [t.rstrip(".") for t in m.group().split()]
@@ -139,6 +140,7 @@ def discover(
         while toks and (
             (toks[0] in STOP_NAMES and toks[0] not in TITLES)
             or (len(toks) > 1 and lower_words[toks[0].lower()] > cap_words[toks[0]])
+            or (len(toks) > 1 and _opener(toks[0], mid))
         ):
             toks = toks[1:]
             skipped += 1
@@ -240,6 +242,37 @@ def discover(
     return out
 
 
+def mid_sentence_caps(text: str) -> Counter[str]:
+    """How often each capitalised word is capitalised inside a sentence, not opening one.
+
+    Why: a name is capitalised wherever it stands, while "Presently", "Finally", "Shucks"
+    or "Enduring" are capitalised only because a sentence or a quotation starts with them
+    ("Presently Beaver came in", '"Shucks, it ain't nothing"').  A word never capitalised
+    mid-sentence is no name, whatever its count.
+    """
+    out: Counter[str] = Counter()
+    for m in _CAP_WORD.finditer(text):
+        a = m.start()
+        if not _SENT_START.search(text, max(0, a - 4), a) or _ABBREV.search(text, max(0, a - 6), a):
+            out[m.group()] += 1
+    return out
+
+
+_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Rev|Prof)\.\s+$")
+_CAP_WORD = re.compile(r"(?<![\w'’.-])[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?(?![\w'])")
+
+
+def _opener(tok: str, mid: Counter[str]) -> bool:
+    """A word before a name that only ever opens a sentence ("Instead Emmanellain")."""
+    return (
+        not mid[tok]
+        and tok not in TITLES
+        and tok not in FEMALE_NAMES
+        and tok not in MALE_NAMES
+        and tok not in NICKNAMES
+    )
+
+
 # A character who acts in the narration at least this often is in the scene and may speak,
 # even if no speech tag names them ("Lexa nods", "Lexa pulls away": she only "says").
 MIN_ACTS = 3
@@ -338,6 +371,8 @@ class _Entity:
         self.name = name
         self.gender = gender
         self.first = name.split()[0] if len(name.split()) > 1 or not title else ""
+        if self.first in _KIN:
+            self.first = name.split()[1]  # "Cousin Tony" is called "Tony"
         if self.first and title in ("Mrs", "Mrs.") and _first_name_gender(self.first) == "male":
             self.first = ""  # "Mrs. Charles Musgrove" is styled by her husband's name
         self.last = name.split()[-1]
