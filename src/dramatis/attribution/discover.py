@@ -93,6 +93,8 @@ def discover(
     in_narr = _membership(narr)
     near_line = _near_dialogue(text, segments)
     forms: Counter[tuple[str, str]] = Counter()  # (title, name) -> count
+    sents: dict[str, set[int]] = defaultdict(set)  # form -> sentences naming it
+    sentence_of = _sentences(text)
     initial: Counter[tuple[str, str]] = Counter()
     narr_count: Counter[tuple[str, str]] = Counter()
     place_prep: Counter[str] = Counter()
@@ -143,6 +145,7 @@ def discover(
             continue
         key = (title, name)
         forms[key] += 1
+        sents[(norm_title(title) + " " + name).strip()].add(sentence_of(start))
         if the_art and not title:
             the_count[name] += 1
         said_as = {(norm_title(title) + " " + name).strip(), name}  # forms counted as evidence
@@ -212,7 +215,7 @@ def discover(
         if _plural_group(key, the_count[name], n, cap_words, forms):
             continue  # "the Musgroves", "Lucases", "the Miss Bennets": a family, not a person
         cands[key] = n
-    out = merge_forms(cands, pron, speech, min_count, the_count)
+    out = merge_forms(cands, pron, speech, min_count, the_count, sents)
     if speakers is not None:
         speakers.update(
             c.name
@@ -308,6 +311,17 @@ def _plural_group(
 
 
 _STOP = re.compile(r"(?<!Mr)(?<!Mrs)(?<!Dr)(?<!St)[.!?](?=\s)")
+
+
+_SENT_END = re.compile(r"(?<!Mr)(?<!Mrs)(?<!Dr)(?<!St)(?<!Ms)[.!?]+[\"'”’)]*(?=\s)|\n[ \t]*\n")
+
+
+def _sentences(text: str):
+    """The index of the sentence a position is in (sentences end at . ! ? or a blank line)."""
+    from bisect import bisect_right
+
+    ends = [m.end() for m in _SENT_END.finditer(text)]
+    return lambda pos: bisect_right(ends, pos)
 
 
 def _near_dialogue(text: str, segments: list[Segment]):

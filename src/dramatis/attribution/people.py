@@ -54,9 +54,27 @@ class _Entity:
             self.first = ""  # "Mrs. Charles Musgrove" is styled by her husband's name
         self.last = name.split()[-1]
         self.pron: Counter[str] = Counter()
+        self.sents: set[int] = set()  # sentences naming this person
 
-    def add(self, form: str, n: int) -> None:
+    def add(self, form: str, n: int, sents: set[int] | None = None) -> None:
         self.forms[form] += n
+        self.sents |= sents or set()
+
+    def together(self, other: _Entity) -> int:
+        """Sentences naming both: "Mr. Knightley and Mr. John Knightley" are two people."""
+        return len(self.sents & other.sents)
+
+
+# A foreign honorific is its English one for matching ("Monsieur Poirot" is Mr. Poirot)
+_TITLE_EQ = {
+    **dict.fromkeys("Monsieur Herr Signor Senor Mister".split(), "Mr"),
+    **dict.fromkeys("Madame Mme Signora Senora Frau".split(), "Mrs"),
+    **dict.fromkeys("Mademoiselle Mlle Signorina Fraulein".split(), "Miss"),
+}
+
+
+def _same_title(a: str, b: str) -> bool:
+    return _TITLE_EQ.get(a, a) == _TITLE_EQ.get(b, b)
 
 
 _KIN = frozenset("Aunt Uncle Cousin Sister Brother Grandma Grandpa Granny".split())
@@ -73,8 +91,15 @@ def _first_name_gender(name: str) -> Gender:
 
 
 def merge_forms(
-    cands: dict[tuple[str, str], int], pron, speech, min_count: int, the_count: Counter[str]
+    cands: dict[tuple[str, str], int],
+    pron,
+    speech,
+    min_count: int,
+    the_count: Counter[str],
+    sents: dict[str, set[int]],
 ) -> list[Character]:
+    """Characters from name forms and their counts.  ``sents`` gives the sentences each form
+    is named in: two forms named in one sentence are two people."""
     ents: list[_Entity] = []
     by_full: dict[str, _Entity] = {}
     # 1. multi-word untitled names: "Elizabeth Bennet", "Sherlock Holmes"
@@ -83,10 +108,10 @@ def merge_forms(
             continue
         # "Sherlock Holmes" inside "Mr. Sherlock Holmes" is the same person
         if name in by_full:
-            by_full[name].add(name, n)
+            by_full[name].add(name, n, sents.get(name))
             continue
         e = _Entity("", name, _first_name_gender(name))
-        e.add(name, n)
+        e.add(name, n, sents.get(name))
         ents.append(e)
         by_full[name] = e
     # 2. titled forms, fullest first: "Mrs. Rachel Lynde" before "Mrs. Lynde"
@@ -107,8 +132,8 @@ def merge_forms(
             fits = [x for x in ents if x.last == toks[-1] and x.first == toks[0] and compatible(x)]
         else:
             tok = toks[0]
-            fits = [x for x in ents if x.last == tok and x.title == title]
-            if not fits and title not in ("Mr", "Mrs"):
+            fits = [x for x in ents if x.last == tok and _same_title(x.title, title)]
+            if not fits and _TITLE_EQ.get(title, title) not in ("Mr", "Mrs"):
                 fits = [x for x in ents if x.last == tok and compatible(x)]
             if not fits and (title in _KIN or _first_name_gender(tok) != "unknown"):
                 fits = [x for x in ents if x.first == tok and compatible(x)]
@@ -120,6 +145,9 @@ def merge_forms(
                     for x in ents
                     if x.first == tok and len(x.name.split()) > 1 and x.title == title
                 ]
+            # "Mr. Knightley" is not "Mr. John Knightley" when one sentence names both
+            here = sents.get(form, set())
+            fits = [x for x in fits if len(x.name.split()) == 1 or not here & x.sents]
         found = fits[0] if len(fits) == 1 else titled.get((title, name))
         if found is not None:
             e = found
@@ -133,7 +161,7 @@ def merge_forms(
             e.gender = tg
         if not e.title:
             e.title = title
-        e.add(form, n)
+        e.add(form, n, sents.get(form))
     # 3. single words: first names, surnames, nicknames
     for (title, name), n in sorted(cands.items(), key=lambda kv: -kv[1]):
         if title or len(name.split()) != 1:
@@ -157,12 +185,12 @@ def merge_forms(
                 else:
                     continue
         if len(fits) == 1:
-            fits[0].add(name, n)
+            fits[0].add(name, n, sents.get(name))
             continue
         if len(fits) > 1:
             continue
         e = _Entity("", name, "unknown")
-        e.add(name, n)
+        e.add(name, n, sents.get(name))
         ents.append(e)
     # 3b. nicknames ("Lizzy", "Miss Eliza") and a title used as a name ("the Admiral")
     ents = _merge_aliases(ents)
@@ -226,6 +254,16 @@ def _nickname_form(form: str) -> str:
     return NICKNAMES.get(toks[0], "")
 
 
+def _diminutive_stem(name: str) -> str:
+    """The part of a name a longer name must begin with to be its full form: "Huck" for
+    "Hucky", "Tom" for "Tommy", "Sid" for "Sid" (English shortens names from the front)."""
+    for suffix in ("ie", "ey", "y"):
+        stem = name[: -len(suffix)]
+        if name.endswith(suffix) and len(stem) >= 3:
+            return stem[:-1] if stem[-1] == stem[-2] else stem
+    return name if len(name) >= 3 else name + "\0"  # "Jo" is too short to tell
+
+
 def _merge_aliases(ents: list[_Entity]) -> list[_Entity]:
     """Fold a nickname's entity into the formal name's, and "the Admiral" into Admiral Croft.
 
@@ -241,6 +279,10 @@ def _merge_aliases(ents: list[_Entity]) -> list[_Entity]:
 
     def size(x: _Entity) -> int:
         return sum(x.forms.values())
+
+    def called(b: _Entity, first: str) -> int:
+        """How often ``b`` is named with the first name (alone, "Lord Henry", "Henry Wotton")."""
+        return sum(n for f, n in b.forms.items() if first in f.split())
 
     def dominant(fits: list[_Entity]) -> _Entity | None:
         if not fits:
@@ -267,9 +309,10 @@ def _merge_aliases(ents: list[_Entity]) -> list[_Entity]:
                 b is not a
                 and id(b) not in gone
                 and b.first == first
-                and b.forms[first] >= least
+                and called(b, first) >= least
                 and (a.gender == b.gender or "unknown" in (a.gender, b.gender))
                 and (len(a.name.split()) == 1 or len(b.name.split()) == 1 or b.last == a.last)
+                and a.together(b) < 2
             )
 
         formal = NICKNAMES.get(a.first) if a.first else None
@@ -281,6 +324,25 @@ def _merge_aliases(ents: list[_Entity]) -> list[_Entity]:
         if target is None and formal and (alone or len(surnames_of[formal]) <= 1):
             # the formal name must be the bearer's usual one: "Thomas" (25) is not "Tom" (210)
             target = dominant([b for b in ents if fit(b, formal, max(5, 2 * size(a)))])
+        if target is None and formal and len(toks) > 1:
+            # "Tom Sawyer" and "Thomas Sawyer": a nickname and its formal name, one surname
+            target = dominant(
+                [b for b in ents if b.last == a.last and len(b.name.split()) > 1 and fit(b, formal, 1)]
+            )
+        if target is None and not a.title and len(toks) == 1:
+            # "Huck", "Hucky" and "Huckleberry Finn"; "Sid" and "Sidney"
+            stem = _diminutive_stem(a.name)
+            target = dominant(
+                [
+                    b
+                    for b in ents
+                    if b.first != a.name
+                    and len(b.first) > len(stem)
+                    and b.first.startswith(stem)
+                    and b.first not in NICKNAMES
+                    and fit(b, b.first, 1)
+                ]
+            )
         if target is None and not a.title and len(toks) == 1 and a.name in TITLES:
             target = dominant([b for b in ents if b is not a and b.title == a.name])
         if target is None:
