@@ -122,7 +122,7 @@ def discover(
         while toks and (
             (toks[0] in STOP_NAMES and toks[0] not in TITLES)
             or (len(toks) > 1 and lower_words[toks[0].lower()] > cap_words[toks[0]])
-            or (len(toks) > 1 and _opener(toks[0], mid))
+            or (len(toks) > 1 and _opener(toks[0], mid, lower_words))
         ):
             toks = toks[1:]
             skipped += 1
@@ -245,10 +245,12 @@ _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Rev|Prof)\.\s+$")
 _CAP_WORD = re.compile(r"(?<![\w'’.-])[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?(?![\w'])")
 
 
-def _opener(tok: str, mid: Counter[str]) -> bool:
-    """A word before a name that only ever opens a sentence ("Instead Emmanellain")."""
+def _opener(tok: str, mid: Counter[str], lower: Counter[str]) -> bool:
+    """A word before a name that only ever opens a sentence and is a word otherwise ("Instead
+    Emmanellain", "Enduring Harry"; not "Huckleberry Finn" said at a sentence start)."""
     return (
         not mid[tok]
+        and (lower[tok.lower()] > 0 or tok.endswith(("ly", "ing", "ed")))
         and tok not in TITLES
         and tok not in FEMALE_NAMES
         and tok not in MALE_NAMES

@@ -134,7 +134,14 @@ def merge_forms(
             tok = toks[0]
             fits = [x for x in ents if x.last == tok and _same_title(x.title, title)]
             if not fits and _TITLE_EQ.get(title, title) not in ("Mr", "Mrs"):
-                fits = [x for x in ents if x.last == tok and compatible(x)]
+                # "Miss Roylott" is not Dr. Grimesby Roylott, whose sex no title tells
+                # ("Lady Brenda" is Brenda, a name no list knows the sex of)
+                fits = [
+                    x
+                    for x in ents
+                    if x.last == tok
+                    and (tg in ("unknown", x.gender) or (x.first in ("", tok) and compatible(x)))
+                ]
             if not fits and (title in _KIN or _first_name_gender(tok) != "unknown"):
                 fits = [x for x in ents if x.first == tok and compatible(x)]
             elif not fits:
@@ -327,7 +334,11 @@ def _merge_aliases(ents: list[_Entity]) -> list[_Entity]:
         if target is None and formal and len(toks) > 1:
             # "Tom Sawyer" and "Thomas Sawyer": a nickname and its formal name, one surname
             target = dominant(
-                [b for b in ents if b.last == a.last and len(b.name.split()) > 1 and fit(b, formal, 1)]
+                [
+                    b
+                    for b in ents
+                    if b.last == a.last and len(b.name.split()) > 1 and fit(b, formal, 1)
+                ]
             )
         if target is None and not a.title and len(toks) == 1:
             # "Huck", "Hucky" and "Huckleberry Finn"; "Sid" and "Sidney"
