@@ -25,7 +25,7 @@ from dramatis.audio.render import ChapterRenderer
 from dramatis.build.analysis import analyze_paths
 from dramatis.build.chapters import plan
 from dramatis.build.state import BuildOptions
-from dramatis.speech.engines import describe_engine
+from dramatis.speech.engines import EngineBook
 from dramatis.speech.synthesize import ClipCache, ClipRequest, synthesize
 
 
@@ -57,23 +57,17 @@ def main() -> None:
     voices = work / "voices.yaml"
     voices.write_bytes(args.voices.read_bytes() if args.voices.is_file() else b"")
     opts = BuildOptions(voices=voices, out=work / "audio", cache_dir=args.cache)
-    facts = describe_engine(opts.engine)
-    analyses = analyze_paths(
-        args.paths,
-        voices,
-        engine_voices=facts.voices,
-        default_voice=facts.default_voice,
-        add_new=True,
-    )
-    planned = plan(analyses, opts, facts)
+    engines = EngineBook()
+    analyses = analyze_paths(args.paths, voices, engines=engines, add_new=True)
+    planned = plan(analyses, opts, engines)
     cache = ClipCache(args.cache)
     requests = [
-        ClipRequest(k, ln.text, ln.voice)
+        ClipRequest(k, ln.text, ln.voice, engine=ch.engine)
         for ps in planned
         for ch in ps.chapters
         for ln, k in zip(ch.lines, ch.keys, strict=True)
     ]
-    synthesize(requests, cache, engine=opts.engine)
+    synthesize(requests, cache)
 
     profile = PROFILES[args.profile]
     total_audio = total_asm = total_floor = 0.0

@@ -24,6 +24,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from dramatis.speech.engines import DEFAULT_ENGINE, describe_engine
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -99,7 +101,8 @@ def main() -> None:
         path = work / "voices.yaml"
         data = yaml.load(path.read_text())
         entry = data["characters"][name]
-        old_rate = entry.get("rate") or 175
+        # an unset rate is the engine's natural pace: any set rate changes the voice
+        old_rate = entry.get("rate") or round(describe_engine(DEFAULT_ENGINE).natural_wpm)
         entry["rate"] = old_rate + 15
         with path.open("w") as f:
             yaml.dump(data, f)

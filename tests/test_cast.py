@@ -24,7 +24,9 @@ from dramatis.cast.report import (
 )
 from dramatis.errors import DramatisError
 from dramatis.model import Cast, Character, Voice
-from dramatis.speech.engines.base import VoiceInfo
+from dramatis.speech.engines import DEFAULT_ENGINE, EngineFacts
+from dramatis.speech.engines.base import SETTINGS, VoiceInfo
+from dramatis.speech.engines.espeak_cli import espeak_voices
 from dramatis.text.normalize import apply_pronunciations
 
 BASES = [("gmw/en", "en-gb"), ("gmw/en-us", "en-us"), ("gmw/en-gb-x-rp", "en-gb-x-rp")]
@@ -41,19 +43,26 @@ VARIANTS = [
 
 
 def espeak_like(bases=BASES, variants=VARIANTS) -> list[VoiceInfo]:
-    voices = []
-    for base, lang in bases:
-        voices.append(VoiceInfo(base, base, (lang, "en"), "male"))
-        for var, gender in variants:
-            voices.append(VoiceInfo(f"{base}+{var}", f"{base} {var}", (lang, "en"), gender))
-    return voices
+    """Voices as the espeak-ng engines describe them (families are variants)."""
+    return espeak_voices(
+        [(base, base, lang, "male") for base, lang in bases],
+        [(var, var, gender) for var, gender in variants],
+    )
 
 
 VOICES = [
     *espeak_like(),
-    VoiceInfo("roa/fr", "French", ("fr-fr",), "male"),
-    VoiceInfo("roa/fr+f1", "French f1", ("fr-fr",), "female"),
+    VoiceInfo("roa/fr", "French", ("fr-fr",), "male", "fr-fr", "base"),
+    VoiceInfo("roa/fr+f1", "French f1", ("fr-fr",), "female", "fr-fr", "f1"),
 ]
+
+
+def facts(voices=VOICES, default_voice=None, settings=SETTINGS, name=DEFAULT_ENGINE):
+    """An engine as the cast sees it (no engine started)."""
+    return EngineFacts(name, f"{name} test", settings, 175.0, list(voices), default_voice)
+
+
+ENGINE = facts()
 
 HAND_WRITTEN = """\
 # My cast, kept in the order I like.
@@ -118,7 +127,7 @@ def test_auto_add_keeps_every_user_byte(tmp_path):
             Character("bellamy blake", ["BELLAMY"], "male"),  # alias of a listed name
             Character("Finn", [], "male"),
         ],
-        VOICES,
+        ENGINE,
     )
     assert added == ["Octavia", "Finn"]
     at, lines = added_lines(old, p.read_bytes())
@@ -127,7 +136,7 @@ def test_auto_add_keeps_every_user_byte(tmp_path):
     assert old_lines[at - 1].strip() == b"# Octavia comes later"
     assert old_lines[at].strip() == b""
     assert all(line.startswith(b"    ") for line in lines)  # the file's own indentation
-    cast = load_cast(p, VOICES)
+    cast = load_cast(p, ENGINE)
     assert list(cast.characters) == ["Clarke", "Bellamy", "Octavia", "Finn"]
     assert cast.characters["Octavia"].aliases == ["O"]
     assert cast.characters["Octavia"].gender == "female"
@@ -140,19 +149,19 @@ def test_auto_add_crlf_bom_and_no_final_newline(tmp_path):
     text = "\ufeffnarrator:\r\n  voice: gmw/en\r\ncharacters:\r\n  Clarke: {gender: female}"
     p = write(tmp_path, text)
     old = p.read_bytes()
-    assert add_characters(p, [Character("Raven", [], "female")], VOICES) == ["Raven"]
+    assert add_characters(p, [Character("Raven", [], "female")], ENGINE) == ["Raven"]
     new = p.read_bytes()
     assert new.startswith(old + b"\r\n")  # only a line end where the file had none
     tail = new[len(old) + 2 :]
     assert tail.endswith(b"\r\n") and b"\n" not in tail.replace(b"\r\n", b"")
     # The file wrote its entries in flow style; the new one follows suit.
     assert tail.startswith(b"  Raven: {gender: female, voice: ")
-    assert load_cast(p, VOICES).characters["Raven"].voice.id is not None
+    assert load_cast(p, ENGINE).characters["Raven"].voice.id is not None
 
 
 def test_auto_add_creates_missing_file_with_header(tmp_path):
     p = tmp_path / "sub" / "voices.yaml"
-    assert add_characters(p, [Character("Clarke", ["Princess"], "female")], VOICES)
+    assert add_characters(p, [Character("Clarke", ["Princess"], "female")], ENGINE)
     text = p.read_text()
     assert text.startswith("# Dramatis cast")
     assert "  Clarke:\n    aliases: [Princess]\n    gender: female\n    voice: gmw/" in text
@@ -162,11 +171,11 @@ def test_auto_add_creates_missing_file_with_header(tmp_path):
 def test_auto_add_never_writes_when_nothing_is_new(tmp_path):
     p = write(tmp_path, HAND_WRITTEN)
     before = p.stat()
-    assert add_characters(p, [Character("clarke griffin", [], "female")], VOICES) == []
-    assert add_characters(p, [], VOICES) == []
+    assert add_characters(p, [Character("clarke griffin", [], "female")], ENGINE) == []
+    assert add_characters(p, [], ENGINE) == []
     after = p.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
-    assert not add_characters(tmp_path / "absent.yaml", [], VOICES)
+    assert not add_characters(tmp_path / "absent.yaml", [], ENGINE)
     assert not (tmp_path / "absent.yaml").exists()
 
 
@@ -185,11 +194,11 @@ def test_auto_add_into_the_example_file(tmp_path):
     """The shipped voices.yaml has an empty `characters:` followed by commented sections."""
     p = write(tmp_path, shipped_voices_yaml())
     old = p.read_bytes()
-    add_characters(p, [Character("Clarke", [], "female")], VOICES)
+    add_characters(p, [Character("Clarke", [], "female")], ENGINE)
     at, lines = added_lines(old, p.read_bytes())
     assert old.splitlines()[at - 1] == b"characters:"
     assert lines[0] == b"  Clarke:\n"
-    assert list(load_cast(p, VOICES).characters) == ["Clarke"]
+    assert list(load_cast(p, ENGINE).characters) == ["Clarke"]
 
 
 @pytest.mark.parametrize(
@@ -204,8 +213,8 @@ def test_auto_add_into_the_example_file(tmp_path):
 )
 def test_auto_add_to_files_without_characters(tmp_path, text):
     p = write(tmp_path, text)
-    assert add_characters(p, [Character("Clarke", [], "female")], VOICES) == ["Clarke"]
-    cast = load_cast(p, VOICES)
+    assert add_characters(p, [Character("Clarke", [], "female")], ENGINE) == ["Clarke"]
+    cast = load_cast(p, ENGINE)
     assert list(cast.characters) == ["Clarke"]
     assert cast.characters["Clarke"].voice.id.endswith(("+f1", "+f2", "+Alicia"))
     if "{}" not in text:  # block files: strictly an insertion
@@ -216,7 +225,7 @@ def test_invalid_file_is_reported_not_overwritten(tmp_path):
     p = write(tmp_path, "characters:\n  Clarke:\n    rate: 9000\n")
     old = p.read_bytes()
     with pytest.raises(DramatisError, match=r"voices.yaml:3: .*rate 9000 is out of range"):
-        add_characters(p, [Character("Raven")], VOICES)
+        add_characters(p, [Character("Raven")], ENGINE)
     assert p.read_bytes() == old
 
 
@@ -261,7 +270,7 @@ ERRORS = [
 def test_validation_errors_name_file_and_line(tmp_path, text, line, pattern):
     p = write(tmp_path, text)
     with pytest.raises(DramatisError) as info:
-        load_cast(p, VOICES)
+        load_cast(p, ENGINE)
     err = info.value
     assert (err.path, err.line) == (p, line)
     message = str(err)
@@ -275,17 +284,17 @@ def test_voice_ids_checked_only_with_engine_voices(tmp_path):
     p = write(tmp_path, "characters:\n  Clarke:\n    voice: nonesuch\n")
     assert load_cast(p).characters["Clarke"].voice.id == "nonesuch"
     with pytest.raises(DramatisError, match="unknown voice id"):
-        load_cast(p, VOICES)
+        load_cast(p, ENGINE)
 
 
 def test_voice_id_case_is_forgiven(tmp_path):
     p = write(tmp_path, "narrator:\n  voice: GMW/EN-US\n")
-    assert load_cast(p, VOICES).narrator.id == "gmw/en-us"
+    assert load_cast(p, ENGINE).narrator.id == "gmw/en-us"
 
 
 def test_missing_empty_and_binary_files(tmp_path):
-    assert load_cast(tmp_path / "nope.yaml", VOICES) == Cast()
-    assert load_cast(write(tmp_path, "# nothing yet\n"), VOICES) == Cast()
+    assert load_cast(tmp_path / "nope.yaml", ENGINE) == Cast(engine=DEFAULT_ENGINE)
+    assert load_cast(write(tmp_path, "# nothing yet\n"), ENGINE) == Cast(engine=DEFAULT_ENGINE)
     bad = tmp_path / "bin.yaml"
     bad.write_bytes(b"\xff\xfe\x00\x81binary")
     with pytest.raises(DramatisError, match="not a UTF-8 text file"):
@@ -309,8 +318,8 @@ def sounds(voices):
 def test_assignment_is_deterministic_and_by_gender():
     chars = [Character("Clarke", [], "female"), Character("Bellamy", [], "male")]
     narrator = Voice("gmw/en-us")
-    first = assign_voices(chars, VOICES, narrator=narrator)
-    again = assign_voices(chars, list(reversed(VOICES)), narrator=narrator)
+    first = assign_voices(chars, ENGINE, narrator=narrator)
+    again = assign_voices(chars, facts(list(reversed(VOICES))), narrator=narrator)
     assert first == again
     info = {v.id: v for v in VOICES}
     assert info[first["Clarke"].id].gender == "female"
@@ -322,35 +331,35 @@ def test_assignment_is_deterministic_and_by_gender():
 
 def test_a_character_keeps_its_voice_from_story_to_story(tmp_path):
     p = write(tmp_path, "narrator: {voice: gmw/en-us}\n")
-    add_characters(p, [Character("Clarke", [], "female"), Character("Finn", [], "male")], VOICES)
-    clarke = load_cast(p, VOICES).characters["Clarke"].voice
+    add_characters(p, [Character("Clarke", [], "female"), Character("Finn", [], "male")], ENGINE)
+    clarke = load_cast(p, ENGINE).characters["Clarke"].voice
     # A second story meets Clarke again (by alias) and someone new.
     added = add_characters(
-        p, [Character("Raven", [], "female"), Character("clarke", [], "female")], VOICES
+        p, [Character("Raven", [], "female"), Character("clarke", [], "female")], ENGINE
     )
     assert added == ["Raven"]
-    cast = load_cast(p, VOICES)
+    cast = load_cast(p, ENGINE)
     assert cast.characters["Clarke"].voice == clarke
     assert cast.characters["Raven"].voice != clarke
     # A fresh file meeting the same character first gets the same choice too.
     q = write(tmp_path, "narrator: {voice: gmw/en-us}\n", "other.yaml")
-    add_characters(q, [Character("Clarke", [], "female")], VOICES)
-    assert load_cast(q, VOICES).characters["Clarke"].voice == clarke
+    add_characters(q, [Character("Clarke", [], "female")], ENGINE)
+    assert load_cast(q, ENGINE).characters["Clarke"].voice == clarke
 
 
 def test_distinct_voices_never_the_narrators_and_varied_when_they_run_out():
     narrator = Voice("gmw/en+f1")
     women = [Character(f"Woman {i}", [], "female") for i in range(20)]
-    got = assign_voices(women, VOICES, narrator=narrator)
+    got = assign_voices(women, ENGINE, narrator=narrator)
     assert len(got) == 20
     heard = sounds(got.values())
     assert len(set(heard)) == 20  # no two alike
     assert all(v.id != narrator.id for v in got.values())
     info = {v.id: v for v in VOICES}
     assert all(info[v.id].gender == "female" for v in got.values())
-    english_female = {v.id for v in VOICES if v.gender == "female" and "en" in v.languages} - {
-        narrator.id
-    }
+    english_female = {
+        v.id for v in VOICES if v.gender == "female" and v.accent.startswith("en")
+    } - {narrator.id}
     normal = {i for i in english_female if "whisper" not in i}
     ids = [v.id for v in got.values()]
     # Every normal female voice is used before any is shared; then pitch/rate vary.
@@ -364,7 +373,7 @@ def test_distinct_voices_never_the_narrators_and_varied_when_they_run_out():
 
 def test_fresh_variants_come_before_fresh_accents():
     got = assign_voices(
-        [Character(f"M{i}", [], "male") for i in range(3)], VOICES, narrator=Voice("gmw/en-us")
+        [Character(f"M{i}", [], "male") for i in range(3)], ENGINE, narrator=Voice("gmw/en-us")
     )
     # Three male variants m1, m2, m3: each used once (a base voice sounds like the narrator).
     assert sorted(v.id.partition("+")[2] for v in got.values()) == ["m1", "m2", "m3"]
@@ -372,7 +381,7 @@ def test_fresh_variants_come_before_fresh_accents():
 
 def test_unset_narrator_avoids_engine_default():
     chars = [Character(f"M{i}", [], "male") for i in range(12)]
-    got = assign_voices(chars, VOICES, default_voice="gmw/en")
+    got = assign_voices(chars, facts(default_voice="gmw/en"))
     assert "gmw/en" not in {v.id for v in got.values()}
 
 
@@ -381,7 +390,7 @@ def test_user_voices_are_taken_and_user_settings_kept():
         Character("A", [], "female", Voice("gmw/en+f1")),
         Character("B", [], "female", Voice(rate=200)),
     ]
-    got = assign_voices(chars, VOICES, narrator=Voice("gmw/en-us"))
+    got = assign_voices(chars, ENGINE, narrator=Voice("gmw/en-us"))
     assert set(got) == {"B"}
     assert got["B"].id != "gmw/en+f1" and got["B"].rate == 200
 
@@ -389,7 +398,7 @@ def test_user_voices_are_taken_and_user_settings_kept():
 def test_one_voice_engine_still_varies():
     only = [VoiceInfo("default", "Default", ("en",), "unknown")]
     chars = [Character(n) for n in ("A", "B", "C")]
-    got = assign_voices(chars, only, narrator=Voice("default"))
+    got = assign_voices(chars, facts(only), narrator=Voice("default"))
     heard = sounds(got.values()) + sounds([Voice("default")])
     assert len(set(heard)) == 4
 
@@ -397,12 +406,12 @@ def test_one_voice_engine_still_varies():
 def test_load_cast_assigns_missing_voices_in_memory(tmp_path):
     text = "narrator: {voice: gmw/en+m1}\ncharacters:\n  Clarke: {gender: female}\n  Finn:\n"
     p = write(tmp_path, text)
-    cast = load_cast(p, VOICES)
+    cast = load_cast(p, ENGINE)
     assert p.read_text() == text  # nothing written
     voices = [c.voice for c in cast.characters.values()]
     assert all(v.id for v in voices) and voices[0] != voices[1]
     assert "gmw/en+m1" not in {v.id for v in voices}
-    assert cast == load_cast(p, VOICES)
+    assert cast == load_cast(p, ENGINE)
 
 
 # ----------------------------------------------------------------------- per-story
@@ -430,12 +439,12 @@ stories:
 
 def test_per_story_overrides(tmp_path):
     p = write(tmp_path, STORIES)
-    plain = load_cast(p, VOICES)
+    plain = load_cast(p, ENGINE)
     assert plain.narrator == Voice("gmw/en-us", 170)
     assert "Wells" not in plain.characters
     assert plain.pins == {"L1": "Clarke"}  # the alias resolved
 
-    drop = load_cast(p, VOICES, story="the-drop")
+    drop = load_cast(p, ENGINE, story="the-drop")
     assert drop.narrator == Voice("gmw/en-us", 150)
     assert drop.characters["Clarke"].voice == Voice("gmw/en+f2", 180, 60)
     assert drop.characters["Finn"].voice == plain.characters["Finn"].voice
@@ -446,7 +455,7 @@ def test_per_story_overrides(tmp_path):
 
     # Keyed by file name: matches the story's slug or its file name.
     for name in ("second-dawn", "Second Dawn.txt", ["Some Title", "second dawn.txt"]):
-        assert load_cast(p, VOICES, story=name).narrator.id == "gmw/en-gb-x-rp"
+        assert load_cast(p, ENGINE, story=name).narrator.id == "gmw/en-gb-x-rp"
     # Automatic voices avoid every narrator in the file, so they hold in every story.
     assert plain.characters["Finn"].voice.id not in {"gmw/en-us", "gmw/en-gb-x-rp"}
 
@@ -526,7 +535,7 @@ def test_voice_named_by_its_variant_suggests_full_ids(tmp_path):
     with pytest.raises(
         DramatisError, match=r"did you mean 'gmw/en\+f2' or 'gmw/en-gb-x-rp\+f2' or 'gmw/en-us\+f2'"
     ):
-        load_cast(p, VOICES)
+        load_cast(p, ENGINE)
 
 
 def test_preview_line_cuts_long_lines_at_a_sentence_end():
@@ -535,3 +544,70 @@ def test_preview_line_cuts_long_lines_at_a_sentence_end():
         "It was late. The wind kept on howling over the ridge all night long."
     )
     assert len(preview_line(["word " * 100], "X", max_chars=50)) <= 50
+
+
+# ----------------------------------------------------------------------- other engines
+
+NEURAL = [
+    VoiceInfo("af_bella", "Bella", ("en-us",), "female", "en-us", "af_bella"),
+    VoiceInfo("af_sky", "Sky", ("en-us",), "female", "en-us", "af_sky"),
+    VoiceInfo("bf_emma", "Emma", ("en-gb",), "female", "en-gb", "bf_emma"),
+    VoiceInfo("am_adam", "Adam", ("en-us",), "male", "en-us", "am_adam"),
+]
+
+
+@pytest.fixture
+def neural_installed(monkeypatch):
+    """A third engine, 'neural', registered (only its name: nothing is started)."""
+    monkeypatch.setattr(
+        "dramatis.cast.parse.available_engines", lambda: [DEFAULT_ENGINE, "espeak-ng", "neural"]
+    )
+
+
+def test_an_engine_without_pitch_is_varied_by_rate_and_pitch_is_noted(tmp_path, neural_installed):
+    neural = facts(NEURAL, "af_bella", frozenset({"rate"}), "neural")
+    women = [Character(f"W{i}", [], "female") for i in range(4)]
+    got = assign_voices(women, neural)
+    assert all(v.pitch is None for v in got.values())  # it would not be heard
+    heard = {(v.id, v.rate) for v in got.values()}
+    assert len(heard) == 4 and "af_bella" not in {v.id for v in got.values()}
+    p = write(tmp_path, "engine: neural\nnarrator: {pitch: 40}\ncharacters:\n  W0: {pitch: 60}\n")
+    cast = load_cast(p, neural)
+    assert any("neural engine ignores pitch" in n and "narrator" in n for n in cast.notes)
+
+
+def test_accent_is_preferred_when_a_character_asks_for_it():
+    neural = facts(NEURAL, "af_bella", frozenset({"rate"}), "neural")
+    names = ["Mrs Hudson", "Irene", "Mary", "Molly", "Violet", "Helen"]
+
+    def picks(accent, engine):
+        return [
+            assign_voices([Character(n, [], "female", accent=accent)], engine)[n].id for n in names
+        ]
+
+    assert set(picks("en-gb", neural)) == {"bf_emma"}
+    assert set(picks(None, neural)) == {"af_sky", "bf_emma"}  # without it: either
+    info = {v.id: v for v in VOICES}
+    assert all(info[i].accent.startswith("en-gb") for i in picks("en-gb", ENGINE))
+    assert not all(info[i].accent.startswith("en-gb") for i in picks("en-us", ENGINE))
+
+
+def test_another_engines_voice_ids_fall_back_to_automatic_voices(tmp_path, neural_installed):
+    """The top level speaks with pyttsx3 (espeak ids); a story names another engine."""
+    neural = facts(NEURAL, "af_bella", frozenset({"rate"}), "neural")
+    text = (
+        "narrator: {voice: gmw/en-us}\ncharacters:\n  Clarke: {gender: female, voice: gmw/en+f2}\n"
+        "stories:\n  drop.txt: {engine: neural}\n"
+    )
+    p = write(tmp_path, text)
+    cast = load_cast(p, neural, story="drop.txt")
+    assert cast.engine == "neural"
+    assert cast.characters["Clarke"].voice.id in {"af_sky", "bf_emma"}
+    assert any("'gmw/en+f2' is not a neural voice" in n for n in cast.notes)
+    # New characters found in that story go into the file without another engine's id.
+    assert add_characters(p, [Character("Raven", [], "female")], neural, story="drop.txt")
+    assert "Raven: {gender: female}" in p.read_text() or "Raven:\n" in p.read_text()
+    assert load_cast(p, ENGINE).characters["Raven"].voice.id.startswith("gmw/")
+    # The engine's own sections stay strict: a typo is still an error.
+    with pytest.raises(DramatisError, match=r"unknown voice id 'gmw/en\+f33'"):
+        load_cast(write(tmp_path, "characters:\n  A: {voice: gmw/en+f33}\n"), ENGINE)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from importlib.metadata import entry_points, version
 
 import numpy as np
 import pytest
 
+from conftest import ESPEAK
 from dramatis.errors import DramatisError
 from dramatis.model import Voice
 from dramatis.speech.engines import GROUP, available_engines, create_engine, pyttsx3_adapter
 from dramatis.speech.engines.base import Engine
 
-needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
+needs_espeak = pytest.mark.needs(*ESPEAK)
 
 
 def test_builtin_engines_are_registered_as_entry_points() -> None:
@@ -87,3 +87,58 @@ def test_clip_key_follows_engine_identity_and_only_the_settings_it_honours() -> 
     assert key(facts, voice) != key(retrained, voice)  # a swapped model never reuses clips
     assert key(facts, voice) == key(facts, Voice("af_heart", rate=150, pitch=80))  # ignored
     assert key(facts, voice) != key(facts, Voice("af_heart", rate=151, pitch=30))
+
+
+STORY = """\
+The Drop
+
+"Hold on to something," said Clarke.
+
+"We're going to die down here," Bellamy said.
+"""
+
+
+@needs_espeak
+@pytest.mark.parametrize(
+    ("yaml", "flag", "expected"),
+    [
+        ("engine: espeak-ng\n", None, "espeak-ng"),  # the top level
+        ("engine: espeak-ng\nstories:\n  drop.txt: {engine: pyttsx3}\n", None, "pyttsx3"),
+        ("stories:\n  drop: {engine: espeak-ng}\n", None, "espeak-ng"),  # by name
+        ("engine: espeak-ng\n", "pyttsx3", "pyttsx3"),  # --engine wins
+        ("", None, "pyttsx3"),  # the default
+    ],
+)
+def test_the_build_speaks_with_the_engine_voices_yaml_names(tmp_path, yaml, flag, expected):
+    from dramatis.build.analysis import analyze_paths
+    from dramatis.build.chapters import plan
+    from dramatis.build.state import BuildOptions
+    from dramatis.speech.engines import EngineBook
+    from dramatis.speech.synthesize import clip_key
+
+    (tmp_path / "drop.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "voices.yaml").write_text(yaml, encoding="utf-8")
+    opts = BuildOptions(voices=tmp_path / "voices.yaml", out=tmp_path / "out", engine=flag)
+    engines = EngineBook()
+    analyses = analyze_paths(
+        [tmp_path / "drop.txt"], opts.voices, engine=flag, engines=engines, add_new=True
+    )
+    assert analyses[0].cast.engine == expected
+    chapter = plan(analyses, opts, engines)[0].chapters[0]
+    facts = engines[expected]
+    assert chapter.engine == expected
+    assert chapter.keys == [
+        clip_key(facts.identity, facts.key_voice(ln.voice), ln.text) for ln in chapter.lines
+    ]
+
+
+def test_an_engine_voices_yaml_names_must_be_installed(tmp_path, capsys):
+    from dramatis.cli import main
+
+    (tmp_path / "voices.yaml").write_text("narrator: {rate: 170}\nengine: espeak\n")
+    assert main(["voices", "--voices", str(tmp_path / "voices.yaml")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"dramatis: error: {tmp_path / 'voices.yaml'}:2: engine 'espeak'")
+    assert "espeak-ng" in err and "\n" not in err
+    assert main(["voices", "--engine", "festival"]) == 2  # click.Choice of registered names
+    assert "'festival' is not one of 'pyttsx3', 'espeak-ng'" in capsys.readouterr().err

@@ -92,7 +92,7 @@ def test_worker_retries_a_clip_the_engine_silently_dropped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = _FlakyEngine(failures=1)
-    monkeypatch.setattr(synth, "_ENGINE", engine)
+    monkeypatch.setitem(synth._ENGINES, "pyttsx3", engine)
     req = ClipRequest("k1", "Three words here.", Voice())
     key, error = synth._synthesize_one((req, str(tmp_path / "k1.wav")))
     assert (key, error) == ("k1", None)
@@ -104,7 +104,7 @@ def test_worker_gives_up_after_retries_and_leaves_no_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = _FlakyEngine(failures=99)
-    monkeypatch.setattr(synth, "_ENGINE", engine)
+    monkeypatch.setitem(synth._ENGINES, "pyttsx3", engine)
     _key, error = synth._synthesize_one(
         (ClipRequest("k2", "Hi.", Voice()), str(tmp_path / "k2.wav"))
     )

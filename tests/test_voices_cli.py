@@ -122,21 +122,15 @@ def test_cast_shows_the_voices_a_build_will_write(project, capsys):
     may take it: `cast` must count it as a build does, or it promises other voices."""
     from dramatis.build.analysis import analyze_paths
     from dramatis.cast.config import load_cast
-    from dramatis.speech.engines import engine_voices
+    from dramatis.speech.engines import EngineBook
 
     (project / "voices.yaml").unlink()
     assert main(["cast", "drop.txt", "--format", "json"]) == 0
     shown = {r["name"]: r["voice"]["id"] for r in json.loads(capsys.readouterr().out)["characters"]}
     assert not (project / "voices.yaml").exists()
-    voices, default = engine_voices("pyttsx3")
-    analyze_paths(
-        [project / "drop.txt"],
-        project / "voices.yaml",
-        engine_voices=voices,
-        default_voice=default,
-        add_new=True,
-    )
-    written = load_cast(project / "voices.yaml", voices, default_voice=default)
+    engines = EngineBook()
+    analyze_paths([project / "drop.txt"], project / "voices.yaml", engines=engines, add_new=True)
+    written = load_cast(project / "voices.yaml", engines["pyttsx3"])
     assert {n: c.voice.id for n, c in written.characters.items()} == {
         n: v for n, v in shown.items() if n != "narrator"
     }

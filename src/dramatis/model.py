@@ -117,11 +117,15 @@ class Story:
 
 @dataclass(frozen=True, slots=True)
 class Voice:
-    """Engine settings for one speaker; None means "engine default"."""
+    """Settings for one speaker; None means "engine default".
+
+    ``id`` is the engine's own voice id; the others are engine-neutral, each engine maps them
+    (see :mod:`dramatis.speech.engines.base`).
+    """
 
     id: str | None = None
-    rate: int | None = None  # words per minute
-    pitch: int | None = None  # 0-100
+    rate: int | None = None  # words per minute (None: the engine's natural pace)
+    pitch: int | None = None  # 0-100, 50 = the voice's own pitch
     volume: float | None = None  # 0.0-1.0
 
     def merged(self, other: Voice) -> Voice:
@@ -140,6 +144,7 @@ class Character:
     aliases: list[str] = field(default_factory=list)
     gender: Gender = "unknown"
     voice: Voice = field(default_factory=Voice)
+    accent: str | None = None  # "en-gb", "en-us"...: automatic voices prefer it
 
     @property
     def names(self) -> list[str]:
@@ -155,6 +160,10 @@ class Cast:
     pronunciations: dict[str, str] = field(default_factory=dict)
     # line id -> character name (or "narrator"): pinned by the user, always wins.
     pins: dict[str, str] = field(default_factory=dict)
+    # The engine whose voices these are (None: loaded without one).
+    engine: str | None = None
+    # Things worth telling the user that are not errors (settings the engine ignores...).
+    notes: list[str] = field(default_factory=list, compare=False)
 
     def voice_for(self, speaker: str | None) -> Voice:
         if speaker is None or speaker == NARRATOR or speaker not in self.characters:

@@ -9,15 +9,16 @@ per-story overrides (by slug *and* by file name) applied the same way.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from dramatis.attribution.attribute import Attribution, attribute
 from dramatis.build.lock import voices_lock
-from dramatis.cast.config import add_characters, load_cast
+from dramatis.cast.config import add_characters, engine_named, load_cast
 from dramatis.model import Cast, Chapter, Hidden, Segment, Story
-from dramatis.speech.engines.base import VoiceInfo
+from dramatis.speech.engines import DEFAULT_ENGINE, EngineBook, EngineFacts
 from dramatis.text.read import read_story, story_files
 from dramatis.text.segment import segment
 
@@ -25,6 +26,8 @@ from dramatis.text.segment import segment
 #: spoken character, so this is only ever leading text no reader marked).
 OUTSIDE = "outside chapters"
 SCENE_BREAK = "scene break"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -94,14 +97,18 @@ def story_keys(story: Story) -> list[str]:
     return [story.slug, story.source.name, story.source.stem]
 
 
-def cast_for(
-    story: Story,
-    voices: Path,
-    engine_voices: Sequence[VoiceInfo] | None = None,
-    default_voice: str | None = None,
-) -> Cast:
-    """The cast for one story: the global settings with its per-story overrides merged in."""
-    return load_cast(voices, engine_voices, story=story_keys(story), default_voice=default_voice)
+def story_engine(
+    story: Story, voices: Path, engine: str | None, engines: EngineBook
+) -> EngineFacts:
+    """The engine that speaks ``story``: ``engine`` (``--engine``), else voices.yaml's
+    ``engine:`` for it (its ``stories:`` entry, else the top level), else the default."""
+    return engines[engine or engine_named(voices, story_keys(story)) or DEFAULT_ENGINE]
+
+
+def cast_for(story: Story, voices: Path, engine: EngineFacts | None = None) -> Cast:
+    """The cast for one story: the global settings with its per-story overrides merged in
+    (voice ids checked and completed for ``engine`` when given)."""
+    return load_cast(voices, engine, story=story_keys(story))
 
 
 def analyze(story: Story, cast: Cast) -> Analysis:
@@ -114,20 +121,27 @@ def analyze_paths(
     voices: Path,
     *,
     include_notes: bool = False,
-    engine_voices: Sequence[VoiceInfo] | None = None,
-    default_voice: str | None = None,
+    engine: str | None = None,
+    engines: EngineBook | None = None,
     add_new: bool = False,
 ) -> list[Analysis]:
     """Read every story under ``paths`` and analyze it with its own cast.
 
+    With ``engines``, each story's cast is loaded for the engine that speaks it
+    (:func:`story_engine`; ``engine`` is ``--engine``), its voice ids checked and completed.
     Every story's cast is validated before anything is written.  With ``add_new`` (a build)
     characters who speak but are not in ``voices`` are added to that file, and later
     stories see them; each analysis's cast is then re-read so it holds their voices.
     """
     stories = [read_story(f, include_notes=include_notes) for f in story_files(list(paths))]
+    if add_new and engines is None:
+        engines = EngineBook()  # new characters are given voices: an engine is needed
+
+    def facts(story: Story) -> EngineFacts | None:
+        return story_engine(story, voices, engine, engines) if engines is not None else None
 
     def casts() -> dict[int, Cast]:
-        return {id(s): cast_for(s, voices, engine_voices, default_voice) for s in stories}
+        return {id(s): cast_for(s, voices, facts(s)) for s in stories}
 
     by_story = casts()
     result = []
@@ -142,19 +156,21 @@ def analyze_paths(
                 if c.name in speaking and c.name not in cast.characters
             ]
             if new:
+                speaker = facts(story)
+                assert speaker is not None
                 with voices_lock(voices):  # a read-modify-write of the user's file
-                    added = add_characters(
-                        voices, new, engine_voices or [], default_voice=default_voice
-                    )
+                    added = add_characters(voices, new, speaker)
                 if added:
                     by_story = casts()  # the file changed: read it again
                     found.cast = by_story[id(story)]
         result.append(found)
+    for note in dict.fromkeys(n for a in result for n in a.cast.notes):
+        log.warning(note)
     return result
 
 
 def analyze_trial(
-    paths: Sequence[Path], voices: Path, engine: str
+    paths: Sequence[Path], voices: Path, engine: str | None
 ) -> tuple[Cast, Cast, list[Analysis]]:
     """Analyze as a build would, adding new characters to a *copy* of voices.yaml.
 
@@ -166,10 +182,9 @@ def analyze_trial(
     import shutil
     import tempfile
 
-    from dramatis.speech.engines import engine_voices as list_voices
-
-    found_voices, default = list_voices(engine)
-    listed = load_cast(voices, found_voices, default_voice=default)
+    engines = EngineBook()
+    facts = engines[engine or engine_named(voices) or DEFAULT_ENGINE]
+    listed = load_cast(voices, facts)
     if not paths:
         paths = (Path("stories"),) if Path("stories").is_dir() else ()
     with tempfile.TemporaryDirectory() as tmp:
@@ -177,11 +192,9 @@ def analyze_trial(
         if voices.is_file():
             shutil.copyfile(voices, trial)
         analyses = (
-            analyze_paths(
-                paths, trial, engine_voices=found_voices, default_voice=default, add_new=True
-            )
+            analyze_paths(paths, trial, engine=engine, engines=engines, add_new=True)
             if paths
             else []
         )
-        final = load_cast(trial, found_voices, default_voice=default)
+        final = load_cast(trial, facts)
     return listed, final, analyses

@@ -27,7 +27,7 @@ from dramatis.model import Cast, Story
 from dramatis.paths import safe_filename, temp_for
 from dramatis.publish.manifest import ChapterEntry, Cue, Manifest, Mark
 from dramatis.speech.credits import add_credits
-from dramatis.speech.engines import EngineFacts, describe_engine
+from dramatis.speech.engines import DEFAULT_ENGINE, EngineBook, EngineFacts
 from dramatis.speech.plan import Line, plan_chapter
 from dramatis.speech.synthesize import ClipCache, clip_key
 
@@ -45,6 +45,7 @@ class PlannedChapter:
     fingerprint: str
     # M4B: the book is one planned file; (chapter title, first line, end line) per chapter.
     sections: list[tuple[str, int, int]] | None = None
+    engine: str = DEFAULT_ENGINE  # speaks every line of the file
 
 
 @dataclass(slots=True)
@@ -101,20 +102,21 @@ def chapter_fingerprint(
 
 
 def plan(
-    analyses: list[Analysis], opts: BuildOptions, engine: EngineFacts | None = None
+    analyses: list[Analysis], opts: BuildOptions, engines: EngineBook | None = None
 ) -> list[PlannedStory]:
     """Every file the build will make, with its lines and fingerprint (nothing is written).
 
-    ``engine``: the engine's facts when the caller has them, else it is started once to
-    learn them.
+    Each story's clip keys are for the engine its cast was loaded for (``engines``: those
+    already started, else each is started once to learn its identity).
     """
-    facts = engine or describe_engine(opts.engine)
+    book = engines if engines is not None else EngineBook()
     profile = PROFILES[opts.profile]
     user_cover = load_cover(opts.cover) if opts.cover else None
     planned = []
     used_dirs: set[str] = set()
     for found in analyses:
         story, cast = found.story, found.cast
+        facts = book[cast.engine or opts.engine or DEFAULT_ENGINE]
         slug = story.slug
         while slug in used_dirs:  # two stories with one title: keep both
             slug += "-2"
@@ -147,7 +149,11 @@ def plan(
             keys = [clip_key(facts.identity, facts.key_voice(ln.voice), ln.text) for ln in lines]
             name = safe_filename(f"{index:0{width}d} - {title}") + ".mp3"
             fp = chapter_fingerprint(story, title, index, total, lines, keys, profile, cover)
-            ps.chapters.append(PlannedChapter(story, index, title, lines, keys, ps.dir / name, fp))
+            ps.chapters.append(
+                PlannedChapter(
+                    story, index, title, lines, keys, ps.dir / name, fp, engine=facts.name
+                )
+            )
         planned.append(ps)
     return planned
 
@@ -173,7 +179,7 @@ def _plan_book(
     fp = chapter_fingerprint(story, story.title, 1, 1, lines, keys, profile, ps.cover)
     fp = hashlib.sha256(json.dumps([fp, "m4b", sections]).encode()).hexdigest()[:24]
     path = ps.dir / (safe_filename(story.title) + ".m4b")
-    return PlannedChapter(story, 1, story.title, lines, keys, path, fp, sections)
+    return PlannedChapter(story, 1, story.title, lines, keys, path, fp, sections, facts.name)
 
 
 def _scene_marks(chapter: PlannedChapter, placed_starts: list[int]) -> list[tuple[int, str]]:

@@ -35,7 +35,7 @@ from dramatis.formats.tag import read_fingerprint
 from dramatis.paths import close_stage, open_stage, publish
 from dramatis.publish.feed import normalize_base_url, write_feed
 from dramatis.publish.manifest import ChapterEntry
-from dramatis.speech.engines import describe_engine
+from dramatis.speech.engines import EngineBook
 from dramatis.speech.synthesize import ClipCache, ClipRequest, default_cache_dir, synthesize_iter
 from dramatis.text.read import story_files
 
@@ -101,17 +101,17 @@ def build(paths: Sequence[Path], opts: BuildOptions) -> dict:
         load_cover(opts.cover)  # a bad cover fails before voices.yaml is touched
     if opts.base_url:
         normalize_base_url(opts.base_url)  # a bad URL fails now, not after the build
-    facts = describe_engine(opts.engine)
+    engines = EngineBook()
     with output_lock(opts.out):
         analyses = analyze_paths(
             paths,
             opts.voices,
             include_notes=opts.include_notes,
-            engine_voices=facts.voices,
-            default_voice=facts.default_voice,
+            engine=opts.engine,
+            engines=engines,
             add_new=True,
         )
-        planned = plan(analyses, opts, facts)
+        planned = plan(analyses, opts, engines)
         cache = ClipCache(opts.cache_dir or default_cache_dir(), opts.cache_bytes)
         with CacheUse(cache.root) as use:
             summary = _write(planned, cache, opts, progress)
@@ -187,7 +187,13 @@ def _make_chapters(
         for key in set(ch.keys):
             waiting[key].append(ch)
     requests = [
-        ClipRequest(key, ln.text, ln.voice, f"{ch.path.parent.name}/{ch.path.name}, line {i + 1}")
+        ClipRequest(
+            key,
+            ln.text,
+            ln.voice,
+            f"{ch.path.parent.name}/{ch.path.name}, line {i + 1}",
+            ch.engine,
+        )
         for ch in stale
         for i, (ln, key) in enumerate(zip(ch.lines, ch.keys, strict=True))
     ]
@@ -240,7 +246,7 @@ def _make_chapters(
             if not requests:
                 for ch in stale:
                     ready(ch)
-            for key, made in synthesize_iter(requests, cache, engine=opts.engine, jobs=opts.jobs):
+            for key, made in synthesize_iter(requests, cache, jobs=opts.jobs):
                 synthesized += made
                 synth_bar.update(1)
                 for ch in waiting.pop(key, ()):

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dramatis import __version__
-from dramatis.speech.engines import DEFAULT_ENGINE
 from dramatis.speech.synthesize import DEFAULT_CACHE_BYTES
 
 STATE_VERSION = 1
@@ -29,7 +28,7 @@ STATE_VERSION = 1
 class BuildOptions:
     voices: Path = Path("voices.yaml")
     out: Path = Path("audio")
-    engine: str = DEFAULT_ENGINE
+    engine: str | None = None  # --engine; None: voices.yaml's engine: for each story, else default
     jobs: int = 0
     profile: str = "acx"
     cache_dir: Path | None = None

@@ -24,14 +24,15 @@ from dramatis.cast.parse import Entry, Parser, load_yaml, parse_file, round_trip
 from dramatis.errors import DramatisError
 from dramatis.model import NARRATOR, Cast, Character, Voice
 from dramatis.paths import write_atomic
-from dramatis.speech.engines.base import VoiceInfo
+from dramatis.speech.engines import DEFAULT_ENGINE, EngineFacts
 
 HEADER = (
     "# Dramatis cast: the narrator's and each character's voice.\n"
     "# Edit freely: builds keep your comments and order and only append new characters.\n"
-    "# Keys: narrator, characters (aliases, gender, voice, rate, pitch, volume), stories,\n"
-    "# pronunciations, pins.  `dramatis voices` lists the voice ids.  Someone, A man,\n"
-    "# A woman and Crowd voice the lines of speakers the story does not name.\n"
+    "# Keys: engine, narrator, characters (aliases, gender, accent, voice, rate, pitch,\n"
+    "# volume), stories, pronunciations, pins.  `dramatis voices` lists the voice ids.\n"
+    "# rate: words per minute, for every engine; pitch: 0-100, 50 = the voice's own.\n"
+    "# Someone, A man, A woman and Crowd voice the lines of speakers the story does not name.\n"
 )
 
 
@@ -44,6 +45,7 @@ def _character(entry: Entry) -> Character:
         aliases=list(entry.aliases),
         gender=entry.gender or "unknown",
         voice=entry.voice,
+        accent=entry.accent,
     )
 
 
@@ -55,27 +57,34 @@ def find_named(characters: dict[str, Character], names: Iterable[str]) -> Charac
     return None
 
 
+def engine_named(path: Path, story: str | Sequence[str] | None = None) -> str | None:
+    """The engine voices.yaml names for ``story`` (its ``stories:`` entry's ``engine:``, else
+    the top-level one), or None when it names none (then the default engine speaks)."""
+    return parse_file(path, None)[1].engine_for(story)
+
+
 def load_cast(
     path: Path,
-    engine_voices: Sequence[VoiceInfo] | None = None,
+    engine: EngineFacts | None = None,
     *,
     story: str | Sequence[str] | None = None,
-    default_voice: str | None = None,
-    default_rate: int = 175,
 ) -> Cast:
     """Read and validate voices.yaml (before any synthesis) into a complete :class:`Cast`.
 
-    A missing file is an empty cast.  Voice ids are checked only when ``engine_voices`` is
-    given; then every character also gets a full voice (assigned as in
-    :func:`assign_voices` when the file gives none, in memory only).  ``story`` (a slug or
-    file name, or several) selects the per-story overrides, merged over the global settings.
-    ``default_voice`` is the engine's voice for an unset narrator (kept off characters).
+    A missing file is an empty cast.  Voice ids are checked only when ``engine`` is given
+    (see :class:`~dramatis.cast.parse.Parser`); then every character also gets a full voice
+    (assigned as in :func:`assign_voices` when the file gives none, in memory only), and
+    the cast's ``notes`` say what that engine ignores.  ``story`` (a slug or file name, or
+    several) selects the per-story overrides, merged over the global settings.
     """
-    _, cf = parse_file(path, engine_voices)
+    notes: list[str] = []
+    _, cf = parse_file(path, engine, notes)
     result = Cast(
         narrator=cf.glob.narrator,
         pronunciations=dict(cf.glob.pronunciations),
         pins={k: who for k, (who, _) in cf.glob.pins.items()},
+        engine=engine.name if engine is not None else None,
+        notes=notes,
     )
     for entry in cf.glob.characters:
         result.characters[entry.name] = _character(entry)
@@ -83,16 +92,9 @@ def load_cast(
     # Automatic voices come from the global section alone, so a character keeps one voice
     # in every story; all narrators in the file are avoided for the same reason.
     avoid = cf.narrator_ids()
-    if engine_voices:
+    if engine is not None and engine.voices:
         chars = list(result.characters.values())
-        assigned = assign_voices(
-            chars,
-            engine_voices,
-            narrator=cf.glob.narrator,
-            avoid=avoid,
-            default_voice=default_voice,
-            default_rate=default_rate,
-        )
+        assigned = assign_voices(chars, engine, narrator=cf.glob.narrator, avoid=avoid)
         for name, voice in assigned.items():
             result.characters[name].voice = voice
 
@@ -104,16 +106,10 @@ def load_cast(
             found = find_named(result.characters, entry.names)
             if found is None:
                 new = _character(entry)
-                if engine_voices:
+                if engine is not None and engine.voices:
                     taken = [c.voice for c in result.characters.values()]
                     new.voice = assign_voices(
-                        [new],
-                        engine_voices,
-                        narrator=result.narrator,
-                        taken=taken,
-                        avoid=avoid,
-                        default_voice=default_voice,
-                        default_rate=default_rate,
+                        [new], engine, narrator=result.narrator, taken=taken, avoid=avoid
                     ).get(new.name, new.voice)
                 result.characters[new.name] = new
                 continue
@@ -123,6 +119,8 @@ def load_cast(
             ]
             if entry.gender is not None:
                 found.gender = entry.gender
+            if entry.accent is not None:
+                found.accent = entry.accent
 
     # Pins may name an alias or a story-only character: point them at the canonical name.
     for line_id, who in result.pins.items():
@@ -138,11 +136,9 @@ def load_cast(
 def add_characters(
     path: Path,
     characters: Sequence[Character],
-    engine_voices: Sequence[VoiceInfo],
+    engine: EngineFacts,
     *,
     story: str | Sequence[str] | None = None,
-    default_voice: str | None = None,
-    default_rate: int = 175,
 ) -> list[str]:
     """Append the characters voices.yaml lacks, each with a voice; return the names added.
 
@@ -151,14 +147,20 @@ def add_characters(
     invalid file is reported, never overwritten), created with a short header if missing,
     and written atomically only when something is new.  Everything already in the file
     stays byte for byte; the new entries are appended to the ``characters:`` block.
+
+    The block's voice ids belong to the file's top-level engine: when ``engine`` is another
+    one (a story or ``--engine`` names it), new characters are written without a voice, and
+    each engine gives them an automatic one in memory.
     """
-    text, cf = parse_file(path, engine_voices)
+    text, cf = parse_file(path, engine)
     present: set[str] = set()
     for sec in [cf.glob, *cf.story_sections(story)]:
         for entry in sec.characters:
             present.update(n.casefold() for n in entry.names)
     existing = [_character(entry) for entry in cf.glob.characters]
 
+    # The block's ids are for the file's own engine: another engine's are never written.
+    same_engine = (cf.glob.engine or DEFAULT_ENGINE) == engine.name
     new: list[Character] = []
     for c in characters:
         names = {n.strip().casefold() for n in c.names if n.strip()}
@@ -167,30 +169,32 @@ def add_characters(
         present |= names
         voice = (
             c.voice
-            if c.voice.id is None or c.voice.id in {v.id for v in engine_voices}
+            if same_engine and (c.voice.id is None or c.voice.id in {v.id for v in engine.voices})
             else Voice()
         )
         new.append(
-            Character(c.name.strip(), [a.strip() for a in c.aliases if a.strip()], c.gender, voice)
+            Character(
+                c.name.strip(),
+                [a.strip() for a in c.aliases if a.strip()],
+                c.gender,
+                voice,
+                c.accent,
+            )
         )
     if not new:
         return []
 
     # What the file's characters sound like now (their automatic voices included), so the
     # new ones differ from all of them.
-    assigned = assign_voices(
-        [*existing, *new],
-        engine_voices,
-        narrator=cf.glob.narrator,
-        avoid=cf.narrator_ids(),
-        default_voice=default_voice,
-        default_rate=default_rate,
-    )
-    for c in new:
-        c.voice = assigned.get(c.name, c.voice)
+    if same_engine:
+        assigned = assign_voices(
+            [*existing, *new], engine, narrator=cf.glob.narrator, avoid=cf.narrator_ids()
+        )
+        for c in new:
+            c.voice = assigned.get(c.name, c.voice)
 
     new_text, spliced = _insert(text, new, path)
-    _verify(path, text if spliced else None, new_text, new, engine_voices)
+    _verify(path, text if spliced else None, new_text, new, engine)
     write_atomic(path, new_text.encode("utf-8"))
     return [c.name for c in new]
 
@@ -202,6 +206,8 @@ def _entry_map(c: Character) -> CommentedMap:
         seq.fa.set_flow_style()
         m["aliases"] = seq
     m["gender"] = c.gender
+    if c.accent:
+        m["accent"] = c.accent
     for key, value in (
         ("voice", c.voice.id),
         ("rate", c.voice.rate),
@@ -312,11 +318,11 @@ def _verify(
     old: str | None,
     new_text: str,
     added: Sequence[Character],
-    engine_voices: Sequence[VoiceInfo],
+    engine: EngineFacts,
 ) -> None:
     """Re-read what we are about to write: valid, with the new characters as intended."""
     try:
-        cf = Parser(path, engine_voices).parse(new_text.removeprefix("\ufeff"))
+        cf = Parser(path, engine).parse(new_text.removeprefix("\ufeff"))
     except DramatisError as e:
         raise DramatisError(
             f"could not add characters safely ({e}); add them by hand", path
@@ -324,7 +330,12 @@ def _verify(
     written = {e.name: e for e in cf.glob.characters}
     for c in added:
         w = written.get(c.name)
-        if w is None or w.voice != c.voice or w.aliases != c.aliases or w.gender != c.gender:
+        if w is None or (w.voice, w.aliases, w.gender, w.accent) != (
+            c.voice,
+            c.aliases,
+            c.gender,
+            c.accent,
+        ):
             raise DramatisError(
                 f"could not add {c.name!r} safely; add it under 'characters:' by hand", path
             )

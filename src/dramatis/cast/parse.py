@@ -23,15 +23,15 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from dramatis.errors import DramatisError
 from dramatis.model import NARRATOR, Gender, Voice
 from dramatis.paths import slugify
-from dramatis.speech.engines.base import VoiceInfo
+from dramatis.speech.engines import DEFAULT_ENGINE, EngineFacts, available_engines
 
 RATE_RANGE = (80, 450)  # words per minute
 PITCH_RANGE = (0, 100)
 VOLUME_RANGE = (0.0, 1.0)
 VOICE_KEYS = ("voice", "rate", "pitch", "volume")
-CHARACTER_KEYS = ("aliases", "gender", *VOICE_KEYS)
-STORY_KEYS = ("narrator", "characters", "pronunciations", "pins")
-TOP_KEYS = ("narrator", "characters", "stories", "pronunciations", "pins")
+CHARACTER_KEYS = ("aliases", "gender", "accent", *VOICE_KEYS)
+STORY_KEYS = ("engine", "narrator", "characters", "pronunciations", "pins")
+TOP_KEYS = ("engine", "narrator", "characters", "stories", "pronunciations", "pins")
 GENDERS: tuple[Gender, ...] = ("female", "male", "unknown")
 STORY_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".epub")
 
@@ -48,6 +48,7 @@ class Entry:
     aliases: list[str] = field(default_factory=list)
     gender: Gender | None = None
     voice: Voice = field(default_factory=Voice)
+    accent: str | None = None
 
     @property
     def names(self) -> list[str]:
@@ -58,6 +59,7 @@ class Entry:
 class Section:
     """The global part of the file, or one story's overrides."""
 
+    engine: str | None = None  # as written (None: not given)
     narrator: Voice = field(default_factory=Voice)
     characters: list[Entry] = field(default_factory=list)
     pronunciations: dict[str, str] = field(default_factory=dict)
@@ -75,6 +77,11 @@ class CastFile:
         names = [story] if isinstance(story, str) else list(story)
         wanted = {k for n in names for k in _story_keys(n)}
         return [sec for key, sec in self.stories.items() if _story_keys(key) & wanted]
+
+    def engine_for(self, story: str | Sequence[str] | None) -> str | None:
+        """The engine the file names for ``story`` (its section's, else the top level's)."""
+        named = [sec.engine for sec in self.story_sections(story) if sec.engine]
+        return named[-1] if named else self.glob.engine
 
     def narrator_ids(self) -> set[str]:
         """Every narrator voice id in the file: characters avoid all of them."""
@@ -103,15 +110,25 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 
 
 class Parser:
-    """Walks the round-trip tree, checking as it goes; errors carry the YAML line."""
+    """Walks the round-trip tree, checking as it goes; errors carry the YAML line.
 
-    def __init__(self, path: Path, engine_voices: Sequence[VoiceInfo] | None):
+    Voice ids are checked against ``engine`` (when given) in the sections whose ``engine:``
+    (their own, else the top level's, else the default) is that engine; elsewhere they were
+    written for another engine, so an id ``engine`` lacks is dropped with a note (the
+    character gets an automatic voice) rather than refused.  ``notes`` collects such notes.
+    """
+
+    def __init__(self, path: Path, engine: EngineFacts | None):
         self.path = path
-        self.voices = list(engine_voices) if engine_voices is not None else None
+        self.engine = engine
+        self.voices = list(engine.voices) if engine is not None else None
         self.by_id = {v.id: v for v in self.voices or ()}
         self.by_folded: dict[str, list[str]] = {}
         for v in self.voices or ():
             self.by_folded.setdefault(v.id.casefold(), []).append(v.id)
+        self.strict = True  # ids in the section being parsed are for ``engine``
+        self.notes: list[str] = []
+        self.ignored: dict[str, list[str]] = {}  # setting the engine ignores -> where set
 
     def fail(self, message: str, line: int | None) -> DramatisError:
         return DramatisError(message, self.path, None if line is None else line + 1)
@@ -160,6 +177,10 @@ class Parser:
     # -- values
     def voice(self, m: CommentedMap, where: str) -> Voice:
         voice_id = rate = pitch = volume = None
+        if self.engine is not None:
+            for key in ("rate", "pitch", "volume"):
+                if m.get(key) is not None and key not in self.engine.settings:
+                    self.ignored.setdefault(key, []).append(where)
         if "voice" in m:
             voice_id = self.voice_id(m, where)
         if "rate" in m:
@@ -182,6 +203,12 @@ class Parser:
         same = self.by_folded.get(value.casefold(), [])
         if len(same) == 1:  # "gmw/en-US" for "gmw/en-us": harmless, take the engine's id
             return same[0]
+        if not self.strict and self.engine is not None:
+            self.notes.append(
+                f"{self.path}:{line + 1 if line is not None else '?'}: {where}.voice {value!r} "
+                f"is not a {self.engine.name} voice; an automatic one is used instead"
+            )
+            return None
         # "Alicia" or "f3": a voice's name or variant rather than its id
         named = sorted(
             v.id
@@ -247,6 +274,31 @@ class Parser:
             out.append(str(item).strip())
         return out
 
+    def engine_name(self, m: CommentedMap, where: str) -> str | None:
+        value, line = m["engine"], self.value_line(m, "engine")
+        if value is None:
+            return None
+        names = available_engines()
+        if not isinstance(value, str) or value.strip() not in names:
+            hint = suggest(str(value), names) if isinstance(value, str) else ""
+            raise self.fail(
+                f"{where}engine {value!r} is not an installed engine{hint}; "
+                f"choose one of: {', '.join(names)}",
+                line,
+            )
+        return value.strip()
+
+    def accent(self, m: CommentedMap, where: str) -> str | None:
+        value, line = m["accent"], self.value_line(m, "accent")
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip() or " " in value.strip():
+            raise self.fail(
+                f"{where}.accent must be a language tag such as en-gb or en-us, not {_kind(value)}",
+                line,
+            )
+        return value.strip().lower().replace("_", "-")
+
     def gender(self, m: CommentedMap, where: str) -> Gender | None:
         value, line = m["gender"], self.value_line(m, "gender")
         if value is None:
@@ -273,13 +325,22 @@ class Parser:
             entry.aliases = self.strings(body, "aliases", f"{where}.{name}")
         if "gender" in body:
             entry.gender = self.gender(body, f"{where}.{name}")
+        if "accent" in body:
+            entry.accent = self.accent(body, f"{where}.{name}")
         entry.voice = self.voice(body, f"{where}.{name}")
         return entry
 
-    def section(self, m: CommentedMap, allowed: Sequence[str], prefix: str) -> Section:
+    def section(
+        self, m: CommentedMap, allowed: Sequence[str], prefix: str, outer: str | None = None
+    ) -> Section:
+        """One section; ``outer`` is the engine of the enclosing level (for a story)."""
         sec = Section()
         self.keys(m, allowed, prefix or "the top level")
         dot = f"{prefix}." if prefix else ""
+        if "engine" in m:
+            sec.engine = self.engine_name(m, dot)
+        speaks_with = sec.engine or outer or DEFAULT_ENGINE
+        self.strict = self.engine is None or speaks_with == self.engine.name
         if "narrator" in m:
             nm = self.mapping(m["narrator"], f"{dot}narrator", self.value_line(m, "narrator"))
             self.keys(nm, VOICE_KEYS, f"{dot}narrator")
@@ -342,8 +403,16 @@ class Parser:
             for key in sm:
                 name = self.name_key(sm, key, "stories")
                 body = self.mapping(sm[key], f"stories.{name}", self.value_line(sm, key))
-                out.stories[name] = self.section(body, STORY_KEYS, f"stories.{name}")
+                out.stories[name] = self.section(
+                    body, STORY_KEYS, f"stories.{name}", outer=out.glob.engine
+                )
         self.check_pins(out)
+        if self.engine is not None:
+            for key, wheres in self.ignored.items():
+                self.notes.append(
+                    f"{self.path}: the {self.engine.name} engine ignores {key} "
+                    f"(set for {', '.join(wheres[:3])}{' ...' if len(wheres) > 3 else ''})"
+                )
         return out
 
     def check_pins(self, cf: CastFile) -> None:
@@ -421,9 +490,14 @@ def _read_text(path: Path) -> str | None:
 
 
 def parse_file(
-    path: Path, engine_voices: Sequence[VoiceInfo] | None
+    path: Path, engine: EngineFacts | None, notes: list[str] | None = None
 ) -> tuple[str | None, CastFile]:
+    """The file's text (None when missing) and what it says; notes go into ``notes``."""
     text = _read_text(path)
     if text is None:
         return None, CastFile()
-    return text, Parser(path, engine_voices).parse(text.removeprefix("\ufeff"))
+    parser = Parser(path, engine)
+    cf = parser.parse(text.removeprefix("\ufeff"))
+    if notes is not None:
+        notes.extend(parser.notes)
+    return text, cf

@@ -84,9 +84,20 @@ def cache_option(f: F) -> F:
 
 
 def engine_option(f: F) -> F:
+    """``--engine``: one of the registered engines (entry points; none is imported here)."""
+    from dramatis.speech.engines import available_engines
+
     return click.option(
         "--engine",
-        default="pyttsx3",
-        show_default=True,
-        help="Speech engine: pyttsx3 or espeak-ng.",
+        type=click.Choice(available_engines()),
+        default=None,
+        help="Speech engine (default: voices.yaml's 'engine:', else pyttsx3).",
     )(f)
+
+
+def engine_for(engine: str | None, voices: Path) -> str:
+    """``--engine``, else the voices file's top-level ``engine:``, else the default engine."""
+    from dramatis.cast.config import engine_named
+    from dramatis.speech.engines import DEFAULT_ENGINE
+
+    return engine or engine_named(voices) or DEFAULT_ENGINE

@@ -19,11 +19,12 @@ import os
 import time
 import wave
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from dramatis.errors import SynthesisError
 from dramatis.model import Voice
+from dramatis.speech.engines import DEFAULT_ENGINE
 from dramatis.speech.engines.base import Audio, Engine, honoured, read_pcm
 
 __all__ = [  # read_pcm: clips are read back by the assembly through this module
@@ -136,6 +137,7 @@ class ClipRequest:
     text: str
     voice: Voice
     where: str = ""
+    engine: str | None = None  # None: synthesize()'s engine
 
 
 # --- verification ---------------------------------------------------------------------
@@ -175,21 +177,27 @@ def verify_clip(path: Path, text: str, voice: Voice, natural_wpm: float) -> str 
 
 # --- worker processes -----------------------------------------------------------------
 
-# The engine of this worker process (each spawned worker builds its own in _worker_init).
-_ENGINE: Engine | None = None
+# The engines of this worker process, by name: each spawned worker builds its own when it
+# meets the first request for one (a failure to start is then that request's error, where
+# an initializer that raised would make the pool respawn workers forever).
+_ENGINES: dict[str, Engine] = {}
 
 
-def _worker_init(engine_name: str) -> None:
-    """Each worker builds its own engine; stdout goes nowhere (drivers print to it)."""
-    global _ENGINE
+def _worker_init() -> None:
+    """Workers ignore Ctrl-C (the parent handles it); stdout goes nowhere (drivers print)."""
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
-    from dramatis.speech.engines import create_engine
 
-    _ENGINE = create_engine(engine_name)
+
+def _engine(name: str) -> Engine:
+    if name not in _ENGINES:
+        from dramatis.speech.engines import create_engine
+
+        _ENGINES[name] = create_engine(name)
+    return _ENGINES[name]
 
 
 def write_clip(path: Path, audio: Audio) -> None:
@@ -204,8 +212,10 @@ def write_clip(path: Path, audio: Audio) -> None:
 def _synthesize_one(args: tuple[ClipRequest, str]) -> tuple[str, str | None]:
     """Make one clip into the cache (atomically, verified); return (key, error or None)."""
     req, target = args
-    engine = _ENGINE
-    assert engine is not None, "worker without an engine"
+    try:
+        engine = _engine(req.engine or DEFAULT_ENGINE)
+    except Exception as exc:  # DramatisError: the engine's own one-line reason
+        return req.key, f"the {req.engine or DEFAULT_ENGINE} engine could not start: {exc}"
     target_path = Path(target)
     target_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = target_path.parent / f".{req.key}.{os.getpid()}.tmp"
@@ -235,15 +245,16 @@ def available_memory_mb() -> int | None:
     return None
 
 
-def pool_size(engine_name: str, wanted: int, clips: int) -> int:
+def pool_size(engine_names: Iterable[str], wanted: int, clips: int) -> int:
     """Workers for a pool: as many as asked (default: one per core), no more than there are
-    clips, and no more than free memory holds engines of this kind (never below one)."""
+    clips, and no more than free memory holds workers with these engines (never below one)."""
     from dramatis.speech.engines import engine_class
 
     jobs = min(wanted or os.cpu_count() or 1, clips)
     free = available_memory_mb()
     if free is not None:
-        jobs = min(jobs, free // max(1, engine_class(engine_name).memory_mb))
+        per_worker = sum(engine_class(name).memory_mb for name in set(engine_names))
+        jobs = min(jobs, free // max(1, per_worker))
     return max(1, jobs)
 
 
@@ -254,9 +265,15 @@ class SynthesisStats:
 
 
 def synthesize_iter(
-    requests: Iterable[ClipRequest], cache: ClipCache, *, engine: str, jobs: int = 0
+    requests: Iterable[ClipRequest],
+    cache: ClipCache,
+    *,
+    engine: str = DEFAULT_ENGINE,
+    jobs: int = 0,
 ) -> Iterator[tuple[str, bool]]:
     """Yield ``(key, synthesized)`` as each requested clip becomes available in the cache.
+
+    Each request is spoken by its own ``engine`` (``engine`` for those that name none).
 
     Cached clips come first; the rest are made by worker processes in request order (so
     the first chapter's clips finish first and its assembly can start early).  Raises
@@ -272,13 +289,13 @@ def synthesize_iter(
             cache.touch(req.key)
             yield req.key, False
         else:
-            todo[req.key] = req
+            todo[req.key] = req if req.engine else replace(req, engine=engine)
     if not todo:
         return
-    jobs = pool_size(engine, jobs, len(todo))
+    jobs = pool_size({str(r.engine) for r in todo.values()}, jobs, len(todo))
     ctx = mp.get_context("spawn")
     work = [(req, str(cache.path(req.key))) for req in todo.values()]
-    pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(engine,))
+    pool = ctx.Pool(jobs, initializer=_worker_init)
     try:
         for key, error in pool.imap_unordered(_synthesize_one, work, chunksize=2):
             if error is not None:
@@ -298,7 +315,7 @@ def synthesize(
     requests: Iterable[ClipRequest],
     cache: ClipCache,
     *,
-    engine: str,
+    engine: str = DEFAULT_ENGINE,
     jobs: int = 0,
     progress: Callable[[int], None] | None = None,
 ) -> SynthesisStats:

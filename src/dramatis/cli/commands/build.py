@@ -70,7 +70,7 @@ def build(
     paths: tuple[Path, ...],
     voices: Path,
     out: Path,
-    engine: str,
+    engine: str | None,
     jobs: int,
     profile: str,
     cache_dir: Path | None,

@@ -18,7 +18,7 @@ from dramatis.cli.options import CONTEXT, engine_option, verbose_option, voices_
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @verbose_option
-def cast_cmd(paths: tuple[Path, ...], voices: Path, engine: str, fmt: str) -> None:
+def cast_cmd(paths: tuple[Path, ...], voices: Path, engine: str | None, fmt: str) -> None:
     """Who speaks how much in the stories (default: stories/), and with which voice.
 
     Writes no files; characters a build would add to the voices file are marked.

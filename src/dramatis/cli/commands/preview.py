@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from dramatis.cli.options import CONTEXT, cache_option, engine_option, verbose_option, voices_option
+from dramatis.cli.options import (
+    CONTEXT,
+    cache_option,
+    engine_for,
+    engine_option,
+    verbose_option,
+    voices_option,
+)
 
 
 @click.command(context_settings=CONTEXT)
@@ -26,7 +33,7 @@ def preview(
     paths: tuple[Path, ...],
     voices: Path,
     out: Path | None,
-    engine: str,
+    engine: str | None,
     cache_dir: Path | None,
 ) -> None:
     """Hear a character's voice: a short MP3 of one of their own lines.
@@ -62,12 +69,11 @@ def preview(
     cast = next((c for t, c in candidates if line in " ".join(t.split())), final)
     voice = cast.voice_for(None if is_narrator else who)
     text = spoken_text(line, dialogue=True, heading=False, pronunciations=cast.pronunciations)
-    facts = describe_engine(engine)
+    facts = describe_engine(cast.engine or engine_for(engine, voices))
     key = clip_key(facts.identity, facts.key_voice(voice), text)
     clips = ClipCache(cache_dir or default_cache_dir())
-    synthesize(
-        [ClipRequest(key, text, voice, f"the preview of {who}")], clips, engine=engine, jobs=1
-    )
+    request = ClipRequest(key, text, voice, f"the preview of {who}", facts.name)
+    synthesize([request], clips, jobs=1)
     out = out or Path(f"preview-{slugify(who) or 'voice'}.mp3")
     with atomic_path(out) as tmp:
         encode_mp3(clips.path(key), tmp, PROFILES["podcast"])

@@ -99,6 +99,21 @@ def describe_engine(name: str = DEFAULT_ENGINE) -> EngineFacts:
         engine.close()
 
 
+class EngineBook:
+    """The facts of each engine one build (or command) uses, each engine started once.
+
+    Passed along rather than cached in the module: the registry keeps no state.
+    """
+
+    def __init__(self) -> None:
+        self._facts: dict[str, EngineFacts] = {}
+
+    def __getitem__(self, name: str) -> EngineFacts:
+        if name not in self._facts:
+            self._facts[name] = describe_engine(name)
+        return self._facts[name]
+
+
 def engine_voices(name: str = DEFAULT_ENGINE) -> tuple[list[VoiceInfo], str | None]:
     """The engine's voices and its default voice; the engine itself is closed again."""
     facts = describe_engine(name)
@@ -110,6 +125,7 @@ __all__ = [
     "GROUP",
     "Audio",
     "Engine",
+    "EngineBook",
     "EngineFacts",
     "VoiceInfo",
     "available_engines",

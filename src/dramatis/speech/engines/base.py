@@ -28,11 +28,12 @@ import wave
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
-
-import numpy as np
+from typing import TYPE_CHECKING, ClassVar
 
 from dramatis.model import Gender, Voice
+
+if TYPE_CHECKING:  # numpy is imported where audio is made: `dramatis --help` stays instant
+    import numpy as np
 
 #: Every engine-neutral voice setting voices.yaml knows.
 SETTINGS = frozenset({"rate", "pitch", "volume"})
@@ -72,11 +73,15 @@ class Audio:
     @classmethod
     def from_pcm16(cls, pcm: bytes, sample_rate: int) -> Audio:
         """From little-endian 16-bit PCM (what espeak-ng and most C engines produce)."""
+        import numpy as np
+
         ints = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
         return cls(ints.astype(np.float32) / 32768.0, sample_rate)
 
     def to_pcm16(self) -> bytes:
         """Little-endian 16-bit PCM, clipped (how clips are stored in the cache)."""
+        import numpy as np
+
         scaled = np.clip(np.nan_to_num(self.samples, nan=0.0) * 32768.0, -32768, 32767)
         return scaled.astype("<i2").tobytes()
 

@@ -54,8 +54,10 @@ def espeak_voices(
 ) -> list[VoiceInfo]:
     """Base voices (file id, name, language, gender) and every base + variant combination.
 
-    A base voice and its variants share a family (they are one voice with another timbre);
-    the accent is the base voice's language (``en-us``, ``en-gb-x-rp``...).
+    The family is the variant (``f3``; ``base`` for a voice without one): the variant sets
+    the timbre, so gmw/en+f3 and gmw/en-us+f3 sound like one person with two accents, while
+    gmw/en-us+f3 and gmw/en-us+m1 sound like two people.  The accent is the base voice's
+    language (``en-us``, ``en-gb-x-rp``...).
     """
     base = [
         VoiceInfo(
@@ -64,7 +66,7 @@ def espeak_voices(
             languages=(lang,),
             gender=_GENDER.get(g, "unknown"),
             accent=lang.lower(),
-            family=f,
+            family="base",
         )
         for f, n, lang, g in rows
     ]
@@ -75,7 +77,7 @@ def espeak_voices(
             b.languages,
             _GENDER.get(g, "unknown"),
             accent=b.accent,
-            family=b.id,
+            family=v.casefold(),
         )
         for b in base
         if not b.id.startswith("mb/")  # mbrola voices need extra data files
@@ -96,6 +98,10 @@ class EspeakCliEngine(Engine):
         self._exe = exe
         self._voices: list[VoiceInfo] | None = None
         self._identity: str | None = None
+
+    @property
+    def default_voice(self) -> str | None:
+        return "gmw/en"  # what espeak-ng speaks with when given no voice ("en")
 
     def identity(self) -> str:
         if self._identity is None:
