@@ -108,6 +108,14 @@ class Story:
                 return found
         return None
 
+    def stories(self) -> list[tuple[int, int]]:
+        """The spans of the stories when this is a collection (each story has its own cast),
+        else [].  A collection's stories are the chapters that hold numbered sections (the
+        readers give sections only to a collection's stories: "A Scandal in Bohemia" / I, II)."""
+        if not any(c.sections for c in self.chapters):
+            return []
+        return [(c.start, c.end) for c in self.chapters]
+
     @property
     def slug(self) -> str:
         from dramatis.paths import slugify

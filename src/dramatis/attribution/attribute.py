@@ -24,8 +24,8 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 
 from dramatis.model import NARRATOR, Cast, Character, Segment
 from dramatis.text.lexicon import (
@@ -1590,10 +1590,21 @@ def sieve(text: str, segments: list[Segment], cast: Cast | None = None) -> _Attr
     return att
 
 
-def attribute(text: str, segments: list[Segment], cast: Cast | None = None) -> Attribution:
-    """Give every dialogue segment a speaker, a confidence and a stable line id."""
+def attribute(
+    text: str,
+    segments: list[Segment],
+    cast: Cast | None = None,
+    scopes: Sequence[tuple[int, int]] = (),
+) -> Attribution:
+    """Give every dialogue segment a speaker, a confidence and a stable line id.
+
+    ``scopes`` (the stories of a collection, as spans of ``text``) are attributed one by one,
+    each with the characters found in it: a character of one story never speaks in the next.
+    """
     from dramatis.attribution.rank import ALT, load_weights, rerank
 
+    if len(scopes) > 1:
+        return _attribute_scoped(text, segments, cast, scopes)
     att = sieve(text, segments, cast)
     segs, chars = att.segs, att.chars
     weights = load_weights()
@@ -1604,14 +1615,55 @@ def attribute(text: str, segments: list[Segment], cast: Cast | None = None) -> A
         rerank(att, weights, ALT)
         att.apply()
     narrator = chars[att.narrator].name if att.narrator is not None else None
-    if cast is not None and cast.pins:
-        by_name = {n.lower(): c.name for c in chars for n in c.names}
-        for s in segs:
-            if s.line_id in cast.pins:
-                want = cast.pins[s.line_id]
-                if want.lower() == NARRATOR:
-                    s.speaker = None
-                else:
-                    s.speaker = by_name.get(want.lower(), want)
-                s.confidence = 1.0
+    apply_pins(segs, chars, cast)
     return Attribution(segments=segs, characters=chars, narrator=narrator)
+
+
+def apply_pins(segs: list[Segment], chars: list[Character], cast: Cast | None) -> None:
+    """The user's pinned speakers win over any guess."""
+    if cast is None or not cast.pins:
+        return
+    by_name = {n.lower(): c.name for c in chars for n in c.names}
+    for s in segs:
+        if s.line_id in cast.pins:
+            want = cast.pins[s.line_id]
+            if want.lower() == NARRATOR:
+                s.speaker = None
+            else:
+                s.speaker = by_name.get(want.lower(), want)
+            s.confidence = 1.0
+
+
+def _attribute_scoped(
+    text: str, segments: list[Segment], cast: Cast | None, scopes: Sequence[tuple[int, int]]
+) -> Attribution:
+    """Attribute each scope on its own text, then put the pieces back in place.
+
+    Why separately rather than one pass with per-scope candidates: discovery, the narrator
+    and every rule then see only the story at hand, as they would a single story.  Text
+    before the first scope joins it; a scope runs to the next one.  Line ids are made over
+    the whole text afterwards (a repeated line's count runs across stories) and pins then
+    apply as usual.  Characters of the same name in two stories share one entry (one voice).
+    """
+    starts = sorted({a for a, _ in scopes} | {0})
+    bounds = list(zip(starts, [*starts[1:], len(text)], strict=True))
+    local = replace(cast, pins={}) if cast is not None else None
+    segs: list[Segment] = []
+    chars: dict[str, Character] = {}
+    narrator = None
+    for a, b in bounds:
+        part = [s for s in segments if a <= s.start < b]
+        if not part:
+            continue
+        end = max(b, part[-1].end)
+        sub = attribute(text[a:end], [Segment(s.start - a, s.end - a, s.kind) for s in part], local)
+        for s in sub.segments:
+            s.start, s.end = s.start + a, s.end + a
+        segs += sub.segments
+        for c in sub.characters:
+            chars.setdefault(c.name, c)
+        narrator = narrator or sub.narrator
+    for s, lid in zip(segs, line_ids(text, segs), strict=True):
+        s.line_id = lid
+    apply_pins(segs, list(chars.values()), cast)
+    return Attribution(segments=segs, characters=list(chars.values()), narrator=narrator)

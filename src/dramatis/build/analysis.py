@@ -113,7 +113,8 @@ def cast_for(story: Story, voices: Path, engine: EngineFacts | None = None) -> C
 
 def analyze(story: Story, cast: Cast) -> Analysis:
     """Segment the story and give every line a speaker (the cast's pins win)."""
-    return Analysis(story, cast, attribute(story.text, segment(story.text), cast))
+    text = story.text
+    return Analysis(story, cast, attribute(text, segment(text), cast, story.stories()))
 
 
 def analyze_paths(
