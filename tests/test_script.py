@@ -58,3 +58,59 @@ def test_render_json_tiles_the_text() -> None:
         else:
             assert TEXT[s["start"]] == '"' and 0 <= s["confidence"] <= 1
     assert next(s["speaker"] for s in segs if s["kind"] == "dialogue") == "Clarke"
+
+
+FRONT = "Copyright 2020 Nobody. All rights reserved.\n\n"
+BOOK = FRONT + 'Chapter 1\n\nClarke sat by the fire.\n\n"Stay," Bellamy said.\n'
+
+
+def _book() -> Story:
+    from dramatis.model import Hidden
+
+    start = len(FRONT)
+    return Story(
+        BOOK,
+        "B",
+        Path("b.txt"),
+        chapters=[Chapter("Chapter 1", start, len(BOOK))],
+        hidden=[Hidden(0, start, "front matter")],
+    )
+
+
+def test_script_marks_what_the_build_does_not_speak() -> None:
+    found = analyze(_book(), Cast())
+    text = render_text(found)
+    assert "[hidden: front matter] Copyright 2020 Nobody. All rights reserved." in text
+    narration = [ln for ln in text.splitlines() if ln.startswith("NARRATOR: ")]
+    assert any("Clarke sat by the fire." in ln for ln in narration)
+    assert not any("Copyright" in ln for ln in narration)
+    only = render_text(found, spoken_only=True)
+    assert "Copyright" not in only and "hidden" not in only
+    assert "Clarke sat by the fire." in only
+
+    data = render_json(found)
+    assert data["hidden"] == [{"start": 0, "end": len(FRONT), "reason": "front matter"}]
+    assert data["chapters"] == [{"title": "Chapter 1", "start": len(FRONT), "end": len(BOOK)}]
+    segs = data["segments"]
+    assert segs[0]["start"] == 0 and segs[-1]["end"] == len(BOOK)
+    assert all(a["end"] == b["start"] for a, b in pairwise(segs))
+    for s in segs:
+        inside = s["end"] <= len(FRONT)
+        has_words = any(ch.isalnum() for ch in BOOK[s["start"] : s["end"]])
+        assert s["spoken"] == (has_words and not inside)
+    said = [BOOK[s["start"] : s["end"]] for s in render_json(found, spoken_only=True)["segments"]]
+    assert not any("Copyright" in t for t in said) and any("Stay" in t for t in said)
+
+
+def test_plan_leaves_the_story_as_it_was() -> None:
+    """Planning picks a cover (here a generated title card) without writing it into the story."""
+    from dramatis.build.chapters import plan
+    from dramatis.build.state import BuildOptions
+    from dramatis.speech.engines import EngineFacts
+
+    story = _book()
+    facts = EngineFacts("test", "test 1", frozenset({"rate"}), 175.0, [], None)
+    (ps,) = plan([analyze(story, Cast())], BuildOptions(out=Path("out")), facts)
+    assert story.cover is None
+    assert ps.cover and ps.cover[:3] in (b"\xff\xd8\xff", b"\x89PN")
+    assert ps.chapters and all(ch.lines for ch in ps.chapters)

@@ -30,9 +30,13 @@ class SynthesisError(DramatisError):
 
 
 def warn(message: str, path: Path | str | None = None) -> None:
-    """One line on stderr for something the user should know but that does not stop the run
-    (a cover replaced, files skipped): said where it happens, so nothing is silently lost."""
-    import sys
+    """One line for something the user should know but that does not stop the run (a cover
+    replaced, files skipped): said where it happens, so nothing is silently lost.
+
+    Goes through :mod:`logging` (logger ``dramatis``): the command shows it as
+    ``dramatis: warning: ...`` on stderr; a program embedding Dramatis routes it as it likes.
+    """
+    import logging
 
     where = f"{path}: " if path is not None else ""
-    print(f"dramatis: warning: {where}{message}", file=sys.stderr)
+    logging.getLogger("dramatis").warning("%s%s", where, message)

@@ -19,6 +19,7 @@ numpy products, so ``dramatis script`` stays quick.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from bisect import bisect_left, bisect_right
@@ -126,6 +127,11 @@ def load_weights() -> Ranker | None:
     try:
         raw = resources.files("dramatis.data").joinpath("speaker_ranker.json").read_text()
     except (FileNotFoundError, ModuleNotFoundError):
+        # Said, not silent: the rules alone get noticeably more speakers wrong.
+        logging.getLogger(__name__).warning(
+            "the speaker ranker's weights (dramatis/data/speaker_ranker.json) are missing; "
+            "speakers come from the rules alone, less accurately (reinstall Dramatis)"
+        )
         return None
     data = json.loads(raw)
     return Ranker.from_json(data)

@@ -54,11 +54,18 @@ class Analysis:
     @property
     def hidden(self) -> list[Hidden]:
         """Spans never spoken, in order: the reader's hidden spans and text before chapters."""
-        spans = list(self.story.hidden)
-        first = self.story.chapters[0].start if self.story.chapters else len(self.story.text)
-        if self.story.text[:first].strip():
-            spans.append(Hidden(0, first, OUTSIDE))
-        return sorted(spans)
+        text = self.story.text
+        spans = sorted(self.story.hidden)
+        first = self.story.chapters[0].start if self.story.chapters else len(text)
+        pos, extra = 0, []
+        for h in [*spans, Hidden(first, first, "")]:
+            end = min(h.start, first)
+            if end > pos and _has_word(text, pos, end):
+                extra.append(Hidden(pos, end, OUTSIDE))
+            pos = max(pos, h.end)
+            if pos >= first:
+                break
+        return sorted(spans + extra)
 
     def holes(self) -> list[tuple[int, int, str]]:
         """Everything not spoken as words, in order: hidden spans (their reason) and scene

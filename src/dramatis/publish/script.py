@@ -85,25 +85,30 @@ def render_json(analysis: Analysis, *, spoken_only: bool = False) -> dict:
 
     ``{"text", "title", "narrator", "chapters": [{"title", "start", "end"}],
     "hidden": [{"start", "end", "reason"}], "segments": [{"start", "end", "kind",
-    "speaker", "confidence", "line_id", "spoken"}]}``; ``spoken_only`` keeps only the
-    segments a build speaks.
+    "speaker", "confidence", "line_id", "spoken"}]}``.  Segments are cut where a hidden
+    span or scene break starts or ends, so each is wholly spoken or wholly not, and together
+    they still tile the text; ``spoken_only`` keeps only the spoken ones.
     """
     story = analysis.story
+    holes = analysis.holes()
     segments = []
-    for s, spoken in zip(analysis.segments, analysis.spoken_flags(), strict=True):
-        if spoken_only and not spoken:
-            continue
-        segments.append(
-            {
-                "start": s.start,
-                "end": s.end,
-                "kind": s.kind,
-                "speaker": s.speaker if s.kind == "dialogue" else None,
-                "confidence": round(s.confidence, 3) if s.kind == "dialogue" else 1.0,
-                "line_id": s.line_id,
-                "spoken": spoken,
-            }
-        )
+    for s in analysis.segments:
+        # Cut at hidden spans and scene breaks: each piece is wholly spoken or wholly not.
+        for a, b, why in _pieces(s.start, s.end, holes):
+            spoken = why is None and any(ch.isalnum() for ch in story.text[a:b])
+            if spoken_only and not spoken:
+                continue
+            segments.append(
+                {
+                    "start": a,
+                    "end": b,
+                    "kind": s.kind,
+                    "speaker": s.speaker if s.kind == "dialogue" else None,
+                    "confidence": round(s.confidence, 3) if s.kind == "dialogue" else 1.0,
+                    "line_id": s.line_id,
+                    "spoken": spoken,
+                }
+            )
     return {
         "title": story.title,
         "text": story.text,
