@@ -8,6 +8,7 @@ three generations of layout, a story collection, an AO3 work in progress.
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from pathlib import Path
 
@@ -102,15 +103,18 @@ def test_svg_cover_is_drawn_as_a_picture_players_show(tmp_path: Path) -> None:
         assert img.getpixel((5, 5))[2] > img.getpixel((5, 5))[0]
 
 
-def test_a_cover_that_cannot_be_shown_gives_the_title_card_and_one_warning(capsys) -> None:
+def test_a_cover_that_cannot_be_shown_gives_the_title_card_and_one_warning(caplog) -> None:
+    # Warnings go through logging (the command prints them as "dramatis: warning: ...").
+    caplog.set_level(logging.WARNING, logger="dramatis")
     assert embeddable(b"<svg xmlns='http://www.w3.org/2000/svg'><rect", "b.epub") is None
     assert embeddable(b"not a picture at all", "c.epub") is None
-    err = capsys.readouterr().err.splitlines()
+    err = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(err) == 2
-    assert err[0].startswith("dramatis: warning: b.epub: the SVG cover cannot be drawn")
+    assert err[0].startswith("b.epub: the SVG cover cannot be drawn")
     assert "title card" in err[1] and "c.epub" in err[1]
+    caplog.clear()
     png = SVG_COVER.encode()
-    assert embeddable(png, "d.epub") is not None and capsys.readouterr().err == ""
+    assert embeddable(png, "d.epub") is not None and not caplog.records
 
 
 def test_a_huge_jpeg_cover_is_made_a_sensible_size() -> None:
@@ -321,13 +325,14 @@ def test_the_end_is_said_once_for_a_finished_work(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- smaller
 
 
-def test_unsupported_books_in_a_folder_are_named_in_one_line(tmp_path: Path, capsys) -> None:
+def test_unsupported_books_in_a_folder_are_named_in_one_line(tmp_path: Path, caplog) -> None:
+    caplog.set_level(logging.WARNING, logger="dramatis")
     (tmp_path / "a.txt").write_text("Once.")
     (tmp_path / "b.mobi").write_bytes(b"BOOKMOBI")
     (tmp_path / "c.pdf").write_bytes(b"%PDF-1.4")
     (tmp_path / "cover.jpg").write_bytes(b"\xff\xd8\xff")
     assert story_files([tmp_path]) == [tmp_path / "a.txt"]
-    err = capsys.readouterr().err.splitlines()
+    err = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(err) == 1
     assert "b.mobi, c.pdf" in err[0] and "cover.jpg" not in err[0]
 

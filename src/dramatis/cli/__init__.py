@@ -14,7 +14,7 @@ import click
 
 from dramatis import __version__
 from dramatis.cli.commands import COMMANDS
-from dramatis.cli.options import CONTEXT, setup_logging, verbose_option
+from dramatis.cli.options import CONTEXT, cli_logging, verbose_option
 from dramatis.errors import DramatisError
 
 
@@ -38,9 +38,9 @@ for _command in COMMANDS:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: user errors become one line and a non-zero exit status."""
-    setup_logging(0)
     try:
-        status = cli.main(args=argv, prog_name="dramatis", standalone_mode=False)
+        with cli_logging():
+            status = cli.main(args=argv, prog_name="dramatis", standalone_mode=False)
     except DramatisError as exc:
         click.echo(f"dramatis: error: {exc}", err=True)
         return exc.exit_code

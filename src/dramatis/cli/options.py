@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,24 +26,30 @@ class _Formatter(logging.Formatter):
         return f"dramatis: {record.levelname.lower()}: {message}"
 
 
-def setup_logging(verbose: int) -> None:
-    """Send Dramatis' log to stderr: warnings always, ``-v`` details, ``-vv`` debugging.
+@contextlib.contextmanager
+def cli_logging() -> Iterator[None]:
+    """While a command runs, Dramatis' log goes to stderr as ``dramatis: warning: ...``.
 
-    Only the ``dramatis`` logger is configured (the command owns its process, but a
-    program embedding Dramatis keeps its own logging).
+    Only the ``dramatis`` logger gets a handler, and only for the command's duration (the
+    command owns its process, but a program or test calling :func:`main` keeps its own
+    logging afterwards).  Warnings by default; ``-v`` details, ``-vv`` debugging.
     """
     logger = logging.getLogger("dramatis")
-    for h in list(logger.handlers):
-        if getattr(h, "dramatis_cli", False):
-            logger.removeHandler(h)
-    handler = logging.StreamHandler()  # stderr, looked up when each message is written
-    handler.dramatis_cli = True  # type: ignore[attr-defined]
+    handler = logging.StreamHandler(sys.stderr)  # stderr as it is while this command runs
     handler.setFormatter(_Formatter())
     logger.addHandler(handler)
-    logger.setLevel(
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+
+
+def _verbosity(verbose: int) -> None:
+    logging.getLogger("dramatis").setLevel(
         logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else logging.WARNING
     )
-    logger.propagate = False
 
 
 def _set_verbosity(ctx: click.Context, _param: click.Parameter, value: int) -> None:
@@ -49,7 +57,7 @@ def _set_verbosity(ctx: click.Context, _param: click.Parameter, value: int) -> N
     root = ctx.find_root()
     total = root.meta.get("dramatis.verbose", 0) + (value or 0)
     root.meta["dramatis.verbose"] = total
-    setup_logging(total)
+    _verbosity(total)
 
 
 def verbose_option(f: F) -> F:
