@@ -106,11 +106,14 @@ def test_plan_leaves_the_story_as_it_was() -> None:
     """Planning picks a cover (here a generated title card) without writing it into the story."""
     from dramatis.build.chapters import plan
     from dramatis.build.state import BuildOptions
-    from dramatis.speech.engines import EngineFacts
+    from dramatis.speech.engines import EngineBook, EngineFacts
+
+    class Book(EngineBook):  # facts of a made-up engine: planning starts none
+        def __getitem__(self, name: str) -> EngineFacts:
+            return EngineFacts(name, "test 1", frozenset({"rate"}), 175.0, [], None)
 
     story = _book()
-    facts = EngineFacts("test", "test 1", frozenset({"rate"}), 175.0, [], None)
-    (ps,) = plan([analyze(story, Cast())], BuildOptions(out=Path("out")), facts)
+    (ps,) = plan([analyze(story, Cast())], BuildOptions(out=Path("out")), Book())
     assert story.cover is None
     assert ps.cover and ps.cover[:3] in (b"\xff\xd8\xff", b"\x89PN")
     assert ps.chapters and all(ch.lines for ch in ps.chapters)
