@@ -123,3 +123,41 @@ def test_gender_is_not_taken_from_another_person_s_title() -> None:
     roylott = owner(att, "Dr. Roylott")
     assert roylott is not None and roylott.gender != "female"
     assert "Miss Roylott" not in roylott.names
+
+
+def test_a_nominal_speaker_is_the_named_person_the_turns_identify() -> None:
+    turns = [
+        ('"You must show it," said Lord Henry.', '"I will not," said Basil Hallward.'),
+        (
+            '"Why not?" asked Lord Henry.',
+            '"I have put too much of myself in it," said the painter.',
+        ),
+        ('"Nonsense," said Lord Henry.', '"It is true," said Basil Hallward.'),
+        ('"Then burn it," said Lord Henry.', '"Never," said the painter.'),
+        ('"You are absurd," said Lord Henry.', '"Perhaps," said the painter.'),
+    ]
+    text = "Lord Henry lay on the divan. Basil Hallward stood by the easel; he was pale.\n\n"
+    text += "".join(f"{a}\n\n{b}\n\n" for a, b in turns)
+    att = run(text)
+    basil = owner(att, "Basil Hallward")
+    assert basil is not None
+    assert owner(att, "The Painter") is basil
+    painter_lines = [s for s in att.segments if s.kind == "dialogue" and "Never" in s.text(text)]
+    assert painter_lines and painter_lines[0].speaker == basil.name
+
+
+def test_an_unidentified_nominal_speaker_gets_a_voice_of_its_own() -> None:
+    text = (
+        "The coach stopped at the inn, and Anne Grey got down. Nobody met her.\n\n"
+        '"Room for one more?" said the young man at the door.\n\n'
+        "The landlord shook his head. Rain fell on the yard.\n\n"
+        '"Then I shall sleep in the barn," said the young man.\n\n'
+        "A dog barked somewhere behind the stables.\n\n"
+        '"The barn is wet," said the young man. He went out.\n\n'
+        '"Good night," said Anne Grey. She went upstairs.\n'
+    )
+    att = run(text)
+    man = owner(att, "The Young Man")
+    assert man is not None and man.gender == "male"
+    says = [s.speaker for s in att.segments if s.kind == "dialogue"]
+    assert says[:3] == [man.name] * 3 and says[-1] == "Anne Grey"

@@ -379,8 +379,10 @@ def discover_descriptions(
 
     Why: many novels never name a minor speaker ("the mariner", "the barman"); without a
     character of their own their lines fall to someone named nearby.  A description counts
-    when a speech tag right after a line names it ``min_count`` times; general people nouns
-    ("the man", "the girl", "the other") stay unresolved, since each may be anyone.
+    when a speech tag right after a line names it ``min_count`` times.  One the turns of
+    talk identify ("said the painter" in Basil Hallward's turns) becomes that person's alias
+    instead.  Any man or woman ("the young man", "the girl") gets a voice only when no named
+    person's turns alternate with it (else it may be anyone); "the other" never does.
     """
     names = {n.lower() for c in known for n in c.names}
     heads = {n.split()[-1].lower() for c in known for n in c.names if n.split()}
@@ -393,16 +395,17 @@ def discover_descriptions(
         for rx in (_DESC_AFTER, _DESC_FIRST):
             m = rx.match(chunk)
             if m and m.group("verb") in SPEECH_VERBS:
-                noun = m.group("noun")
+                noun = _described_as(m)
                 if noun in SPEECH_VERBS or noun.endswith("ly"):
                     continue
                 count[noun] += 1
                 break
     out = []
-    who = _identified(text, segments, known, count)
+    seen_with: set[str] = set()
+    who = _identified(text, segments, known, count, seen_with)
     for noun, n in count.most_common():
         low = noun.lower()
-        if n < min_count or low in GENERIC_PEOPLE or low in _NOT_PEOPLE or low in NOT_ADJ:
+        if n < min_count or low in _VAGUE or low in _NOT_PEOPLE or low in NOT_ADJ:
             continue
         name = "The " + " ".join(w[:1].upper() + w[1:] for w in noun.split())
         if name.lower() in names or low in names or low.split()[-1] in heads:
@@ -410,6 +413,8 @@ def discover_descriptions(
         if noun in who:
             who[noun].aliases.append(name)  # "said the painter" is Basil Hallward's line
             continue
+        if low.split()[-1] in GENERIC_PEOPLE and noun in seen_with:
+            continue  # "the gentleman" beside several named people's turns: may be anyone
         noun = low.split()[-1]
         out.append(Character(name, [], _noun_gender(noun)))
     return out
@@ -421,7 +426,11 @@ def _tag_after(text: str, seg: Segment) -> str:
 
 
 def _identified(
-    text: str, segments: list[Segment], known: list[Character], nouns: Counter[str]
+    text: str,
+    segments: list[Segment],
+    known: list[Character],
+    nouns: Counter[str],
+    seen_with: set[str],
 ) -> dict[str, Character]:
     """{description: named character} for a description the turns of talk identify.
 
@@ -455,8 +464,8 @@ def _identified(
             else:
                 for rx in (_DESC_AFTER, _DESC_FIRST):
                     dm = rx.match(chunk)
-                    if dm and dm.group("verb") in SPEECH_VERBS and dm.group("noun") in nouns:
-                        who = dm.group("noun")
+                    if dm and dm.group("verb") in SPEECH_VERBS and _described_as(dm) in nouns:
+                        who = _described_as(dm)
                         break
         if turns and turns[-1][0] == pi:
             if turns[-1][1] is None:
@@ -477,6 +486,8 @@ def _identified(
     by_id = {id(c): c for c in known}
     out: dict[str, Character] = {}
     for noun, v in votes.items():
+        if any(n > 0 for n in v.values()):
+            seen_with.add(noun)  # some named person's turns alternate with it
         ranked = v.most_common(2)
         best, n = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0
@@ -502,3 +513,16 @@ def _paragraph_index(text: str):
 
     ends = [m.end() for m in re.finditer(r"\n[ \t]*\n", text)]
     return lambda pos: bisect_right(ends, pos)
+
+
+# Descriptions that stand for no one person ("said the voice", "the other", "the people")
+_VAGUE = frozenset("voice voices other others one people person men women".split())
+
+
+def _described_as(m: re.Match[str]) -> str:
+    """What a tag calls its speaker: the noun, with its adjective when the noun alone is any
+    man or woman ("the young man", "the old woman"; but "the painter", "the Hatter")."""
+    noun, adj = m.group("noun"), m.group("adj")
+    if noun.lower() in GENERIC_PEOPLE and adj and adj not in NOT_ADJ:
+        return adj + " " + noun
+    return noun
