@@ -122,6 +122,8 @@ def build(paths: Sequence[Path], opts: BuildOptions) -> dict:
                         log.info("clip cache in use by pid %s: not pruned this time", others)
                     else:
                         cache.prune(keep=all_keys)
+                        # Earlier versions kept encoded pieces in the cache itself.
+                        shutil.rmtree(cache.root / PIECES_DIR, ignore_errors=True)
             except Busy:
                 log.info("clip cache busy: not pruned this time")
         # Keyed on the inputs as they are now: voices.yaml may have gained characters.
