@@ -21,9 +21,9 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 
-from dramatis.attribution.attribute import sieve
-from dramatis.attribution.rank import ALT as SHIPPED_ALT
-from dramatis.attribution.rank import NULL, Ranker, candidates, decode
+from dramatis.attribution.rules.tags import sieve
+from dramatis.attribution.ranker.features import ALT as SHIPPED_ALT
+from dramatis.attribution.ranker.features import NULL, Ranker, candidates, decode
 from dramatis.text.segment import segment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -202,11 +202,11 @@ def main() -> int:
     global ALT
     ALT = a.alt
     if a.narrow:
-        import dramatis.attribution.rank as R
+        import dramatis.attribution.ranker.features as R
 
         R.WIDE = False
     if a.aba is not None:
-        import dramatis.attribution.rank as R
+        import dramatis.attribution.ranker.features as R
 
         R.ABA = a.aba
     score = load_score(a.gold_dir)

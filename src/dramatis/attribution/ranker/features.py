@@ -32,7 +32,7 @@ import numpy as np
 from dramatis.text.lexicon import SPEECH_VERB_RE
 
 if TYPE_CHECKING:
-    from dramatis.attribution.attribute import _Attributor
+    from dramatis.attribution.rules.tags import _Attributor
 
 _METHODS = ("explicit", "beat", "para", "turn", "recent")
 _PRON = re.compile(r"\b(he|she|I|you|He|She|You)\b")

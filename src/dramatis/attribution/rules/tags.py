@@ -1601,7 +1601,7 @@ def attribute(
     ``scopes`` (the stories of a collection, as spans of ``text``) are attributed one by one,
     each with the characters found in it: a character of one story never speaks in the next.
     """
-    from dramatis.attribution.rank import ALT, load_weights, rerank
+    from dramatis.attribution.ranker.features import ALT, load_weights, rerank
 
     if len(scopes) > 1:
         return _attribute_scoped(text, segments, cast, scopes)

@@ -1,0 +1,1 @@
+"""The learned speaker ranker over the rule sieve's answers."""

@@ -1,0 +1,1 @@
+"""The rule sieve: small functions over an AttributionState, most reliable first."""
