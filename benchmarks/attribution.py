@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from dramatis.attribution.rules.tags import attribute
+from dramatis.attribution import attribute
 from dramatis.model import Cast, Character
 from dramatis.text.lexicon import CROWD, EXTRAS
 from dramatis.text.segment import segment

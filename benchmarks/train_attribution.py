@@ -21,7 +21,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 
-from dramatis.attribution.rules.tags import sieve
+from dramatis.attribution import sieve
 from dramatis.attribution.ranker.features import ALT as SHIPPED_ALT
 from dramatis.attribution.ranker.features import NULL, Ranker, candidates, decode
 from dramatis.text.segment import segment

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dramatis.attribution.rules.tags import Attribution, attribute, line_ids
+from dramatis.attribution import Attribution, attribute, line_ids
 from dramatis.model import Cast, Character
 from dramatis.text.segment import segment
 

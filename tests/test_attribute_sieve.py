@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dramatis.attribution.rules.tags import attribute, sieve
+from dramatis.attribution import attribute, sieve
 from dramatis.model import Cast, Character
 from dramatis.text.segment import segment
 

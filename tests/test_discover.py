@@ -4,7 +4,7 @@ tests; each names its rule."""
 
 from __future__ import annotations
 
-from dramatis.attribution.rules.tags import attribute
+from dramatis.attribution import attribute
 from dramatis.text.segment import segment
 
 

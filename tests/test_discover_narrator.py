@@ -3,7 +3,7 @@ narrator reads out (made narration by the segmenter) names them again and again.
 
 from __future__ import annotations
 
-from dramatis.attribution.rules.tags import attribute
+from dramatis.attribution import attribute
 from dramatis.model import Segment
 from dramatis.text.segment import segment
 

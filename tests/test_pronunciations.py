@@ -48,7 +48,7 @@ def test_pronunciations_reach_the_engine_but_not_the_script(tmp_path: Path) -> N
     # What the engine was given: the clips in the cache are keyed by the exact text spoken.
     story = read_story(story_path)
     cast = load_cast(tmp_path / "voices.yaml")
-    from dramatis.attribution.rules.tags import attribute
+    from dramatis.attribution import attribute
     from dramatis.text.segment import segment
 
     att = attribute(story.text, segment(story.text), cast)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dramatis.attribution.rules.tags import attribute
+from dramatis.attribution import attribute
 from dramatis.model import Cast
 from dramatis.text.segment import segment
 

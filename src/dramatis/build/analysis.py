@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dramatis.attribution.rules.tags import Attribution, attribute
+from dramatis.attribution import Attribution, attribute
 from dramatis.build.lock import voices_lock
 from dramatis.cast.config import add_characters, engine_named, load_cast
 from dramatis.model import Cast, Chapter, Hidden, Segment, Story

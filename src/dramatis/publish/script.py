@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dramatis.attribution.rules.tags import LOW_CONFIDENCE
+from dramatis.attribution import LOW_CONFIDENCE
 
 if TYPE_CHECKING:
     from dramatis.build.analysis import Analysis

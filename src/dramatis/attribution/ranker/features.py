@@ -25,14 +25,12 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dramatis.attribution.rules.resolve import resolve_pronoun
+from dramatis.attribution.state import AttributionState
 from dramatis.text.lexicon import SPEECH_VERB_RE
-
-if TYPE_CHECKING:
-    from dramatis.attribution.rules.tags import _Attributor
 
 _METHODS = ("explicit", "beat", "para", "turn", "recent")
 _PRON = re.compile(r"\b(he|she|I|you|He|She|You)\b")
@@ -137,7 +135,7 @@ def load_weights() -> Ranker | None:
     return Ranker.from_json(data)
 
 
-def candidates(att: _Attributor) -> list[tuple[int, list[int], list[dict[str, float]]]]:
+def candidates(att: AttributionState) -> list[tuple[int, list[int], list[dict[str, float]]]]:
     """For each dialogue segment: (segment index, candidate characters, their features)."""
     text, segs = att.text, att.segs
     order = sorted(att.by_para)
@@ -490,7 +488,7 @@ _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’']?\s+")
 _LEAD_PRON = re.compile(r"\W*(he|she|his|her)\b", re.I)
 
 
-def _last_subject(att: _Attributor, pj: int) -> tuple[str, int | None] | None:
+def _last_subject(att: AttributionState, pj: int) -> tuple[str, int | None] | None:
     """("name", character) or ("pron", character) for the last narration sentence of
     paragraph ``pj`` when the paragraph ends in narration, else None."""
     ps, pe = att.paras[pj]
@@ -506,13 +504,13 @@ def _last_subject(att: _Attributor, pj: int) -> tuple[str, int | None] | None:
     pos = ps + len(tail) - len(last)
     for a, _b, cis in att.names.find(last, 0, min(len(last), 30)):
         if a <= 4:
-            return "name", cis[0] if len(cis) == 1 else att._recent_of(cis, pos)
+            return "name", cis[0] if len(cis) == 1 else att.recent_of(cis, pos)
         break
     m = _LEAD_PRON.match(last)
     if m:
         p = m.group(1).lower()
         p = {"his": "he", "her": "she"}.get(p, p)
-        return "pron", att.resolve_pronoun(p, pos, {})
+        return "pron", resolve_pronoun(att, p, pos, {})
     return None
 
 
@@ -537,7 +535,7 @@ def _last_pronoun(text: str, spans: list[tuple[int, int]]) -> str | None:
     return ms[-1].group().lower() if ms else None
 
 
-def rerank(att: _Attributor, weights: Ranker, alt: float | None = None) -> None:
+def rerank(att: AttributionState, weights: Ranker, alt: float | None = None) -> None:
     """Replace the sieve's speakers with the ranker's choice, confidence its probability.
 
     With ``alt`` the first lines of adjacent quote paragraphs are decoded together (Viterbi):
@@ -549,7 +547,7 @@ def rerank(att: _Attributor, weights: Ranker, alt: float | None = None) -> None:
     decode(att, candidates(att), model, alt)
 
 
-def decode(att: _Attributor, rows, weights: Ranker, alt: float | None = None) -> None:
+def decode(att: AttributionState, rows, weights: Ranker, alt: float | None = None) -> None:
     """Write speakers and confidences for ``rows`` (from ``candidates``) into ``att``.
 
     One speaker per paragraph: the segments of a paragraph pool their log-probabilities
@@ -636,7 +634,7 @@ def decode(att: _Attributor, rows, weights: Ranker, alt: float | None = None) ->
         i = j
 
 
-def replies(att: _Attributor) -> set[int]:
+def replies(att: AttributionState) -> set[int]:
     """Paragraphs opening with a first-person answer to a line that said "you" in the
     paragraph just before ('"You know why."' / '"No, I don't."').  In the dev set the
     speaker changes in 274 of 285 of them, whatever beat follows the answer."""
@@ -656,7 +654,7 @@ def replies(att: _Attributor) -> set[int]:
     return out
 
 
-def _tagged(att: _Attributor, k: int, cands: list[int], lp: list[float]) -> int:
+def _tagged(att: AttributionState, k: int, cands: list[int], lp: list[float]) -> int:
     """The speaker of a line with its own speech verb: the ranker's choice, except that a
     named tag ("cried Mr. Bennet") is only overturned by clearly stronger evidence (a short
     text gives the context features little to go on)."""
@@ -676,7 +674,7 @@ OVERTURN = 1.5  # log-odds by which the ranker must prefer another speaker to a 
 _BEAM = 4  # candidates per line kept in the joint decoding
 
 
-def _viterbi(att: _Attributor, run, alt: float, answers: set[int]) -> None:
+def _viterbi(att: AttributionState, run, alt: float, answers: set[int]) -> None:
     """Second-order decoding of one exchange: a repeated speaker costs ``alt`` (``REPLY``
     for a paragraph in ``answers``), and the A-B-A pattern of a two-person exchange earns
     ``ABA``."""
