@@ -3,7 +3,7 @@ and sentence openers do not.  Short texts written for these tests; each names it
 
 from __future__ import annotations
 
-from dramatis.attribution.attribute import attribute
+from dramatis.attribution import attribute
 from dramatis.text.segment import segment
 
 
