@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dramatis.attribution.attribute import attribute
+from dramatis.attribution import attribute
 from dramatis.text.read import read_story
 from dramatis.text.segment import segment
 
