@@ -51,7 +51,7 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 extra=""
-[ "$mode" = test ] && extra="[test]"
+[ "$mode" = test ] && extra="[test,neural]"  # CI tests the optional Kokoro engine too
 say "Installing Dramatis into .venv"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".${extra}"
