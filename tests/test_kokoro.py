@@ -150,9 +150,8 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_a_kokoro_build_speaks_every_line_audibly_in_order(tmp_path: Path):
     (tmp_path / "stories").mkdir()
     (tmp_path / "stories" / "lighthouse.txt").write_text(STORY, encoding="utf-8")
-    result = _run(
-        "build", "--engine", "kokoro", "--json", "--quiet", "--no-credits", "-j", "2", cwd=tmp_path
-    )  # fmt: skip
+    (tmp_path / "voices.yaml").write_text("engine: kokoro\n", encoding="utf-8")
+    result = _run("build", "--json", "--quiet", "--no-credits", "-j", "2", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
 
     cast = YAML(typ="safe").load((tmp_path / "voices.yaml").read_text())["characters"]
