@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import secrets
 import sys
@@ -27,6 +28,8 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from dramatis.errors import DramatisError
+
+log = logging.getLogger(__name__)
 
 #: How long a second build waits for the output folder before giving up.
 OUTPUT_WAIT_S = 5.0
@@ -69,7 +72,11 @@ def output_lock(out: Path, wait: float = OUTPUT_WAIT_S) -> Iterator[None]:
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(lock_file)
     try:
-        lock.acquire(timeout=wait)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.info("%s: waiting for the build holding it (%s)", out, _owner_text(owner))
+            lock.acquire(timeout=wait)
     except Timeout:
         raise Busy(
             f"another build is writing into this folder ({_owner_text(owner)}); "

@@ -142,6 +142,9 @@ def _write(
         for ch in ps.chapters
         if not (ch.path.is_file() and read_fingerprint(ch.path) == ch.fingerprint)
     ]
+    for ps in planned:
+        todo = sum(1 for ch in stale if ch.story is ps.story)
+        log.info("%s: %d file(s), %d to write", ps.dir, len(ps.chapters), todo)
     stage = open_stage(opts.out)
     try:
         for ps in planned:

@@ -39,11 +39,15 @@ def cli_logging() -> Iterator[None]:
     handler.setFormatter(_Formatter())
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)
+    # Not also through the root logger: a library that called logging.basicConfig() on
+    # import would print every message a second time, in its own format.
+    propagate, logger.propagate = logger.propagate, False
     try:
         yield
     finally:
         logger.removeHandler(handler)
         logger.setLevel(logging.NOTSET)
+        logger.propagate = propagate
 
 
 def _verbosity(verbose: int) -> None:
