@@ -381,8 +381,8 @@ def discover_descriptions(
     character of their own their lines fall to someone named nearby.  A description counts
     when a speech tag right after a line names it ``min_count`` times.  One the turns of
     talk identify ("said the painter" in Basil Hallward's turns) becomes that person's alias
-    instead.  Any man or woman ("the young man", "the girl") gets a voice only when no named
-    person's turns alternate with it (else it may be anyone); "the other" never does.
+    instead.  Any man or woman described ("the young man") gets a voice only when no named
+    person's turns alternate with it (else it may be anyone); "the man", "the other" never do.
     """
     names = {n.lower() for c in known for n in c.names}
     heads = {n.split()[-1].lower() for c in known for n in c.names if n.split()}
@@ -413,8 +413,8 @@ def discover_descriptions(
         if noun in who:
             who[noun].aliases.append(name)  # "said the painter" is Basil Hallward's line
             continue
-        if low.split()[-1] in GENERIC_PEOPLE and noun in seen_with:
-            continue  # "the gentleman" beside several named people's turns: may be anyone
+        if low.split()[-1] in GENERIC_PEOPLE and (noun in seen_with or " " not in low):
+            continue  # "the man", or "the old gentleman" beside named turns: may be anyone
         noun = low.split()[-1]
         out.append(Character(name, [], _noun_gender(noun)))
     return out
