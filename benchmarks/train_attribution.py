@@ -1,53 +1,48 @@
 """Train the speaker ranker (src/dramatis/data/speaker_ranker.json) on the PDNC dev set.
 
-    PYTHONPATH=src python benchmarks/train_attribution.py [--gold-dir DIR] [--hidden 8] [--write]
+    PYTHONPATH=src python benchmarks/train_attribution.py [--gold-dir DIR] [--write]
 
-A conditional logit (softmax over each quote's candidate speakers) with L2 regularisation,
-optionally with a tanh hidden layer (--hidden), fitted with numpy/scipy here and never
-imported by Dramatis itself.  Both conditions (cast given, characters discovered) are pooled.
-Prints leave-one-novel-out accuracy (the figure that says whether it generalises) next to the
-sieve's and the all-novels fit; ``--write`` stores the all-novels model.  The gold data is
-read from --gold-dir, never copied.
+A conditional logit (softmax over each quote's candidate speakers) with L2 regularisation and
+a small tanh hidden layer, fitted with numpy/scipy here and never imported by Dramatis itself.
+Both conditions (cast given, characters discovered) are pooled.  ``fit_ranker`` is the one
+recipe: ``benchmarks/attribution.py`` calls it once per held-out novel for the leave-one-novel-out
+figure (the one that counts), and this script calls it on all novels to write the shipped model.
+The gold data is read from --gold-dir, never copied.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
+import hashlib
 import json
+import os
+import pickle
 import sys
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 
+import dramatis.attribution.ranker.features as rank
 from dramatis.attribution import sieve
-from dramatis.attribution.ranker.features import ALT as SHIPPED_ALT
 from dramatis.attribution.ranker.features import NULL, Ranker, candidates, decode
 from dramatis.text.segment import segment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from attribution import ROOT, TYPES, gold_cast, load_score
+from pdnc import DEV, ROOT, gold_cast, load_score, pdnc_name
 
-ALT: float | None = None
 OUT = ROOT / "src" / "dramatis" / "data" / "speaker_ranker.json"
+# the recipe: L2 on the linear part, tanh units and their L2
+RECIPE = {"l2": 1.0, "hidden": 8, "l2h": 10.0}
+CACHE = Path("/tmp/dramatis-attribution-rows")
 
 
-def extract(gold: dict, cast, score) -> dict:
-    """Candidates, features and labels for every dialogue segment of one novel."""
-    text = gold["text"]
-    att = sieve(text, segment(text), cast)
-    d = {"att": att, "gold": gold, "resolver": score.Resolver(gold["characters"])}
-    d["rows"] = label(d, candidates(att))
-    return d
-
-
-def label(d: dict, rows) -> list:
+def label(att, gold: dict, resolver, rows) -> list:
     """Add to each (segment, candidates, features) row whether each candidate is right."""
-    import bisect
-
-    att, resolver = d["att"], d["resolver"]
-    gq = sorted(d["gold"]["quotes"], key=lambda q: q["start"])
+    gq = sorted(gold["quotes"], key=lambda q: q["start"])
     starts = [q["start"] for q in gq]
     out = []
     for k, cands, feats in rows:
@@ -67,58 +62,156 @@ def label(d: dict, rows) -> list:
     return out
 
 
-def second_rows(d: dict, first: Ranker) -> dict:
-    """The rows the second pass sees: features recomputed after the first model's answers."""
-    att = d["att"]
-    decode(att, d["rows"], first, None)
-    rows = label(d, candidates(att))
-    att.spk, att.conf = dict(att.spk0), dict(att.conf0)
-    return {"rows": rows}
+def _code_key() -> str:
+    """A hash of Dramatis's source: cached rows are reused only for the same code."""
+    h = hashlib.sha1()
+    for p in sorted((ROOT / "src" / "dramatis").rglob("*.py")):
+        h.update(p.read_bytes())
+    h.update(json.dumps(SETTINGS, sort_keys=True).encode())
+    return h.hexdigest()[:16]
 
 
-def fit_stacked(data: list[dict], vocab: list[str], a) -> Ranker:
-    """First-pass model on the sieve's context; with --stack a second-pass model fitted on
-    the context the first pass leaves (what the joint-decoding pass really sees)."""
-    first = fit(data, vocab, a.l2, a.hidden, a.l2h)
-    if not a.stack:
-        return first
-    second = fit([second_rows(d, first) for d in data], vocab, a.l2, a.hidden, a.l2h)
-    first.second = second
-    return first
+def extract(job: tuple[Path, str, str]) -> list:
+    """Candidate rows with labels for one (novel, condition), cached under /tmp by code hash
+    (with the sieve's state, which ``--quick`` decodes without running the sieve again)."""
+    path, cond, key = job
+    cached = CACHE / key / f"{path.stem}-{cond}.pkl"
+    if cached.exists():
+        return pickle.loads(cached.read_bytes())[1]
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    score = load_score()
+    text = gold["text"]
+    att = sieve(text, segment(text), gold_cast(gold) if cond == "cast" else None)
+    rows = label(att, gold, score.Resolver(gold["characters"]), candidates(att))
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps((att, rows)))
+    tmp.replace(cached)
+    return rows
 
 
-def matrix(data: list[dict], vocab: list[str]):
+def quick(job: tuple[str, str, str]) -> dict:
+    """A fold of the quick check: fit without ``novel``, decode its cached sieve state as
+    ``attribute()`` does (two passes, the second joint) and score it, both conditions."""
+    novel, key, gold_dir = job
+    tag = hashlib.sha1(json.dumps(RECIPE, sort_keys=True).encode()).hexdigest()[:10]
+    saved = CACHE / key / f"model-{tag}-{novel}.json"
+    if saved.exists():
+        model = Ranker.from_json(json.loads(saved.read_text()))
+    else:
+        model = fit_ranker([r for (n, _c), rs in ROWS.items() if n != novel for r in rs])
+        saved.write_text(json.dumps(model.to_json()))
+    for name, value in DECODE.items():
+        setattr(rank, name, value)
+    gold = json.loads((Path(gold_dir) / f"{novel}.json").read_text(encoding="utf-8"))
+    score = load_score()
+    out = {}
+    for cond in ("cast", "none"):
+        att, rows = pickle.loads((CACHE / key / f"{novel}-{cond}.pkl").read_bytes())
+        decode(att, rows, model, None)
+        decode(att, candidates(att), model.second or model, rank.ALT)
+        quotes = [
+            {
+                "start": att.segs[k].start,
+                "end": att.segs[k].end,
+                "speaker": pdnc_name(att.chars[att.spk[k]].name) if k in att.spk else "",
+            }
+            for k in att.dia
+        ]
+        r = score.score(gold, {"quotes": quotes})
+        q = r["quotation"]
+        out[cond] = {t: (b["correct"], b["n"]) for t, b in q["by_type"].items()}
+        out[cond]["all"] = (q["correct"], q["n"])
+        out[cond]["voice"] = (r["voice"]["correct"], r["voice"]["n"])
+    return out
+
+
+ROWS: dict[tuple[str, str], list] = {}  # set before forking the quick check's workers
+SETTINGS: dict[str, float] = {}  # rank module constants to try (--set RUN_FEATURES=0)
+DECODE: dict[str, float] = {}  # decoding constants to try (--decode ALT=0.8): rows unchanged
+
+
+def quick_loo(files: list[Path], jobs: int, only: list[str] | None) -> None:
+    """Leave-one-novel-out from cached sieve states: for iterating on the ranker (the sieve is
+    not re-run; ``attribution.py`` gives the figure of the whole pipeline)."""
+    ROWS.update(extract_all(files, jobs))
+    key = _code_key()
+    held = [p.stem for p in files if not only or p.stem in only]
+    with get_context("fork").Pool(jobs) as pool:
+        res = pool.map(quick, [(n, key, str(files[0].parent)) for n in held], chunksize=1)
+    cols = ("all", "explicit", "anaphoric", "implicit", "voice")
+    print(f"{'novel':28s} cond " + " ".join(f"{c[:6]:>6s}" for c in cols))
+    tot: dict = {}
+    for n, r in zip(held, res, strict=True):
+        for cond in ("cast", "none"):
+            vals = []
+            for c in cols:
+                a, b = r[cond].get(c, (0, 0))
+                t = tot.setdefault((cond, c), [0, 0, []])
+                t[0] += a
+                t[1] += b
+                if b:
+                    t[2].append(a / b)
+                vals.append(f"{a / b:6.3f}" if b else "     -")
+            print(f"{n[:28]:28s} {cond:4s} " + " ".join(vals))
+    for cond in ("cast", "none"):
+        micro = " ".join(f"{tot[cond, c][0] / max(1, tot[cond, c][1]):6.3f}" for c in cols)
+        mac = " ".join(f"{sum(tot[cond, c][2]) / max(1, len(tot[cond, c][2])):6.3f}" for c in cols)
+        print(f"{'ALL (micro)':28s} {cond:4s} {micro}")
+        print(f"{'MEAN (macro)':28s} {cond:4s} {mac}")
+
+
+def extract_all(files: list[Path], jobs: int = 2) -> dict[tuple[str, str], list]:
+    """{(novel, condition): rows} for every novel, both conditions, ``jobs`` processes."""
+    key = _code_key()
+    work = [(p, c, key) for p in files for c in ("cast", "none")]
+    with get_context("fork").Pool(jobs) as pool:
+        res = pool.map(extract, work, chunksize=1)
+    return {(p.stem, c): r for (p, c, _k), r in zip(work, res, strict=True)}
+
+
+def vocabulary(rows: list) -> list[str]:
+    return sorted({n for r in rows for f in r[2] for n in f} | {NULL})
+
+
+def fit_ranker(rows: list, recipe: dict | None = None) -> Ranker:
+    """The shipped recipe on these rows (any mix of novels and conditions)."""
+    r = {**RECIPE, **(recipe or {})}
+    return fit(rows, vocabulary(rows), r["l2"], r["hidden"], r["l2h"])
+
+
+def matrix(rows: list, vocab: list[str]):
     """Sparse candidate-by-feature matrix, group (quote) ids and labels."""
     idx = {n: i for i, n in enumerate(vocab)}
     vals, cols, ptr, groups, ys = [], [], [0], [], []
     g = 0
-    for d in data:
-        for _k, cands, feats, labels in d["rows"]:
-            if not cands:
-                continue
-            # the null option ("someone else") is right when no candidate is
-            for f, y in zip([*feats, {NULL: 1.0}], [*labels, not any(labels)], strict=True):
-                for n, x in f.items():
-                    if n in idx:
-                        cols.append(idx[n])
-                        vals.append(x)
-                ptr.append(len(cols))
-                groups.append(g)
-                ys.append(y)
-            g += 1
+    for _k, cands, feats, labels in rows:
+        if not cands:
+            continue
+        # the null option ("someone else") is right when no candidate is
+        for f, y in zip([*feats, {NULL: 1.0}], [*labels, not any(labels)], strict=True):
+            for n, x in f.items():
+                if n in idx:
+                    cols.append(idx[n])
+                    vals.append(x)
+            ptr.append(len(cols))
+            groups.append(g)
+            ys.append(y)
+        g += 1
     X = csr_matrix((vals, cols, ptr), shape=(len(ptr) - 1, len(vocab)))
     return X, np.array(groups), np.array(ys, dtype=float), g
 
 
 def fit(
-    data: list[dict], vocab: list[str], l2: float, hidden: int = 0, l2h: float = 10.0, seed: int = 0
+    rows: list, vocab: list[str], l2: float, hidden: int = 0, l2h: float = 10.0, seed: int = 0
 ) -> Ranker:
     """Maximum likelihood of the right candidate (softmax within each quote), L2-penalised.
 
     With ``hidden`` > 0 a tanh layer is added on top of the linear part (started from the
     linear fit), the same objective, the gradients written out by hand for L-BFGS.
     """
-    X, grp, y, _ng = matrix(data, vocab)
+    X, grp, y, _ng = matrix(rows, vocab)
+    X = X.toarray()  # dense products are several times faster than sparse ones here
     d = len(vocab)
 
     heads = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])  # groups are contiguous
@@ -165,100 +258,40 @@ def fit(
     return Ranker(vocab, w.tolist(), {"W": w1.tolist(), "b": b1.tolist(), "v": v.tolist()})
 
 
-def evaluate(d: dict, weights: Ranker | None, score, passes: int = 1) -> dict:
-    att = d["att"]
-    if weights is not None:
-        for n in range(passes):
-            rows = d["rows"] if n == 0 else candidates(att)
-            model = weights.second if n and weights.second is not None else weights
-            decode(att, rows, model, ALT if n == passes - 1 else None)
-    quotes = [
-        {
-            "start": att.segs[k].start,
-            "end": att.segs[k].end,
-            "speaker": att.chars[att.spk[k]].name if k in att.spk else "",
-        }
-        for k in att.dia
-    ]
-    att.spk, att.conf = dict(att.spk0), dict(att.conf0)
-    return score.score(d["gold"], {"quotes": quotes})["quotation"]
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--gold-dir", type=Path, default=ROOT.parent / "shared" / "attribution" / "dev")
-    ap.add_argument("--l2", type=float, default=1.0)
-    ap.add_argument("--hidden", type=int, default=0, help="tanh units on top of the linear part")
-    ap.add_argument("--l2h", type=float, default=10.0, help="L2 on the hidden layer")
-    ap.add_argument("--stack", action="store_true", help="a second model for the second pass")
-    ap.add_argument("--narrow", action="store_true", help="without the wider candidate set")
-    ap.add_argument("--write", action="store_true")
-    ap.add_argument("--passes", type=int, default=2, help="2 = what attribute() does")
-    ap.add_argument(
-        "--alt", type=float, default=SHIPPED_ALT, help="Viterbi cost of a repeated speaker"
-    )
-    ap.add_argument("--aba", type=float, help="Viterbi bonus for A-B-A turn-taking")
+    ap.add_argument("--gold-dir", type=Path, default=DEV)
+    ap.add_argument("--write", action="store_true", help="store the all-novels model")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--quick", action="store_true", help="leave-one-novel-out from cached sieves")
+    ap.add_argument("--only", action="append", help="with --quick: held-out novels to score")
+    ap.add_argument("--recipe", type=json.loads, default={}, help='e.g. {"hidden": 0}')
+    ap.add_argument("--set", action="append", help="a rank constant for features: RUN_FEATURES=0")
+    ap.add_argument("--decode", action="append", help="with --quick: a decoding constant, ALT=0.8")
     a = ap.parse_args()
-    global ALT
-    ALT = a.alt
-    if a.narrow:
-        import dramatis.attribution.ranker.features as R
-
-        R.WIDE = False
-    if a.aba is not None:
-        import dramatis.attribution.ranker.features as R
-
-        R.ABA = a.aba
-    score = load_score(a.gold_dir)
+    RECIPE.update(a.recipe)
+    for kv in a.set or []:
+        k, v = kv.split("=")
+        SETTINGS[k] = float(v)
+        setattr(rank, k, float(v))
+    for kv in a.decode or []:
+        k, v = kv.split("=")
+        DECODE[k] = float(v)
     files = sorted(p for p in a.gold_dir.glob("*.json") if not p.name.startswith("_"))
-    data: dict[tuple[str, str], dict] = {}
-    for p in files:
-        gold = json.loads(p.read_text(encoding="utf-8"))
-        for cond in ("cast", "none"):
-            data[(p.stem, cond)] = extract(gold, gold_cast(gold) if cond == "cast" else None, score)
-        print(f"features: {p.stem}", file=sys.stderr)
-    vocab = sorted({n for d in data.values() for r in d["rows"] for f in r[2] for n in f} | {NULL})
+    if a.quick:
+        quick_loo(files, a.jobs, a.only)
+        return 0
+    data = extract_all(files, a.jobs)
     for cond in ("cast", "none"):
-        rows = [r for (_n, c), d in data.items() if c == cond for r in d["rows"]]
+        rows = [r for (_n, c), rs in data.items() if c == cond for r in rs if r[1]]
         hit = sum(any(r[3]) for r in rows)
         print(f"candidate recall {cond}: {hit / len(rows):.3f} of {len(rows)} dialogue segments")
-    weights_all = fit_stacked(list(data.values()), vocab, a)
-    tot = {
-        (m, c): {t: [0, 0] for t in ("all", *TYPES)}
-        for m in ("sieve", "loo", "all")
-        for c in ("cast", "none")
-    }
-    print(f"{'novel':28s} cond  sieve    LOO    all   (quotation accuracy)")
-    for p in files:
-        wl = fit_stacked([d for (n, _c), d in data.items() if n != p.stem], vocab, a)
-        for cond in ("cast", "none"):
-            d = data[(p.stem, cond)]
-            res = {
-                "sieve": evaluate(d, None, score),
-                "loo": evaluate(d, wl, score, a.passes),
-                "all": evaluate(d, weights_all, score, a.passes),
-            }
-            for m, q in res.items():
-                for t, b in [("all", q)] + [(t, q["by_type"].get(t)) for t in TYPES]:
-                    if b:
-                        tot[(m, cond)][t][0] += b["correct"]
-                        tot[(m, cond)][t][1] += b["n"]
-            print(
-                f"{p.stem[:28]:28s} {cond:4s} "
-                + " ".join(f"{res[m]['accuracy']:6.3f}" for m in ("sieve", "loo", "all"))
-            )
-    for cond in ("cast", "none"):
-        for m in ("sieve", "loo", "all"):
-            t = tot[(m, cond)]
-            print(
-                f"ALL (micro) {cond:4s} {m:5s} "
-                + " ".join(f"{k[:5]} {t[k][0] / max(1, t[k][1]):.3f}" for k in ("all", *TYPES))
-            )
-    for n, v in sorted(zip(vocab, weights_all.w, strict=True), key=lambda kv: -abs(kv[1])):
-        print(f"  {n:16s} {v:+.3f}", file=sys.stderr)
+    model = fit_ranker([r for rs in data.values() for r in rs])
+    for n, v in sorted(zip(model.features, model.w, strict=True), key=lambda kv: -abs(kv[1])):
+        print(f"  {n:16s} {v:+.3f}")
     if a.write:
-        OUT.write_text(json.dumps(weights_all.to_json()) + "\n")
-        print(f"wrote {OUT}", file=sys.stderr)
+        OUT.write_text(json.dumps(model.to_json()) + "\n")
+        print(f"wrote {OUT}")
     return 0
 
 
