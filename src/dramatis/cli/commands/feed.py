@@ -29,9 +29,14 @@ def feed(directory: Path, base_url: str | None, title: str | None) -> None:
     --base-url the links are relative to feed.xml: fine for feed readers that resolve them
     (most do), but some podcast apps need absolute addresses.
     """
+    import contextlib
+
+    from dramatis.build.lock import output_lock
     from dramatis.publish.feed import write_feed
 
-    path = write_feed(directory, base_url, title=title)
+    # The feed and its sidecars are written into DIRECTORY: not while a build writes there.
+    with output_lock(directory) if directory.is_dir() else contextlib.nullcontext():
+        path = write_feed(directory, base_url, title=title)
     if base_url is not None:
         click.echo(f"{path}  (subscribe to {base_url.rstrip('/')}/{path.name})")
     else:
