@@ -26,9 +26,10 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 
-import dramatis.attribution.ranker.features as rank
+import dramatis.attribution.ranker.decode as rank_decode
+import dramatis.attribution.ranker.features as rank_features
 from dramatis.attribution import sieve
-from dramatis.attribution.ranker.features import NULL, Ranker, candidates, decode
+from dramatis.attribution.ranker import NULL, Ranker, candidates, decode
 from dramatis.text.segment import segment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -102,14 +103,14 @@ def quick(job: tuple[str, str, str]) -> dict:
         model = fit_ranker([r for (n, _c), rs in ROWS.items() if n != novel for r in rs])
         saved.write_text(json.dumps(model.to_json()))
     for name, value in DECODE.items():
-        setattr(rank, name, value)
+        set_constant(name, value)
     gold = json.loads((Path(gold_dir) / f"{novel}.json").read_text(encoding="utf-8"))
     score = load_score()
     out = {}
     for cond in ("cast", "none"):
         att, rows = pickle.loads((CACHE / key / f"{novel}-{cond}.pkl").read_bytes())
         decode(att, rows, model, None)
-        decode(att, candidates(att), model.second or model, rank.ALT)
+        decode(att, candidates(att), model.second or model, rank_decode.ALT)
         quotes = [
             {
                 "start": att.segs[k].start,
@@ -127,6 +128,15 @@ def quick(job: tuple[str, str, str]) -> dict:
 
 
 ROWS: dict[tuple[str, str], list] = {}  # set before forking the quick check's workers
+
+
+def set_constant(name: str, value: float) -> None:
+    """Set a ranker constant on the module that reads it: ranker/features.py (candidates and
+    their features) or ranker/decode.py (decoding: ALT, ABA, REPLY, OVERTURN)."""
+    mod = rank_decode if hasattr(rank_decode, name) else rank_features
+    setattr(mod, name, value)
+
+
 SETTINGS: dict[str, float] = {}  # rank module constants to try (--set RUN_FEATURES=0)
 DECODE: dict[str, float] = {}  # decoding constants to try (--decode ALT=0.8): rows unchanged
 
@@ -273,7 +283,7 @@ def main() -> int:
     for kv in a.set or []:
         k, v = kv.split("=")
         SETTINGS[k] = float(v)
-        setattr(rank, k, float(v))
+        set_constant(k, float(v))
     for kv in a.decode or []:
         k, v = kv.split("=")
         DECODE[k] = float(v)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from dramatis.attribution import attribute, sieve
-from dramatis.attribution.ranker.features import NULL, Ranker, candidates, load_weights
+from dramatis.attribution.ranker import NULL, Ranker, candidates, load_weights
 from dramatis.model import Cast, Character
 from dramatis.text.segment import segment
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from dramatis.attribution.characters import cast_characters, merge_cast
 from dramatis.attribution.discover import discover, discover_descriptions
-from dramatis.attribution.ranker.features import ALT, load_weights, rerank
+from dramatis.attribution.ranker import ALT, load_weights, rerank
 from dramatis.attribution.rules.sieve import run_rules
 from dramatis.attribution.state import AttributionState
 from dramatis.model import NARRATOR, Cast, Character, Segment

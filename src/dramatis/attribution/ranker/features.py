@@ -1,4 +1,4 @@
-"""A learned speaker ranker on top of the rule sieve.
+"""The ranker's candidates and their features.
 
 Why: the sieve's rules are each right most of the time, but which one to trust depends on
 the scene (a "she said" after a long exchange, a vocative against turn-taking, a beat that
@@ -6,27 +6,16 @@ names the listener).  A small model over candidate speakers weighs that evidence
 (as in He et al. 2013 and Muzny et al. 2017): the candidates of a quote are the speakers the
 sieve gave nearby lines, the characters named around it, and, further afield, speakers of
 the last dozen lines and characters named in recent lines or the last pages; each gets a
-feature vector; the highest score wins and its softmax probability is the line's
-confidence.  The score is linear plus a small tanh layer (so evidence can count differently
-by scene).  The lines of a paragraph share a speaker (so do the paragraphs of one speech
-carried over several), and runs of adjacent quote paragraphs are decoded jointly as one
-exchange.  A first-person narrator's "I" in the narration has features of its own, so a
-model trained on third-person novels does not take it for an ordinary mention.  The weights come from
-``benchmarks/train_attribution.py`` and are stored as a small JSON file; inference is a few
-numpy products, so ``dramatis script`` stays quick.
+feature vector (``model`` scores it; ``decode`` turns the scores into speakers).  A
+first-person narrator's "I" in the narration has features of its own, so a model trained on
+third-person novels does not take it for an ordinary mention.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import math
 import re
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
-from importlib import resources
-
-import numpy as np
 
 from dramatis.attribution.rules.resolve import resolve_pronoun
 from dramatis.attribution.state import AttributionState
@@ -39,100 +28,10 @@ _SECOND = re.compile(r"\b(?:you|You|your|Your)\b")
 _SENT_END = re.compile(r"[.!?]")
 _LEAD_POSS = re.compile(r"[\s,.!?]*(His|Her)\b")
 _VERB = re.compile(r"\b" + SPEECH_VERB_RE + r"\b")
-# a line opening 'No, I don't.' / 'I can't.' / 'Yes, I am.': an answer in the first person
-_REPLY = re.compile(
-    r"\W*(?:(?:no|yes|oh|well|why|ah|nay|indeed|sure|of\s+course)\b[\s,!.—–-]*)*I\s*"
-    r"(?:do|don't|did|didn't|am|'m|was|wasn't|will|won't|can|can't|cannot|have|haven't|"
-    r"shall|shan't|should|would|could|must|know|think)\b",
-    re.I,
-)
-_YOU = re.compile(r"\byou\b", re.I)
-REPLY = 4.0  # cost, in joint decoding, of answering one's own "you" line in the first person
 _CLAUSE = re.compile(r",?\s+(?:and|but|then|so|while)\s+(?=(?:he|she|[A-Z])\b)")
-ABA = 1.0  # bonus for A-B-A turn-taking in joint decoding
-ALT = 0.5  # cost of the same speaker in two adjacent quote paragraphs (joint decoding)
 _LOOK = 6  # dialogue paragraphs looked at on each side
 _WIDE_LOOK = 14  # ... and further back for the wider candidate set
 WIDE = True
-NULL = "null"  # the score of "someone else": the speaker is not among the candidates
-
-
-class Ranker:
-    """Scores candidate speakers: a linear part plus a small hidden layer.
-
-    ``score = w . x + v . tanh(W x + b)``: the hidden units let the model learn that, say,
-    a pronoun match counts for more when the candidate spoke two lines ago than when it is
-    only mentioned, which a purely linear model cannot express.  Without ``hidden`` it is
-    the plain conditional logit.  numpy does the arithmetic for all candidates at once.
-    """
-
-    def __init__(self, features: list[str], weights: list[float], hidden: dict | None = None):
-        self.features = list(features)
-        self.index = {n: i for i, n in enumerate(self.features)}
-        self.w = np.asarray(weights, dtype=float)
-        self.hidden = None
-        # the model of the second (joint-decoding) pass, whose context is the first pass's
-        # answers rather than the sieve's; None: the same model for both passes
-        self.second: Ranker | None = None
-        if hidden is not None:
-            self.hidden = (
-                np.asarray(hidden["W"], dtype=float),
-                np.asarray(hidden["b"], dtype=float),
-                np.asarray(hidden["v"], dtype=float),
-            )
-
-    def matrix(self, feats: list[dict[str, float]]) -> np.ndarray:
-        x = np.zeros((len(feats), len(self.features)))
-        idx = self.index
-        for r, f in enumerate(feats):
-            for n, v in f.items():
-                j = idx.get(n)
-                if j is not None:
-                    x[r, j] = v
-        return x
-
-    def score(self, x: np.ndarray) -> np.ndarray:
-        s = x @ self.w
-        if self.hidden is not None:
-            w1, b1, v = self.hidden
-            s = s + np.tanh(x @ w1.T + b1) @ v
-        return s
-
-    def to_json(self) -> dict:
-        out: dict = {"features": self.features, "weights": _round(self.w)}
-        if self.hidden is not None:
-            w1, b1, v = self.hidden
-            out["hidden"] = {"W": [_round(r) for r in w1], "b": _round(b1), "v": _round(v)}
-        if self.second is not None:
-            out["second"] = self.second.to_json()
-        return out
-
-    @classmethod
-    def from_json(cls, data: dict) -> Ranker:
-        r = cls(data["features"], data["weights"], data.get("hidden"))
-        if "second" in data:
-            r.second = cls.from_json(data["second"])
-        return r
-
-
-def _round(a: np.ndarray) -> list[float]:
-    return [round(float(x), 4) for x in a]
-
-
-@lru_cache(maxsize=1)
-def load_weights() -> Ranker | None:
-    """The shipped ranker, or None when the file is absent."""
-    try:
-        raw = resources.files("dramatis.data").joinpath("speaker_ranker.json").read_text()
-    except (FileNotFoundError, ModuleNotFoundError):
-        # Said, not silent: the rules alone get noticeably more speakers wrong.
-        logging.getLogger(__name__).warning(
-            "the speaker ranker's weights (dramatis/data/speaker_ranker.json) are missing; "
-            "speakers come from the rules alone, less accurately (reinstall Dramatis)"
-        )
-        return None
-    data = json.loads(raw)
-    return Ranker.from_json(data)
 
 
 def candidates(att: AttributionState) -> list[tuple[int, list[int], list[dict[str, float]]]]:
@@ -533,185 +432,3 @@ def _last_pronoun(text: str, spans: list[tuple[int, int]]) -> str | None:
     a, b = spans[-1]
     ms = list(_PRON.finditer(text, max(a, b - 60), b))
     return ms[-1].group().lower() if ms else None
-
-
-def rerank(att: AttributionState, weights: Ranker, alt: float | None = None) -> None:
-    """Replace the sieve's speakers with the ranker's choice, confidence its probability.
-
-    With ``alt`` the first lines of adjacent quote paragraphs are decoded together (Viterbi):
-    each line's ranker log-probabilities plus a penalty ``alt`` when a paragraph's speaker is
-    the previous paragraph's, so a run of lines is read as one exchange, not line by line.
-    That pass (the second) uses the ranker's second-stage model when it has one.
-    """
-    model = weights.second if alt is not None and weights.second is not None else weights
-    decode(att, candidates(att), model, alt)
-
-
-def decode(att: AttributionState, rows, weights: Ranker, alt: float | None = None) -> None:
-    """Write speakers and confidences for ``rows`` (from ``candidates``) into ``att``.
-
-    One speaker per paragraph: the segments of a paragraph pool their log-probabilities
-    (a candidate a segment did not consider gets that segment's "someone else" share), so
-    a quote's second half follows its "he answered" first half.  Only a segment with its
-    own speech verb keeps a different answer.
-    """
-    rows = [r for r in rows if r[1]]
-    allf = [f for r in rows for f in r[2]]
-    allf.append({NULL: 1.0})
-    sc = weights.score(weights.matrix(allf)).tolist()
-    null = sc[-1]
-    paras: dict[int, list[tuple[int, list[int], list[float], float]]] = {}
-    at = 0
-    for k, cands, _feats, *_ in rows:
-        scores = sc[at : at + len(cands)]
-        at += len(cands)
-        top = max(scores)
-        lz = top + math.log(sum(math.exp(s - top) for s in scores) + math.exp(null - top))
-        # a speech continued over several paragraphs pools them all: one speaker
-        pi = att.group_head(att.para_of(att.segs[k].start))
-        paras.setdefault(pi, []).append((k, cands, [s - lz for s in scores], null - lz))
-    # (para, its segments that follow the paragraph's speaker, cands, logp)
-    chain: list[tuple[int, list[int], list[int], list[float]]] = []
-    for pi in sorted(paras):
-        segs = paras[pi]
-        pool: dict[int, float] = {}
-        for _k, cands, _lp, _ln in segs:
-            for c in cands:
-                pool.setdefault(c, 0.0)
-        for _k, cands, lp, ln in segs:
-            own = dict(zip(cands, lp, strict=True))
-            for c in pool:
-                pool[c] += own.get(c, ln)
-        pc = list(pool)
-        plp = [pool[c] for c in pc]
-        # back to a distribution over the paragraph's candidates (and "someone else")
-        top = max(plp)
-        lnull = sum(ln for *_x, ln in segs)
-        lz = top + math.log(sum(math.exp(x - top) for x in plp) + math.exp(lnull - top))
-        plp = [x - lz for x in plp]
-        best = pc[plp.index(max(plp))]
-        anchored: int | None = None
-        follow = []
-        tagged = {
-            k: _tagged(att, k, cands, lp)
-            for k, cands, lp, _ln in segs
-            if att.method.get(k) == "explicit"
-        }
-        # two tagged turns by different people: the paragraph holds several turns, and an
-        # untagged part continues the tagged line before it
-        several = len(set(tagged.values())) > 1
-        last = next(iter(tagged.values()), None)
-        for k, _cands, lp, _ln in segs:
-            if k in tagged:
-                # a tagged line keeps its own answer
-                last = tagged[k]
-                att.spk[k], att.conf[k] = last, math.exp(max(lp))
-                if att.conf0.get(k, 0.0) >= 0.95 and anchored is None:
-                    anchored = last
-            elif several and last is not None:  # several tagged: last is never None
-                att.spk[k], att.conf[k] = last, math.exp(max(lp))
-            else:
-                att.spk[k], att.conf[k] = best, math.exp(max(plp))
-                follow.append(k)
-        if alt is not None:
-            if anchored is not None:
-                # "said Mr. Bennet": a named speech verb is not up for debate, but it anchors
-                # the turn-taking around it
-                chain.append((pi, [], [anchored], [0.0]))
-            else:
-                chain.append((pi, follow, pc, plp))
-    if alt is None:
-        return
-    group_end = {pi: max(ms) for pi, ms in att.speech_groups().items()}
-    answers = replies(att)
-    i = 0
-    while i < len(chain):
-        j = i + 1
-        while j < len(chain) and chain[j][0] == group_end.get(chain[j - 1][0], chain[j - 1][0]) + 1:
-            j += 1
-        if j - i > 1:
-            _viterbi(att, chain[i:j], alt, answers)
-        i = j
-
-
-def replies(att: AttributionState) -> set[int]:
-    """Paragraphs opening with a first-person answer to a line that said "you" in the
-    paragraph just before ('"You know why."' / '"No, I don't."').  In the dev set the
-    speaker changes in 274 of 285 of them, whatever beat follows the answer."""
-    text, segs = att.text, att.segs
-    out: set[int] = set()
-    for pi, ks in att.by_para.items():
-        prev = att.by_para.get(pi - 1)
-        if not prev:
-            continue
-        q0, qp = segs[ks[0]], segs[prev[-1]]
-        if (
-            not text[att.paras[pi][0] : q0.start].strip(" \t\n\"“‘'")
-            and _REPLY.match(text, q0.start, q0.end)
-            and _YOU.search(text, qp.start, qp.end)
-        ):
-            out.add(pi)
-    return out
-
-
-def _tagged(att: AttributionState, k: int, cands: list[int], lp: list[float]) -> int:
-    """The speaker of a line with its own speech verb: the ranker's choice, except that a
-    named tag ("cried Mr. Bennet") is only overturned by clearly stronger evidence (a short
-    text gives the context features little to go on)."""
-    best = cands[lp.index(max(lp))]
-    named = att.spk0.get(k)
-    if (
-        att.conf0.get(k, 0.0) >= 0.95
-        and named in cands
-        and best != named
-        and max(lp) - lp[cands.index(named)] < OVERTURN
-    ):
-        return named
-    return best
-
-
-OVERTURN = 1.5  # log-odds by which the ranker must prefer another speaker to a named tag
-_BEAM = 4  # candidates per line kept in the joint decoding
-
-
-def _viterbi(att: AttributionState, run, alt: float, answers: set[int]) -> None:
-    """Second-order decoding of one exchange: a repeated speaker costs ``alt`` (``REPLY``
-    for a paragraph in ``answers``), and the A-B-A pattern of a two-person exchange earns
-    ``ABA``."""
-    steps = []
-    costs = []
-    for p, k, cands, lp in run:
-        top = sorted(range(len(cands)), key=lambda x: -lp[x])[:_BEAM]
-        steps.append((k, [cands[x] for x in top], [lp[x] for x in top]))
-        costs.append(REPLY if p in answers else alt)
-    # state: (candidate index at n-1, candidate index at n) -> score
-    _k, c0, e0 = steps[0]
-    score: dict[tuple[int, int], float] = {(-1, y): e for y, e in enumerate(e0)}
-    prevc: list[int] = []
-    back: list[dict[tuple[int, int], tuple[int, int]]] = []
-    cur = c0
-    for (_k, cn, en), cost in zip(steps[1:], costs[1:], strict=True):
-        ns: dict[tuple[int, int], float] = {}
-        bp: dict[tuple[int, int], tuple[int, int]] = {}
-        for (x, y), sc in score.items():
-            a = prevc[x] if x >= 0 else None
-            b = cur[y]
-            for z, e in enumerate(en):
-                c = cn[z]
-                t = sc + e
-                if c == b:
-                    t -= cost
-                elif c == a:
-                    t += ABA
-                key = (y, z)
-                if t > ns.get(key, -1e18):
-                    ns[key] = t
-                    bp[key] = (x, y)
-        back.append(bp)
-        score, prevc, cur = ns, cur, cn
-    state = max(score, key=score.__getitem__)
-    for n in range(len(steps) - 1, -1, -1):
-        for k in steps[n][0]:
-            att.spk[k] = steps[n][1][state[1]]
-        if n:
-            state = back[n - 1][state]
