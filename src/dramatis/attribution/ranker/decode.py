@@ -63,21 +63,7 @@ def decode(att: AttributionState, rows, weights: Ranker, alt: float | None = Non
     chain: list[tuple[int, list[int], list[int], list[float]]] = []
     for pi in sorted(paras):
         segs = paras[pi]
-        pool: dict[int, float] = {}
-        for _k, cands, _lp, _ln in segs:
-            for c in cands:
-                pool.setdefault(c, 0.0)
-        for _k, cands, lp, ln in segs:
-            own = dict(zip(cands, lp, strict=True))
-            for c in pool:
-                pool[c] += own.get(c, ln)
-        pc = list(pool)
-        plp = [pool[c] for c in pc]
-        # back to a distribution over the paragraph's candidates (and "someone else")
-        top = max(plp)
-        lnull = sum(ln for *_x, ln in segs)
-        lz = top + math.log(sum(math.exp(x - top) for x in plp) + math.exp(lnull - top))
-        plp = [x - lz for x in plp]
+        pc, plp = _pool(segs)
         best = pc[plp.index(max(plp))]
         anchored: int | None = None
         follow = []
@@ -109,8 +95,35 @@ def decode(att: AttributionState, rows, weights: Ranker, alt: float | None = Non
                 chain.append((pi, [], [anchored], [0.0]))
             else:
                 chain.append((pi, follow, pc, plp))
-    if alt is None:
-        return
+    if alt is not None:
+        _decode_runs(att, chain, alt)
+
+
+def _pool(segs: list[tuple[int, list[int], list[float], float]]) -> tuple[list[int], list[float]]:
+    """A paragraph's candidates and their pooled log-probabilities: each segment's, a
+    candidate a segment did not consider getting that segment's "someone else" share."""
+    pool: dict[int, float] = {}
+    for _k, cands, _lp, _ln in segs:
+        for c in cands:
+            pool.setdefault(c, 0.0)
+    for _k, cands, lp, ln in segs:
+        own = dict(zip(cands, lp, strict=True))
+        for c in pool:
+            pool[c] += own.get(c, ln)
+    pc = list(pool)
+    plp = [pool[c] for c in pc]
+    # back to a distribution over the paragraph's candidates (and "someone else")
+    top = max(plp)
+    lnull = sum(ln for *_x, ln in segs)
+    lz = top + math.log(sum(math.exp(x - top) for x in plp) + math.exp(lnull - top))
+    return pc, [x - lz for x in plp]
+
+
+def _decode_runs(
+    att: AttributionState, chain: list[tuple[int, list[int], list[int], list[float]]], alt: float
+) -> None:
+    """Decode each run of adjacent quote paragraphs (a continued speech counting as one)
+    jointly, as one exchange."""
     group_end = {pi: max(ms) for pi, ms in att.speech_groups().items()}
     answers = replies(att)
     i = 0
