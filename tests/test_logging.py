@@ -10,14 +10,14 @@ import pytest
 def test_missing_ranker_weights_are_a_warning(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from dramatis.attribution.ranker import features
+    from dramatis.attribution.ranker import model
 
     def missing(_package: str):
         raise ModuleNotFoundError(_package)
 
-    monkeypatch.setattr(features.resources, "files", missing)
+    monkeypatch.setattr(model.resources, "files", missing)
     caplog.set_level(logging.WARNING, logger="dramatis")
-    assert features.load_weights.__wrapped__() is None
+    assert model.load_weights.__wrapped__() is None
     (record,) = caplog.records
     assert record.levelno == logging.WARNING and "ranker" in record.getMessage()
 
