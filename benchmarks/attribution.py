@@ -31,7 +31,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import dramatis.attribution.pipeline as pipeline
-import dramatis.attribution.ranker.features as rank
+import dramatis.attribution.ranker as rank
 from dramatis.attribution import attribute
 from dramatis.text.segment import segment
 
