@@ -11,6 +11,7 @@ the build that resumes it.
 
     python benchmarks/throughput.py                       # Alice: the shortest with chapters
     python benchmarks/throughput.py --novel PrideAndPrejudice --resume
+    python benchmarks/throughput.py --kokoro              # the neural engine (see kokoro_mode)
 """
 
 from __future__ import annotations
@@ -167,13 +168,125 @@ def build_cmd(work: Path, cache: Path, jobs: int) -> list[str]:
     return [*cmd, "--jobs", str(jobs)] if jobs else cmd
 
 
+def _peak_per_process(peak: tuple[int, list[tuple[str, int]]]) -> str:
+    total, parts = peak
+    biggest = max((b for _, b in parts), default=0)
+    return f"{total / 1e6:.0f} MB total, largest process {biggest / 1e6:.0f} MB ({_breakdown(parts)} MB)"
+
+
+def kokoro_mode(args: argparse.Namespace) -> None:
+    """The Kokoro engine on the first ``--chars`` characters of seed story 000 (cut at a
+    paragraph end): a fresh clip cache, ``engine: kokoro`` in voices.yaml.
+
+    Prints audio seconds per wall second (the realtime factor) and per CPU second, the peak
+    memory of the largest process and of the whole tree, and where the time goes: the
+    synthesis workers (split, in this process and single-threaded, into phonemizing and the
+    models for every line the build spoke) and the rest (analysis, assembly, encoding: the
+    same build again with every clip cached).  The joined model is made before timing (a
+    once-per-machine step; its time is printed too).
+    """
+    seed = next(iter(sorted(args.seed_dir.glob("000_*.txt"))))
+    full_text = seed.read_text(encoding="utf-8")
+    cut = full_text.rfind("\n", 0, args.chars)
+    text = full_text[: cut if cut > 0 else args.chars]
+    with tempfile.TemporaryDirectory(prefix="dramatis-kokoro-") as tmp:
+        work = Path(tmp)
+        (work / "stories").mkdir()
+        (work / "stories" / "seed.txt").write_text(text, encoding="utf-8")
+        narrator = f"narrator: {{voice: {args.narrator}}}\n" if args.narrator else ""
+        (work / "voices.yaml").write_text(f"engine: kokoro\n{narrator}", encoding="utf-8")
+        os.environ["DRAMATIS_CACHE"] = str(work / "dramatis-cache")  # model goes in here
+        sys.path.insert(0, str(ROOT / "src"))
+        from dramatis.speech.engines import kokoro_model
+
+        t0 = time.monotonic()
+        kokoro_model.ensure_model()
+        print(f"model joined and verified in {time.monotonic() - t0:.1f} s")
+        print(f"text: {seed.name}, first {len(text)} characters, {len(text.split())} words")
+        print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+        full = run_measured(build_cmd(work, work / "cache", args.jobs), ROOT)
+        summary = json.loads(full["stdout"])
+        audio = sum(c["duration_s"] for s in summary["stories"] for c in s["chapters"])
+        print(f"load average after the build: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(
+            f"build: {full['wall']:.1f} s wall, {full['cpu']:.1f} CPU s, "
+            f"{summary['clips']['synthesized']} clips, {audio:.1f} s of audio"
+        )
+        print(
+            f"realtime factor: {audio / full['wall']:.2f}x (audio s per wall s); "
+            f"{audio / full['cpu']:.2f}x per CPU s"
+        )
+        for k, what in (("pss", "PSS"), ("rss", "RSS")):
+            print(f"peak memory ({what}): {_peak_per_process(full['peak'][k])}")
+
+        warm = run_measured(build_cmd(work, work / "cache", args.jobs), ROOT)
+        for f in (work / "audio").rglob("*.mp3"):
+            f.unlink()  # outputs gone, clips cached: analysis + assembly + encoding only
+        rest = run_measured(build_cmd(work, work / "cache", args.jobs), ROOT)
+        print(
+            f"without synthesis (clips cached, outputs rebuilt): {rest['wall']:.1f} s wall, "
+            f"{rest['cpu']:.1f} CPU s (an unchanged rebuild: {warm['wall']:.1f} s)"
+        )
+        _split_synthesis(work)
+
+
+def _split_synthesis(work: Path) -> None:
+    """CPU seconds of phonemizing vs the rest of synthesis, per model, for every line."""
+    from ruamel.yaml import YAML
+
+    from dramatis.model import Voice
+    from dramatis.speech.engines.kokoro import HIBARI_VOICE, KokoroEngine
+
+    cast = YAML(typ="safe").load((work / "voices.yaml").read_text()) or {}
+    narrator = (cast.get("narrator") or {}).get("voice")
+    voices = {n: (c or {}).get("voice") for n, c in (cast.get("characters") or {}).items()}
+    (manifest,) = (work / "audio").glob("*/dramatis.json")
+    cues = [c for ch in json.loads(manifest.read_text())["chapters"] for c in ch["cues"]]
+    engine = KokoroEngine()
+    engine.synthesize("Warm up.", Voice("af_bella"))
+    engine.synthesize("Warm up.", Voice(HIBARI_VOICE))
+    kokoro = engine.load_kokoro()  # the loaded models, to time the phonemizers alone
+    hibari = engine.load_hibari()
+    totals: dict[str, list[float]] = {}
+    for cue in cues:
+        vid = voices.get(cue["speaker"]) or narrator or HIBARI_VOICE
+        model = "hibari" if vid == HIBARI_VOICE else "kokoro"
+        c0 = time.process_time()
+        if model == "hibari":
+            hibari.phonemize(cue["text"])
+        else:
+            kokoro.tokenizer.phonemize(cue["text"], "en-gb" if vid[0] == "b" else "en-us")
+        c1 = time.process_time()
+        out = engine.synthesize(cue["text"], Voice(vid))
+        c2 = time.process_time()
+        t = totals.setdefault(model, [0.0, 0.0, 0.0, 0])
+        t[0] += c1 - c0
+        t[1] += (c2 - c1) - (c1 - c0)  # synthesize phonemizes again: count that once
+        t[2] += out.seconds
+        t[3] += 1
+    for model, (phon, rest, seconds, n) in totals.items():
+        print(
+            f"{model}: {n} lines, {seconds:.1f} s of audio; CPU: phonemize {phon:.2f} s, "
+            f"model and joining {rest:.2f} s ({seconds / max(rest + phon, 1e-9):.1f}x realtime "
+            "on one core)"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kokoro", action="store_true", help="the Kokoro engine on seed story 000")
+    ap.add_argument("--chars", type=int, default=6000, help="--kokoro: characters of the seed")
+    ap.add_argument("--narrator", help="--kokoro: the narrator's voice (default: the engine's)")
+    ap.add_argument("--seed-dir", type=Path, default=ROOT.parent / "shared" / "seeds")
     ap.add_argument("--novel", default="AlicesAdventuresInWonderland")
     ap.add_argument("--gold-dir", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--jobs", type=int, default=0)
     ap.add_argument("--resume", action="store_true", help="also measure kill -9 half way + resume")
     args = ap.parse_args()
+    if args.kokoro:
+        kokoro_mode(args)
+        return
 
     text = json.loads((args.gold_dir / f"{args.novel}.json").read_text())["text"]
     with tempfile.TemporaryDirectory(prefix="dramatis-bench-") as tmp:

@@ -53,9 +53,9 @@ MODEL_LIMIT = 510
 #: kokoro-onnx's own defaults, so a line sounds the same however it was cut.
 SENTENCE_PAUSE = 0.25
 CLAUSE_PAUSE = 0.1
-#: Words per minute at speed 1.0, measured on the first 6,000 characters of the seed story
-#: (af_heart 178, am_michael 171, bm_george 166, hibari 174 with the pauses above).
-KOKORO_WPM = 172
+#: Words per minute at speed 1.0 with the pauses above, measured on the seed story's first
+#: six paragraphs (500 words): af_heart 189, hibari's af_heart 195.
+KOKORO_WPM = 190
 #: The lowest speech rate Kokoro reaches, in phonemes per second at speed 1.0 (measured
 #: ~16-19 with pauses): audio under :data:`SHORT_FRACTION` of what the phonemes need means
 #: words were skipped.
@@ -190,7 +190,7 @@ class KokoroEngine(Engine):
             samples = samples * np.float32(voice.volume)
         return Audio(samples.astype(np.float32, copy=False), SAMPLE_RATE)
 
-    def _load_kokoro(self) -> Any:
+    def load_kokoro(self) -> Any:
         if self._kokoro is None:
             model = ensure_model()
             options = self._ort.SessionOptions()
@@ -204,7 +204,7 @@ class KokoroEngine(Engine):
             self._kokoro = self._kokoro_onnx.Kokoro.from_session(session, str(pack))
         return self._kokoro
 
-    def _load_hibari(self) -> Any:
+    def load_hibari(self) -> Any:
         if self._hibari is None:
             heart = self._hibari_mod.voices.VOICES["heart"]
             if not heart.get("bundled"):  # would download: never at run time
@@ -225,7 +225,7 @@ class KokoroEngine(Engine):
         return np.concatenate(out)
 
     def _speak_kokoro(self, text: str, voice_id: str, speed: float) -> np.ndarray:
-        kokoro = self._load_kokoro()
+        kokoro = self.load_kokoro()
         lang = "en-gb" if voice_id.startswith("b") else "en-us"
         phonemes = " ".join(kokoro.tokenizer.phonemize(text, lang).split())
         check_words(text, phonemes)
@@ -255,7 +255,7 @@ class KokoroEngine(Engine):
         (untrimmed, hibari leaves ~0.75 s between sentences, twice Kokoro's gap)."""
         from kokoro_onnx.trim import trim
 
-        tts = self._load_hibari()
+        tts = self.load_hibari()
         chunks = tts.phonemize(text)
         check_words(text, " ".join(chunks))
         parts = []
