@@ -13,6 +13,7 @@ their own engine: engines are never shared between processes).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 
@@ -105,8 +106,9 @@ class EngineBook:
     Passed along rather than cached in the module: the registry keeps no state.
     """
 
-    def __init__(self) -> None:
-        self._facts: dict[str, EngineFacts] = {}
+    def __init__(self, known: Iterable[EngineFacts] = ()) -> None:
+        """``known``: facts already gathered (or made up by a test): not started again."""
+        self._facts: dict[str, EngineFacts] = {f.name: f for f in known}
 
     def __getitem__(self, name: str) -> EngineFacts:
         if name not in self._facts:
