@@ -132,6 +132,7 @@ def analyze_paths(
     engine: str | None = None,
     engines: EngineBook | None = None,
     add_new: bool = False,
+    notes_as: Path | None = None,
 ) -> list[Analysis]:
     """Read every story under ``paths`` and analyze it with its own cast.
 
@@ -172,8 +173,10 @@ def analyze_paths(
                     by_story = casts()  # the file changed: read it again
                     found.cast = by_story[id(story)]
         result.append(found)
+    # What the engines ignore, once each, naming the user's file (``notes_as``: the file a
+    # trial copy stands for).
     for note in dict.fromkeys(n for a in result for n in a.cast.notes):
-        log.warning(note)
+        log.warning(note.replace(str(voices), str(notes_as)) if notes_as else note)
     return result
 
 
@@ -200,7 +203,9 @@ def analyze_trial(
         if voices.is_file():
             shutil.copyfile(voices, trial)
         analyses = (
-            analyze_paths(paths, trial, engine=engine, engines=engines, add_new=True)
+            analyze_paths(
+                paths, trial, engine=engine, engines=engines, add_new=True, notes_as=voices
+            )
             if paths
             else []
         )
