@@ -143,3 +143,22 @@ def test_a_cast_gets_a_newcomer_who_acts_in_the_scene() -> None:
     att = attribute(text, segment(text), listed)
     assert "Lexa" in [c.name for c in att.characters]
     assert speakers(att) == ["Lexa", "Clarke", "Lexa", "Clarke", "Lexa"]
+
+
+def test_captions_things_and_common_nouns_are_not_characters() -> None:
+    text = (
+        "[Illustration: Tom at the fence]\n\n"
+        "Tom Sawyer sat on the fence, and Stapleton came up the lane. He had a net.\n\n"
+        '"Death," said Stapleton of the bog called the Grimpen Mire. The mire had taken a '
+        "pony; the mire takes all. He read his Bible every night, he said, and Tom laughed.\n\n"
+        "[Illustration: Stapleton and the net]\n\n"
+        '"I don\'t believe it," said Tom. He looked at the Grimpen Mire, and he shivered.\n\n'
+        "[Illustration: The mire]\n\n"
+        '"You will," said Stapleton. He had a Bible in his pocket, and the Bible was old.\n\n'
+        '"Shall we go and see the Grimpen Mire?" said Tom. He smiled at Stapleton.\n\n'
+        '"Not tonight," said Stapleton. "The Grimpen Mire is no place for a boy."\n'
+    )
+    att = run(text)
+    found = names_of(att)
+    assert "Stapleton" in found and ("Tom" in found or "Tom Sawyer" in found)
+    assert not found & {"Illustration", "Grimpen Mire", "Bible", "The Bible"}

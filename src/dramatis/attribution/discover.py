@@ -95,6 +95,7 @@ def discover(
     near_line = _near_dialogue(text, segments)
     forms: Counter[tuple[str, str]] = Counter()  # (title, name) -> count
     sents: dict[str, set[int]] = defaultdict(set)  # form -> sentences naming it
+    furniture: Counter[tuple[str, str]] = Counter()  # "[Illustration:", a heading line
     sentence_of = _sentences(text)
     initial: Counter[tuple[str, str]] = Counter()
     narr_count: Counter[tuple[str, str]] = Counter()
@@ -128,9 +129,9 @@ def discover(
             toks = toks[1:]
             skipped += 1
         # "the Hatter", "The Invisible Man", "the Queen": a description used as a name
-        the_art = (skipped == 1 and m.group().startswith("The")) or text[
-            max(0, start - 4) : start
-        ].lower() == "the "
+        the_art = (skipped == 1 and m.group().startswith("The")) or bool(
+            _DETERMINER_BEFORE.search(text, max(0, start - 7), start)
+        )
         title = ""
         if len(toks) > 1 and toks[0] in TITLES:
             title = toks[0]
@@ -146,6 +147,8 @@ def discover(
             continue
         key = (title, name)
         forms[key] += 1
+        if _furniture(text, start, m.end()):
+            furniture[key] += 1
         sents[(norm_title(title) + " " + name).strip()].add(sentence_of(start))
         if the_art and not title:
             the_count[name] += 1
@@ -194,6 +197,8 @@ def discover(
         noninitial = n - initial[key]
         full = (norm_title(title) + " " + name).strip()
         sp = sum(speech[f] for f in {name, full, (title + " " + name).strip()})
+        if furniture[key] >= 0.5 * n:
+            continue  # a caption's label or a heading ("[Illustration: ...]"), not a person
         if not title:
             low = lower_words[name.lower()] if len(toks) == 1 else 0
             if low > 0.5 * n:
@@ -206,6 +211,10 @@ def discover(
             )
             if noninitial < 2 and sp == 0 and not (known or len(toks) > 1):
                 continue
+            last = toks[-1]
+            common = lower_words[last.lower()] >= 2  # the text's own word: "the mire"
+            if len(toks) > 1 and not known and common and sp < 2:
+                continue  # "Grimpen Mire", "Firestarting Gift": a thing the text names
             pp = place_prep[name]
             if pp >= 2 and pp > 0.3 * max(1, narr_count[key]) and 2 * sp < pp:
                 continue  # "at Kellynch", "on the Cobb": a place, even if it once "said"
@@ -224,6 +233,22 @@ def discover(
             if any(speech[n] for n in c.names) or sum(acts[n] for n in c.names) >= MIN_ACTS
         )
     return out
+
+
+# "the Bible", "his Royalty", "your Majesty": a capitalised word used as a common noun
+_DETERMINER_BEFORE = re.compile(r"\b(?:[Tt]he|an?|his|her|your|my|our|their)\s+$")
+_CAPTION = re.compile(r"[ \t]*:")
+
+
+def _furniture(text: str, start: int, end: int) -> bool:
+    """A name that is a caption's label ("[Illustration: ...]", "Note:") or a line alone."""
+    if start and text[start - 1] == "[":
+        return True
+    if _CAPTION.match(text, end, end + 3):
+        return True
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    return not text[a:start].strip() and not text[end : b if b >= 0 else len(text)].strip(" .\t\r")
 
 
 def mid_sentence_caps(text: str) -> Counter[str]:
