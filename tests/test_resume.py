@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -10,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from mutagen.id3 import ID3
 
@@ -45,6 +47,21 @@ def _run(root: Path, *extra: str) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
+def _decode(path: Path) -> np.ndarray:
+    """Every frame of the file, decoded; any decoding error fails (``-xerror``)."""
+    proc = subprocess.run(
+        ["ffmpeg", "-v", "error", "-xerror", "-i", str(path), "-ac", "1", "-f", "f32le", "-"],
+        capture_output=True,
+    )  # fmt: skip
+    assert proc.returncode == 0 and not proc.stderr, f"{path.name}: {proc.stderr.decode()}"
+    return np.frombuffer(proc.stdout, dtype="<f4")
+
+
+def _snapshot(path: Path) -> tuple[str, int, int]:
+    st = path.stat()
+    return hashlib.sha256(path.read_bytes()).hexdigest(), st.st_ino, st.st_mtime_ns
+
+
 def test_kill_9_mid_build_leaves_only_complete_files_and_resumes(tmp_path: Path) -> None:
     (tmp_path / "stories").mkdir()
     (tmp_path / "stories" / "river.txt").write_text(_story(8), encoding="utf-8")
@@ -69,6 +86,7 @@ def test_kill_9_mid_build_leaves_only_complete_files_and_resumes(tmp_path: Path)
         assert str(ID3(mp3)["TRCK"]).endswith("/8")  # tagged before it appeared
     manifest = json.loads((out / "dramatis.json").read_text())
     assert {p.name for p in finished} <= {c["file"] for c in manifest["chapters"]}
+    before = {p.name: _snapshot(p) for p in finished}
 
     proc = _run(tmp_path)
     stdout, stderr = proc.communicate(timeout=240)
@@ -79,6 +97,15 @@ def test_kill_9_mid_build_leaves_only_complete_files_and_resumes(tmp_path: Path)
     assert len(chapters) == 8
     manifest = json.loads((out / "dramatis.json").read_text())
     assert all(ch["cues"] for ch in manifest["chapters"])
-    for ch in chapters:
-        assert float(ffprobe(tmp_path / ch["file"])["format"]["duration"]) > 3
+    # chapters finished before the kill are left alone: same bytes, same file, not rewritten
+    for name, snap in before.items():
+        assert _snapshot(out / name) == snap, f"{name} was rewritten"
+    # the rest are whole: every frame decodes, as long as the manifest says, and audible
+    assert len({ch["file"] for ch in manifest["chapters"]}) == 8
+    for ch in manifest["chapters"]:
+        samples = _decode(out / ch["file"])
+        seconds = samples.size / 44100
+        assert abs(seconds - ch["duration_ms"] / 1000) < 0.1, (ch["file"], seconds)
+        assert float(np.sqrt(np.mean(samples**2))) > 0.01, f"{ch['file']} is silent"
+        assert str(ID3(out / ch["file"])["TRCK"]) == f"{ch['index']}/8"
     assert not (tmp_path / ".audio.partial").exists()
