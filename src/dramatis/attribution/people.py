@@ -325,7 +325,7 @@ def _merge_aliases(ents: list[_Entity]) -> list[_Entity]:
         formal = NICKNAMES.get(a.first) if a.first else None
         if a.first and a.title and len(toks) == 1:
             # "Mr. Tom", "Miss Louisa": the one called plain "Tom", "Louisa"
-            target = dominant([b for b in ents if fit(b, a.first, 1)])
+            target = dominant([b for b in ents if fit(b, a.first, 1) and b.forms[a.first]])
         # (a nickname mostly said alone, "Loo", is one person whatever her married name)
         alone = a.forms[a.first] >= 0.5 * size(a)
         if target is None and formal and (alone or len(surnames_of[formal]) <= 1):
