@@ -394,3 +394,55 @@ def test_a_build_of_the_svg_cover_epub_passes_check(tmp_path: Path) -> None:
     checked = run("check", "audio", "--json")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert json.loads(checked.stdout)
+
+
+# ----------------------------------------------------------------------------- script JSON
+
+# Words that belong to book furniture only: none may be in a spoken segment.
+FURNITURE_WORDS = (
+    "Gutenberg", "Contents", "CONTENTS", "Illustration", "ILLUSTRATIONS", "A/N", "Disclaimer",
+    "Imprint", "Colophon", "Uncopyright", "Endnotes", "↩", "whale oil", "Produced by",
+    "Review replies", "LICENSE", "harbour master", "Release Date",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "titles"),
+    [
+        ("casebook.txt", lambda p: p.write_text(COLLECTION_NEW, encoding="utf-8"),
+         ["The Lantern of Saint Bride", "A Matter of Three Keys", "The Quiet Lodger"]),
+        ("river.txt", lambda p: p.write_text(NOVEL_OLD, encoding="utf-8"),
+         ["CHAPTER I", "CHAPTER II", "CHAPTER THE LAST"]),
+        ("voyage.txt", lambda p: p.write_text(NOVEL_1990S, encoding="utf-8"),
+         ["Part the First", "Part the Second"]),
+        ("night.html", lambda p: p.write_text(AO3_WIP, encoding="utf-8"),
+         ["Chapter 3: The Long Hour"]),
+        ("lamp.epub", make_epub3, ["I", "Chapter The Last"]),
+    ],
+)  # fmt: skip
+def test_script_json_speaks_no_furniture(tmp_path: Path, capsys, name, make, titles) -> None:
+    import json
+
+    from dramatis.cli import main
+
+    path = tmp_path / name
+    make(path)
+    assert main(["script", str(path), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    text = out["text"]
+    assert [c["title"] for c in out["chapters"]] == titles
+    holes = sorted((h["start"], h["end"]) for h in out["hidden"])
+
+    def said(a: int, b: int) -> str:
+        parts, pos = [], a
+        for s, e in holes:
+            if e <= pos or s >= b:
+                continue
+            parts.append(text[pos:s])
+            pos = max(pos, e)
+        return " ".join([*parts, text[pos:b] if pos < b else ""])
+
+    spoken = " ".join(said(s["start"], s["end"]) for s in out["segments"] if s["spoken"])
+    assert [w for w in FURNITURE_WORDS if w in spoken] == []
+    assert {h["reason"] for h in out["hidden"]} and all(h["reason"] for h in out["hidden"])
+    assert any(s["spoken"] for s in out["segments"])
