@@ -471,3 +471,89 @@ def make_epub3(
         for name, body_type, body in docs:
             z.writestr(f"epub/text/{name}", se_xhtml(body, body_type))
     return path
+
+
+# The 2000s layout of a collection: "ADVENTURE I. TITLE" lines, a tab-separated contents list,
+# "BY" on a line of its own.
+COLLECTION_OLD = """Project Gutenberg's The Casebook of Mr Quill, by Ada Penrose
+
+Title: The Casebook of Mr Quill
+
+Author: Ada Penrose
+
+*** START OF THIS PROJECT GUTENBERG EBOOK THE CASEBOOK OF MR QUILL ***
+
+
+
+
+Produced by An Anonymous Volunteer
+
+
+
+
+
+THE CASEBOOK OF MR QUILL
+
+BY
+
+ADA PENROSE
+
+CONTENTS
+
+I.	The Lantern of Saint Bride
+II.	A Matter of Three Keys
+
+
+ADVENTURE I. THE LANTERN OF SAINT BRIDE
+
+I.
+
+Mr Quill set down his cup.
+
+II.
+
+We went down to Saint Bride.
+
+
+
+ADVENTURE II. A MATTER OF THREE KEYS
+
+I.
+
+There were three keys on the ring.
+
+II.
+
+By evening the lock was found.
+
+
+
+
+
+End of the Project Gutenberg EBook of The Casebook of Mr Quill, by Ada Penrose
+
+*** END OF THIS PROJECT GUTENBERG EBOOK THE CASEBOOK OF MR QUILL ***
+"""
+
+# Gutenberg's HTML: the boilerplate in pg-header/pg-footer sections, a contents table,
+# captions under pictures.
+GUTENBERG_HTML = """<html><head><title>The Project Gutenberg eBook of Tiny, by A. Person</title></head><body>
+<section class="pg-boilerplate pgheader" id="pg-header" lang="en">
+<h2 id="pg-header-heading">The Project Gutenberg eBook of <span lang="en">Tiny</span></h2>
+<p>This ebook is for the use of anyone anywhere.</p>
+<div class="container" id="pg-machine-header"><p><strong>Title</strong>: Tiny</p></div>
+<div id="pg-start-separator"><span>*** START OF THE PROJECT GUTENBERG EBOOK TINY ***</span></div>
+</section>
+<h1>TINY</h1>
+<h2>CONTENTS</h2>
+<table><tr><td><a href="#c1">CHAPTER I.</a></td></tr><tr><td><a href="#c2">CHAPTER II.</a></td></tr></table>
+<div class="chapter"><h2><a id="c1"></a>CHAPTER I.</h2>
+<p>Once there was a small thing.</p>
+<div class="figcenter"><img src="images/i1.jpg" alt=""/><p class="caption">The small thing.</p></div>
+<p>[Illustration: The small thing again]</p>
+</div>
+<div class="chapter"><h2><a id="c2"></a>CHAPTER II.</h2><p>It grew.</p></div>
+<section class="pg-boilerplate pgfooter" id="pg-footer">
+<div id="pg-end-separator"><span>*** END OF THE PROJECT GUTENBERG EBOOK TINY ***</span></div>
+<h2>THE FULL PROJECT GUTENBERG LICENSE</h2><p>To protect the mission...</p>
+</section></body></html>"""

@@ -17,9 +17,11 @@ import pytest
 from books_fixtures import (
     AO3_WIP,
     COLLECTION_NEW,
+    COLLECTION_OLD,
     EPUB3_DOCS,
     EPUB3_NAV,
     EPUB3_OPF,
+    GUTENBERG_HTML,
     NOVEL_1990S,
     NOVEL_OLD,
     SVG_COVER,
@@ -268,6 +270,48 @@ def test_gutenberg_1990s_small_print_and_parts(tmp_path: Path) -> None:
     assert [c.title for c in story.chapters] == ["Part the First", "Part the Second"]
     assert spoken_text(story).startswith("PART THE FIRST The ship left harbour")
     assert "SMALL PRINT" not in spoken_text(story) and "Etext" not in spoken_text(story)
+
+
+def test_gutenberg_2000s_collection_layout(tmp_path: Path) -> None:
+    story = read_story(write(tmp_path, COLLECTION_OLD, "quill.txt"))
+    check_spans(story)
+    assert [(c.title, [s.title for s in c.sections]) for c in story.chapters] == [
+        ("The Lantern of Saint Bride", ["I", "II"]),
+        ("A Matter of Three Keys", ["I", "II"]),
+    ]
+    said = spoken_text(story)
+    assert said.startswith("ADVENTURE I. THE LANTERN OF SAINT BRIDE I. Mr Quill set down")
+    assert [r for r, _ in hidden(story)] == [
+        "Project Gutenberg header", "Project Gutenberg credits", "title page", "title page",
+        "title page", "contents", "Project Gutenberg licence",
+    ]  # fmt: skip
+
+
+def test_chapters_with_numbered_sections_and_an_untitled_contents(tmp_path: Path) -> None:
+    text = (
+        "Chapter 1: Arrival\nChapter 2: Departure\n\n"
+        "CHAPTER I\n\nI.\n\nOne.\n\nII.\n\nTwo.\n\nCHAPTER II\n\nI.\n\nThree.\n\nII.\n\nFour.\n"
+    )
+    story = read_story(write(tmp_path, text, "n.txt"))
+    check_spans(story)
+    assert [(c.title, [s.title for s in c.sections]) for c in story.chapters] == [
+        ("CHAPTER I", ["I", "II"]),
+        ("CHAPTER II", ["I", "II"]),
+    ]
+    assert hidden(story) == [("contents", "Chapter 1: Arrival Chapter 2: Departure")]
+
+
+def test_gutenberg_html(tmp_path: Path) -> None:
+    story = read_story(write(tmp_path, GUTENBERG_HTML, "tiny.html"))
+    check_spans(story)
+    assert (story.title, story.author) == ("Tiny", "A. Person")
+    assert [c.title for c in story.chapters] == ["CHAPTER I.", "CHAPTER II."]
+    assert (
+        spoken_text(story) == "TINY CHAPTER I. Once there was a small thing. CHAPTER II. It grew."
+    )
+    assert reasons(story) == {
+        "Project Gutenberg header", "contents", "illustration caption", "Project Gutenberg licence",
+    }  # fmt: skip
 
 
 def test_wrapped_start_marker_line_is_not_spoken(tmp_path: Path) -> None:

@@ -209,6 +209,17 @@ def words_key(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\w+", text.lower()))
 
 
+def _repeats(key: tuple[str, ...], seen: set[tuple[str, ...]]) -> bool:
+    """Does this line repeat a list entry, its numbering aside ("ADVENTURE I. THE LANTERN"
+    repeats "I. The Lantern")? Compared on the entry's words after its first one."""
+    for entry in seen:
+        tail = entry[1:] if len(entry) > 2 else entry
+        n = len(tail)
+        if n and any(key[i : i + n] == tail for i in range(len(key) - n + 1)):
+            return True
+    return False
+
+
 @dataclass
 class Para:
     """A paragraph of plain text for list finding: its span, text and blank lines before it."""
@@ -222,19 +233,19 @@ class Para:
 def list_extent(paras: list[Para], i: int, is_heading) -> int:
     """How many paragraphs after the list title ``paras[i]`` are its entries.
 
-    The list ends at prose, at another list's title, at a wide gap (Gutenberg leaves 3+
-    blank lines between parts of the front matter) or at a line that repeats an entry: the
-    real "I. A SCANDAL IN BOHEMIA" after the contents that listed it."""
+    The list ends at prose, at another list's title, at a wide gap (Gutenberg leaves 2+
+    blank lines between parts of the front matter, one between entries) or at a line that
+    repeats an entry: the real "I. A SCANDAL IN BOHEMIA" after the contents that listed it."""
     seen: set[tuple[str, ...]] = set()
     j = i + 1
     while j < len(paras):
         para = paras[j]
-        if (j > i + 1 and para.gap >= 3) or list_title(para.text):
+        if (j > i + 1 and para.gap >= 2) or list_title(para.text):
             break
         if not entry_like(para.text, is_heading):
             break
         keys = [words_key(ln) for ln in para.text.splitlines() if words_key(ln)]
-        if any(k in seen for k in keys):
+        if any(_repeats(k, seen) for k in keys):
             break
         seen.update(keys)
         j += 1

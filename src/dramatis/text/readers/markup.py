@@ -114,6 +114,10 @@ def read_html(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
     title = _meta_title(soup) or heading_title or path.stem
     author_tag = soup.find("meta", attrs={"name": re.compile("^(author|dc.creator)$", re.I)})
     author = author_tag.get("content") if isinstance(author_tag, Tag) else None
+    gutenberg = _PG_TITLE.match(title)
+    if gutenberg:  # "The Project Gutenberg eBook of Tiny, by A. Person"
+        title = gutenberg.group("title").strip()
+        author = author or gutenberg.group("author")
     meta: dict[str, object] = {}
     html = soup.find("html")
     if isinstance(html, Tag) and html.get("lang"):
@@ -122,6 +126,13 @@ def read_html(path: Path, data: bytes, *, include_notes: bool = False) -> Story:
     if isinstance(description, Tag) and description.get("content"):
         meta["summary"] = str(description.get("content")).strip()
     return finish(builder, path, title, str(author) if author else None, meta)
+
+
+_PG_TITLE = re.compile(
+    r"^\s*The Project Gutenberg e-?(?:book|text) of (?P<title>.+?)(?:,\s*by\s+(?P<author>.+?))?"
+    r"\.?\s*$",
+    re.I,
+)
 
 
 def _meta_title(soup: BeautifulSoup) -> str | None:

@@ -183,10 +183,13 @@ def display_title(text: str) -> str:
     stripped = _NUMBER_PREFIX.sub("", title)
     title = stripped or title
     if title.isupper():
-        words = title.lower().split()
+        words = title.split()
         title = " ".join(
-            w if (i and w in _SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words)
-        )
+            w if _ROMAN.match(w.rstrip(".,:;")) and len(w.rstrip(".,:;")) > 1
+            else w.lower() if (i and w.lower() in _SMALL_WORDS)
+            else w[:1] + w[1:].lower()
+            for i, w in enumerate(words)
+        )  # fmt: skip
     return title.rstrip(".")
 
 

@@ -163,6 +163,7 @@ def _furniture(
     out: list[Hidden] = []
     names = {words_key(title), words_key(f"by {author}" if author else ""), words_key(author or "")}
     names.discard(())
+    names.add(("by",))
     is_heading = lambda line: heading_of(line) is not None  # noqa: E731
     opening = True  # still before the first spoken paragraph of the book
     i = 0
@@ -176,7 +177,10 @@ def _furniture(
                 out.append(Hidden(para.start, paras[i + n].end, reason))
                 i += n + 1
                 continue
-        if opening and gutenberg and i < 4 and PRODUCED.match(body):
+        lines = body.splitlines()
+        if len(lines) >= 2 and all(is_heading(ln) for ln in lines):
+            out.append(Hidden(para.start, para.end, "contents"))  # chapter headings, listed
+        elif opening and gutenberg and i < 4 and PRODUCED.match(body):
             out.append(Hidden(para.start, para.end, "Project Gutenberg credits"))
         elif opening and words_key(body) in names:
             out.append(Hidden(para.start, para.end, "title page"))
@@ -340,9 +344,10 @@ def _chapter_marks(text: str, found: _Structure, hidden: list[Hidden]) -> _Marks
     marks = [Mark(h.match.title, h.start, h.span) for h in headings if h.match.level == level]
     stories = _collection(text, found, silent)
     if stories:
+        starts = {story.start for story in stories}
         inner = [
             *(Mark(text[a:b].rstrip("."), a, (a, b)) for (a, b), _ in found.sections),
-            *marks,
+            *(m for m in marks if m.start not in starts),
         ]
         for k, story in enumerate(stories):
             nxt = stories[k + 1].start if k + 1 < len(stories) else len(text)
@@ -393,7 +398,8 @@ def _collection(text: str, found: _Structure, silent: list[Span]) -> list[Mark]:
             or _SECTION.match(para)
         ):
             continue
-        title = display_title(" ".join(para.split()))
+        heading = heading_of(para) if "\n" not in para else None
+        title = heading.title if heading else display_title(" ".join(para.split()))
         stories.append(Mark(title, para_start, (para_start, para_start + len(para))))
     return stories if len(stories) >= 2 else []
 
