@@ -557,3 +557,26 @@ GUTENBERG_HTML = """<html><head><title>The Project Gutenberg eBook of Tiny, by A
 <div id="pg-end-separator"><span>*** END OF THE PROJECT GUTENBERG EBOOK TINY ***</span></div>
 <h2>THE FULL PROJECT GUTENBERG LICENSE</h2><p>To protect the mission...</p>
 </section></body></html>"""
+
+
+def make_epub2(path, opf: str, ncx: str, docs: dict[str, str]):
+    """An EPUB 2 as calibre writes it: OEBPS/content.opf, an NCX, XHTML documents."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        z.writestr(
+            "META-INF/container.xml",
+            '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:'
+            'opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" '
+            'media-type="application/oebps-package+xml"/></rootfiles></container>',
+        )
+        z.writestr("OEBPS/content.opf", opf)
+        z.writestr("OEBPS/toc.ncx", ncx)
+        for name, body in docs.items():
+            z.writestr(
+                f"OEBPS/{name}",
+                '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head>'
+                f"<body>{body}</body></html>",
+            )
+    return path

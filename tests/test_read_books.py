@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import logging
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from books_fixtures import (
     NOVEL_1990S,
     NOVEL_OLD,
     SVG_COVER,
+    make_epub2,
     make_epub3,
 )
 from dramatis.formats.cover import embeddable, usable_cover
@@ -184,23 +184,7 @@ def test_epub2_guide_names_the_furniture(tmp_path: Path) -> None:
         "part2.html": "<h2>The Bell</h2><p>The bell rang twice.</p>",
         "thanks.html": "<p>To my editor, who waited.</p>",
     }
-    path = tmp_path / "tales.epub"
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
-        z.writestr(
-            "META-INF/container.xml",
-            '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:'
-            'opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" '
-            'media-type="application/oebps-package+xml"/></rootfiles></container>',
-        )
-        z.writestr("OEBPS/content.opf", EPUB2_OPF)
-        z.writestr("OEBPS/toc.ncx", EPUB2_NCX)
-        for name, body in docs.items():
-            z.writestr(
-                f"OEBPS/{name}",
-                f'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head>'
-                f"<body>{body}</body></html>",
-            )
+    path = make_epub2(tmp_path / "tales.epub", EPUB2_OPF, EPUB2_NCX, docs)
     story = read_story(path)
     check_spans(story)
     assert [c.title for c in story.chapters] == ["The Fog", "The Bell"]
@@ -490,3 +474,39 @@ def test_script_json_speaks_no_furniture(tmp_path: Path, capsys, name, make, tit
     assert [w for w in FURNITURE_WORDS if w in spoken] == []
     assert {h["reason"] for h in out["hidden"]} and all(h["reason"] for h in out["hidden"])
     assert any(s["spoken"] for s in out["segments"])
+
+
+def test_ao3_html_and_epub_of_one_work_give_the_same_track_titles(tmp_path: Path) -> None:
+    """AO3's HTML heads chapters "Chapter 1: Prologue"; an EPUB may say just "Prologue"."""
+    from readers_helpers import AO3_AFTERWORD, AO3_CHAPTER_1, AO3_CHAPTER_2, AO3_HTML, AO3_PREFACE
+
+    html = read_story(write(tmp_path, AO3_HTML, "work.html"))
+    one = AO3_CHAPTER_1.replace("Chapter 1: The Forest", "The Forest")
+    two = AO3_CHAPTER_2.replace("Chapter 2: Home", "Home")
+    docs = {
+        "p.html": AO3_PREFACE,
+        "c1.html": f'<div id="chapters">{one}</div>',
+        "c2.html": f"<div>{two}</div>",
+        "a.html": AO3_AFTERWORD,
+    }
+    names = [("Preface", "p.html"), ("The Forest", "c1.html"), ("Home", "c2.html")]
+    opf = EPUB2_OPF.replace("Harbour Tales", "The Long Way Home").split("<manifest>")[0] + (
+        "<manifest>"
+        '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>'
+        + "".join(f'<item id="d{i}" href="{n}" media-type="application/xhtml+xml"/>'
+                  for i, n in enumerate(docs))
+        + '</manifest><spine toc="ncx">'
+        + "".join(f'<itemref idref="d{i}"/>' for i in range(len(docs)))
+        + "</spine></package>"
+    )  # fmt: skip
+    ncx = EPUB2_NCX.split("<navMap>")[0] + (
+        "<navMap>"
+        + "".join(f'<navPoint id="n{i}" playOrder="{i + 1}"><navLabel><text>{t}</text>'
+                  f'</navLabel><content src="{h}"/></navPoint>' for i, (t, h) in enumerate(names))
+        + "</navMap></ncx>"
+    )  # fmt: skip
+    epub = read_story(make_epub2(tmp_path / "work.epub", opf, ncx, docs))
+    assert [c.title for c in html.chapters] == ["Chapter 1: The Forest", "Chapter 2: Home"]
+    assert [c.title for c in epub.chapters] == [c.title for c in html.chapters]
+    # what is said is each file's own heading, word for word
+    assert epub.text[slice(*epub.chapters[0].heading)] == "The Forest"

@@ -428,6 +428,8 @@ def read_ao3(
         name = chapter.title or title
         if toc_titles and not chapter.heading and chapter.doc in toc_titles:
             name = toc_titles[chapter.doc]
+        if multi:
+            name = ao3_chapter_title(i + 1, name)
         builder.chapter(name if multi else title)
         if i == 0:
             _add_notes(builder, work.notes, hide)
@@ -439,6 +441,21 @@ def read_ao3(
         if i == len(work.chapters) - 1:
             _add_notes(builder, work.end_notes, hide)
     return finish(builder, path, title, author, merged, cover)
+
+
+_AO3_NUMBERED = re.compile(r"^(?:chapter\s+(?P<n>\d+)|(?P<m>\d+)\.)\s*(?::\s*)?(?P<rest>.*)$", re.I)
+
+
+def ao3_chapter_title(index: int, text: str) -> str:
+    """One title for a chapter whether it came from AO3's HTML ("Chapter 1: Prologue"), an
+    EPUB heading or table of contents ("Prologue", "1. Prologue"): "Chapter N: Title", or
+    "Chapter N" for an untitled chapter, so both downloads of a work name tracks alike."""
+    m = _AO3_NUMBERED.match(text.strip())
+    number, rest = index, text.strip()
+    if m:
+        number = int(m.group("n") or m.group("m"))
+        rest = m.group("rest").strip()
+    return f"Chapter {number}: {rest}" if rest else f"Chapter {number}"
 
 
 def _add_notes(builder: TextBuilder, notes: list[_Note], hide: bool) -> None:
