@@ -552,7 +552,8 @@ GUTENBERG_HTML = """<html><head><title>The Project Gutenberg eBook of Tiny, by A
 <div class="figcenter"><img src="images/i1.jpg" alt=""/><p class="caption">The small thing.</p></div>
 <p>[Illustration: The small thing again]</p>
 </div>
-<div class="chapter"><h2><a id="c2"></a>CHAPTER II.</h2><p>It grew.</p></div>
+<div class="chapter"><h2><a id="c2"></a>CHAPTER II.</h2><p>It grew.<a id="FNanchor_1" href="#Footnote_1" class="fnanchor">[1]</a></p>
+<div class="footnotes"><div class="footnote"><p><a id="Footnote_1" href="#FNanchor_1" class="label">[1]</a> It was a seed.</p></div></div></div>
 <section class="pg-boilerplate pgfooter" id="pg-footer">
 <div id="pg-end-separator"><span>*** END OF THE PROJECT GUTENBERG EBOOK TINY ***</span></div>
 <h2>THE FULL PROJECT GUTENBERG LICENSE</h2><p>To protect the mission...</p>

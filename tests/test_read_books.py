@@ -295,6 +295,7 @@ def test_gutenberg_html(tmp_path: Path) -> None:
     )
     assert reasons(story) == {
         "Project Gutenberg header", "contents", "illustration caption", "Project Gutenberg licence",
+        "note reference", "footnotes",
     }  # fmt: skip
 
 

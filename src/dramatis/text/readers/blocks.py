@@ -49,7 +49,10 @@ _CLASS_REASONS = [
     (re.compile(r"^cbj_"), "metadata jacket"),
     (re.compile(r"^calibre_?toc$|^calibre_generated_inline_toc$"), "contents"),
     (re.compile(r"^(?:fig)?caption$|^illus(?:tration)?-?caption$"), "illustration caption"),
+    (re.compile(r"^footnotes?$|^endnotes?$"), "footnotes"),
 ]
+# Note numbers by class (Gutenberg's HTML: <a class="fnanchor" href="#Footnote_1">[1]</a>).
+_INLINE_CLASSES = re.compile(r"^(?:fnanchor|noteref|footnote-?ref|footnote-?link)$")
 
 
 @dataclass
@@ -94,6 +97,8 @@ def _inline_reason(tag: Tag) -> str | None:
             return INLINE_REASONS[word]
     if tag.name == "a" and tag.get_text().strip() in _ARROWS:
         return "note back-link"
+    if any(_INLINE_CLASSES.match(str(c).lower()) for c in tag.get("class") or []):
+        return "note reference"
     return None
 
 
