@@ -73,6 +73,7 @@ def test_every_vendored_voice_is_listed_with_gender_accent_and_its_own_family():
     assert infos["bm_george"].gender == "male" and infos["bm_george"].accent == "en-gb"
     kokoro_families = [v.family for i, v in infos.items() if i != HIBARI_VOICE]
     assert len(set(kokoro_families)) == len(kokoro_families) == len(km.VOICES)
+    assert "whispering" in infos["af_nicole"].name  # casting keeps it for last
     # The fast narrator is af_heart's student: casting must treat them as one sound.
     assert infos[HIBARI_VOICE].family == "af_heart"
 
