@@ -24,6 +24,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+@pytest.hookimpl(trylast=True)  # after -m/-k have deselected what will not run
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     wants = [{p for m in item.iter_markers("needs") for p in m.args} for item in items]
     missing = sorted(p for p in set().union(*wants) if shutil.which(p) is None)
@@ -31,7 +32,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         count = sum(1 for w in wants if w.intersection(missing))
         pytest.exit(
             f"{', '.join(missing)} not found on PATH but needed by {count} of the selected "
-            "tests: run ./setup.sh (it installs them), or deselect those tests",
+            "tests: run ./setup.sh (it installs them), or deselect those tests (-m 'not needs')",
             returncode=pytest.ExitCode.USAGE_ERROR,
         )
 

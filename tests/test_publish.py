@@ -14,6 +14,7 @@ import podcastparser
 import pytest
 from lxml import etree
 
+from conftest import FFMPEG
 from dramatis.errors import DramatisError
 from dramatis.publish.feed import (
     NS_ITUNES,
@@ -28,6 +29,8 @@ from dramatis.publish.feed import (
 )
 from dramatis.publish.manifest import MANIFEST_NAME, ChapterEntry, Cue, Manifest, Mark
 from feedkit import HOSTILE, make_story
+
+pytestmark = pytest.mark.needs(*FFMPEG)  # feedkit.make_story encodes MP3s
 
 BASE = "https://example.org/my books/"
 

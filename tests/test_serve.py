@@ -16,10 +16,13 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 
+from conftest import FFMPEG
 from dramatis.errors import DramatisError
 from dramatis.publish.feed import sidecar_paths
 from dramatis.publish.serve import FeedServer, RangeNotSatisfiable, parse_range
 from feedkit import HOSTILE, make_story
+
+pytestmark = pytest.mark.needs(*FFMPEG)  # feedkit.make_story encodes MP3s
 
 SECRET = b"the secret outside the served folder"
 
