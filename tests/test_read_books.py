@@ -511,3 +511,11 @@ def test_ao3_html_and_epub_of_one_work_give_the_same_track_titles(tmp_path: Path
     assert [c.title for c in epub.chapters] == [c.title for c in html.chapters]
     # what is said is each file's own heading, word for word
     assert epub.text[slice(*epub.chapters[0].heading)] == "The Forest"
+
+
+def test_a_contents_title_above_story_lines_is_not_a_list(tmp_path: Path) -> None:
+    """Conservative: 'Contents' followed by sentences (or by one line) hides nothing."""
+    text = "Chapter 1\n\nContents\n\nHe opened the box.\n\nIt was empty.\n\nContents\n\nThe lid\n"
+    story = read_story(write(tmp_path, text, "c.txt"))
+    assert story.hidden == []
+    assert spoken_text(story) == " ".join(text.split())

@@ -197,7 +197,8 @@ def entry_like(text: str, is_heading) -> bool:
     if not lines:
         return False
     for line in lines:
-        short = len(line.split()) <= 10
+        # a short line that ends like a sentence is prose ("He opened the box."), not an entry
+        short = len(line.split()) <= 10 and line[-1] not in ".!?…\"'”’)"
         if not (short or is_heading(line) or _PAGE_NUMBER.search(line) or _NUMBERED.match(line)):
             return False
         if len(line.split()) > 20:
@@ -249,7 +250,8 @@ def list_extent(paras: list[Para], i: int, is_heading) -> int:
             break
         seen.update(keys)
         j += 1
-    return j - (i + 1)
+    # one entry is no list: "Contents" above a line of story is left alone
+    return j - (i + 1) if len(seen) >= 2 else 0
 
 
 # --------------------------------------------------------------------------- in-text notes
