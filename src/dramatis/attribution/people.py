@@ -100,6 +100,16 @@ def merge_forms(
 ) -> list[Character]:
     """Characters from name forms and their counts.  ``sents`` gives the sentences each form
     is named in: two forms named in one sentence are two people."""
+    ents = _untitled_names(cands, sents)
+    _titled_names(cands, sents, ents)
+    _single_names(cands, sents, ents)
+    # nicknames ("Lizzy", "Miss Eliza") and a title used as a name ("the Admiral")
+    ents = _merge_aliases(ents)
+    return _characters(ents, pron, speech, min_count, the_count)
+
+
+def _untitled_names(cands: dict[tuple[str, str], int], sents: dict[str, set[int]]) -> list[_Entity]:
+    """Step 1: multi-word untitled names ("Elizabeth Bennet", "Sherlock Holmes")."""
     ents: list[_Entity] = []
     by_full: dict[str, _Entity] = {}
     # 1. multi-word untitled names: "Elizabeth Bennet", "Sherlock Holmes"
@@ -114,7 +124,15 @@ def merge_forms(
         e.add(name, n, sents.get(name))
         ents.append(e)
         by_full[name] = e
-    # 2. titled forms, fullest first: "Mrs. Rachel Lynde" before "Mrs. Lynde"
+    return ents
+
+
+def _titled_names(
+    cands: dict[tuple[str, str], int], sents: dict[str, set[int]], ents: list[_Entity]
+) -> None:
+    """Step 2: titled forms join or start entities, fullest first ("Mrs. Rachel Lynde"
+    before "Mrs. Lynde")."""
+    by_full = {e.name: e for e in ents}
     titled: dict[tuple[str, str], _Entity] = {}
     for (title, name), n in sorted(cands.items(), key=lambda kv: (-len(kv[0][1].split()), -kv[1])):
         if not title:
@@ -169,7 +187,12 @@ def merge_forms(
         if not e.title:
             e.title = title
         e.add(form, n, sents.get(form))
-    # 3. single words: first names, surnames, nicknames
+
+
+def _single_names(
+    cands: dict[tuple[str, str], int], sents: dict[str, set[int]], ents: list[_Entity]
+) -> None:
+    """Step 3: single words join the entity whose first name, nickname or surname they are."""
     for (title, name), n in sorted(cands.items(), key=lambda kv: -kv[1]):
         if title or len(name.split()) != 1:
             continue
@@ -199,9 +222,12 @@ def merge_forms(
         e = _Entity("", name, "unknown")
         e.add(name, n, sents.get(name))
         ents.append(e)
-    # 3b. nicknames ("Lizzy", "Miss Eliza") and a title used as a name ("the Admiral")
-    ents = _merge_aliases(ents)
-    # 4. gender and canonical name
+
+
+def _characters(
+    ents: list[_Entity], pron, speech, min_count: int, the_count: Counter[str]
+) -> list[Character]:
+    """Step 4: gender and canonical name; an entity without a sign of a person is dropped."""
     out: list[Character] = []
     seen_names: set[str] = set()
     for e in ents:
