@@ -131,14 +131,11 @@ def candidates(att: AttributionState) -> list[Row]:
             out.append((k, [], []))
             continue
         _evidence(att, dl, line)
-        feats = []
-        for c in line.cands:
-            f: dict[str, float] = dict(line.scene)
-            _turn_features(att, line, c, f)
-            _mention_features(att, line, c, f)
-            _pronoun_features(att, line, c, f)
-            _prominence_features(att, dl, line, c, f)
-            feats.append(f)
+        feats: list[dict[str, float]] = [dict(line.scene) for _c in line.cands]
+        _turn_features(att, line, feats)
+        _mention_features(att, line, feats)
+        _pronoun_features(att, line, feats)
+        _prominence_features(att, dl, line, feats)
         out.append((k, line.cands, feats))
     return out
 
@@ -394,140 +391,175 @@ def _conversation_fit(att: AttributionState, dl: _Dialogue, ln: _Line) -> dict[s
     return conv_fit
 
 
-def _turn_features(att: AttributionState, ln: _Line, c: int, f: dict[str, float]) -> None:
+def _turn_features(att: AttributionState, ln: _Line, feats: list[dict[str, float]]) -> None:
     """The sieve's answer, the speakers of the lines around, and whom those lines address."""
-    k = ln.k
-    if ln.bare:
-        # a paragraph that is only a quote: turn-taking is all there is
-        if c == ln.p1 and ln.p1a:
-            f["bare_p1"] = 1.0
-        if c == ln.p2 and ln.p2a:
-            f["bare_p2"] = 1.0
-        if c in ln.vprev:
-            f["bare_voc_prev"] = 1.0
-    if c == att.spk0.get(k):
-        meth = att.method.get(k, "")
-        if meth == "explicit":
-            sc = att.conf0.get(k, 0.0)
-            f["s_expl_name" if sc >= 0.95 else "s_expl_pron" if sc < 0.9 else "s_expl_pre"] = 1
-        else:
-            f["s_" + (meth if meth in _METHODS else "other")] = 1.0
-            f["s_conf"] = att.conf0.get(k, 0.0)
-    if c == ln.p1:
-        f["p1_adj" if ln.p1a else "p1_far"] = 1.0
-        if ln.p1m == "explicit":
-            f["p1_expl"] = 1.0
-    if c == ln.p2:
-        f["p2_adj" if ln.p2a else "p2_far"] = 1.0
-    if c == ln.n1:
-        f["n1_adj" if ln.n1a else "n1_far"] = 1.0
-    if c == ln.n2:
-        f["n2_adj" if ln.n2a else "n2_far"] = 1.0
-    if c in att.vocs[k]:
-        f["voc_self"] = 1.0
-    if c in ln.vpara:
-        f["voc_para"] = 1.0
-    if c in ln.vprev:
-        f["voc_prev"] = 1.0
-    if c in ln.vnext:
-        f["voc_next"] = 1.0
-    if c in ln.inquote and c not in att.vocs[k]:
-        f["in_quote"] = 1.0
-    if c in ln.wide:
-        f["wide"] = 1.0
-    if c in ln.inqw:
-        f["inq_win"] = 1.0
+    k, p1, p1a, p2, p2a, n1, n1a, n2, n2a = (
+        ln.k,
+        ln.p1,
+        ln.p1a,
+        ln.p2,
+        ln.p2a,
+        ln.n1,
+        ln.n1a,
+        ln.n2,
+        ln.n2a,
+    )
+    vprev, vnext, vpara, vself = ln.vprev, ln.vnext, ln.vpara, att.vocs[k]
+    inquote, wide, inqw, bare = ln.inquote, ln.wide, ln.inqw, ln.bare
+    sieve, meth, sconf = att.spk0.get(k), att.method.get(k, ""), att.conf0.get(k, 0.0)
+    for c, f in zip(ln.cands, feats, strict=True):
+        if bare:
+            # a paragraph that is only a quote: turn-taking is all there is
+            if c == p1 and p1a:
+                f["bare_p1"] = 1.0
+            if c == p2 and p2a:
+                f["bare_p2"] = 1.0
+            if c in vprev:
+                f["bare_voc_prev"] = 1.0
+        if c == sieve:
+            if meth == "explicit":
+                f[
+                    "s_expl_name"
+                    if sconf >= 0.95
+                    else "s_expl_pron"
+                    if sconf < 0.9
+                    else "s_expl_pre"
+                ] = 1
+            else:
+                f["s_" + (meth if meth in _METHODS else "other")] = 1.0
+                f["s_conf"] = sconf
+        if c == p1:
+            f["p1_adj" if p1a else "p1_far"] = 1.0
+            if ln.p1m == "explicit":
+                f["p1_expl"] = 1.0
+        if c == p2:
+            f["p2_adj" if p2a else "p2_far"] = 1.0
+        if c == n1:
+            f["n1_adj" if n1a else "n1_far"] = 1.0
+        if c == n2:
+            f["n2_adj" if n2a else "n2_far"] = 1.0
+        if c in vself:
+            f["voc_self"] = 1.0
+        if c in vpara:
+            f["voc_para"] = 1.0
+        if c in vprev:
+            f["voc_prev"] = 1.0
+        if c in vnext:
+            f["voc_next"] = 1.0
+        if c in inquote and c not in vself:
+            f["in_quote"] = 1.0
+        if c in wide:
+            f["wide"] = 1.0
+        if c in inqw:
+            f["inq_win"] = 1.0
 
 
-def _mention_features(att: AttributionState, ln: _Line, c: int, f: dict[str, float]) -> None:
+def _mention_features(att: AttributionState, ln: _Line, feats: list[dict[str, float]]) -> None:
     """Where the candidate is named: in a tag before or after the line, in the paragraph
     before, how lately and how often."""
-    if c in ln.inb:
-        f["m_before"] = 1.0
-        if ln.inb[c]:
-            f["m_before_subj"] = 1.0
-    if c in ln.ina:
-        f["m_after"] = 1.0
-        if ln.ina[c]:
-            f["m_after_subj"] = 1.0
-    if c in ln.prevpara:
-        f["m_prevpara"] = 1.0
-    if c == att.narrator and att.person:
-        f["narrator"] = 1.0
-    if c in ln.lastpos:
-        f["dist"] = math.log1p((ln.q.start - ln.lastpos[c]) / 100.0)
-        r = ln.recent.index(c) if c in ln.recent else 9
-        if r < 3:
-            f[f"rank{r}"] = 1.0
-    else:
-        f["no_mention"] = 1.0
-    if c in ln.cnt3k:
-        f["cnt3k"] = math.log1p(ln.cnt3k[c])
+    inb, ina, prevpara, lastpos, recent, cnt3k = (
+        ln.inb,
+        ln.ina,
+        ln.prevpara,
+        ln.lastpos,
+        ln.recent,
+        ln.cnt3k,
+    )
+    narrator = att.narrator if att.person else None
+    start = ln.q.start
+    for c, f in zip(ln.cands, feats, strict=True):
+        if c in inb:
+            f["m_before"] = 1.0
+            if inb[c]:
+                f["m_before_subj"] = 1.0
+        if c in ina:
+            f["m_after"] = 1.0
+            if ina[c]:
+                f["m_after_subj"] = 1.0
+        if c in prevpara:
+            f["m_prevpara"] = 1.0
+        if c == narrator and narrator is not None:
+            f["narrator"] = 1.0
+        if c in lastpos:
+            f["dist"] = math.log1p((start - lastpos[c]) / 100.0)
+            r = recent.index(c) if c in recent else 9
+            if r < 3:
+                f[f"rank{r}"] = 1.0
+        else:
+            f["no_mention"] = 1.0
+        if c in cnt3k:
+            f["cnt3k"] = math.log1p(cnt3k[c])
 
 
-def _pronoun_features(att: AttributionState, ln: _Line, c: int, f: dict[str, float]) -> None:
+def _pronoun_features(att: AttributionState, ln: _Line, feats: list[dict[str, float]]) -> None:
     """Whether the he/she (or narrator's I/you) around the line fits the candidate, and
     whether the candidate acted last before it."""
-    g = att.genders[c]
-    if ln.atag == "pab" and c == ln.p1 and ln.p1a:
-        f["pab_p1"] = 1.0
-    for tag, p in ((ln.atag, ln.pa), ("pb", ln.pb)):
-        if p is None:
-            continue
-        if p in ("i", "you"):
-            if c == att.narrator and att.person == ("first" if p == "i" else "second"):
+    genders, narrator, person = att.genders, att.narrator, att.person
+    p1, p1a, atag, conv_fit, lsub, lsq = ln.p1, ln.p1a, ln.atag, ln.conv_fit, ln.lsub, ln.lsq
+    tags = ((atag, ln.pa), ("pb", ln.pb))
+    for c, f in zip(ln.cands, feats, strict=True):
+        g = genders[c]
+        if atag == "pab" and c == p1 and p1a:
+            f["pab_p1"] = 1.0
+        for tag, p in tags:
+            if p is None:
+                continue
+            if p in ("i", "you"):
+                if c == narrator and person == ("first" if p == "i" else "second"):
+                    f[tag + "_match"] = 1.0
+                continue
+            if c == narrator and person:
+                # "she"/"he" never means the "I"/"you" who tells the story
+                f[tag + "_clash"] = 1.0
+                continue
+            want = "m" if p == "he" else "f"
+            if g == want:
                 f[tag + "_match"] = 1.0
-            continue
-        if c == att.narrator and att.person:
-            # "she"/"he" never means the "I"/"you" who tells the story
-            f[tag + "_clash"] = 1.0
-            continue
-        want = "m" if p == "he" else "f"
-        if g == want:
-            f[tag + "_match"] = 1.0
-            if tag == "pb" and c == ln.p1 and ln.p1a:
-                # "She glares at him." by the one who spoke last: as often a
-                # reaction to the line as her own next turn
-                f["pb_p1"] = 1.0
-            if ln.conv_fit.get(want) == c:
-                f[tag + "_conv"] = 1.0
-        elif g != "u":
-            f[tag + "_clash"] = 1.0
-    if ln.lsub is not None:
-        kind, who = ln.lsub
-        if who == c:
-            f["ls_" + kind + ln.lsq] = 1.0
+                if tag == "pb" and c == p1 and p1a:
+                    # "She glares at him." by the one who spoke last: as often a
+                    # reaction to the line as her own next turn
+                    f["pb_p1"] = 1.0
+                if conv_fit.get(want) == c:
+                    f[tag + "_conv"] = 1.0
+            elif g != "u":
+                f[tag + "_clash"] = 1.0
+        if lsub is not None:
+            kind, who = lsub
+            if who == c:
+                f["ls_" + kind + lsq] = 1.0
 
 
 def _prominence_features(
-    att: AttributionState, dl: _Dialogue, ln: _Line, c: int, f: dict[str, float]
+    att: AttributionState, dl: _Dialogue, ln: _Line, feats: list[dict[str, float]]
 ) -> None:
     """How much the candidate speaks and is named, how long since they last spoke, and a
     first/second-person narrator's own evidence."""
-    if att.genders[c] == "u" and c != att.narrator:
-        f["g_unknown"] = 1.0
-    f["lines"] = math.log1p(dl.nlines.get(c, 0)) / 5.0
-    f["ments"] = math.log1p(dl.nments.get(c, 0)) / 7.0
-    ls = dl.last_spoke[ln.i]
-    if c in ls:
-        since = ln.i - ls[c]
-        f["since"] = min(since, 10) / 10.0
-        if since <= 2:
-            f[f"since{since}"] = 1.0
-    else:
-        f["never_spoke"] = 1.0
-    if c == att.narrator and att.person:
-        # "I"/"you" in the narration fills a first-person story far more densely
-        # than any name or he/she: its evidence goes under names of its own, so a
-        # model trained on third-person novels does not read it as mentions
-        if ln.nlast is not None:
-            f["nar_dist"] = math.log1p((ln.q.start - ln.nlast) / 100.0)
-        if ln.ncnt:
-            f["nar_cnt3k"] = math.log1p(ln.ncnt)
-        if ln.nbefore:
-            f["nar_before"] = 1.0
-        if ln.nafter:
-            f["nar_after"] = 1.0
+    genders, narrator = att.genders, att.narrator
+    nlines, nments, ls, i = dl.nlines, dl.nments, dl.last_spoke[ln.i], ln.i
+    for c, f in zip(ln.cands, feats, strict=True):
+        if genders[c] == "u" and c != narrator:
+            f["g_unknown"] = 1.0
+        f["lines"] = math.log1p(nlines.get(c, 0)) / 5.0
+        f["ments"] = math.log1p(nments.get(c, 0)) / 7.0
+        if c in ls:
+            since = i - ls[c]
+            f["since"] = min(since, 10) / 10.0
+            if since <= 2:
+                f[f"since{since}"] = 1.0
+        else:
+            f["never_spoke"] = 1.0
+        if c == narrator and att.person:
+            # "I"/"you" in the narration fills a first-person story far more densely
+            # than any name or he/she: its evidence goes under names of its own, so a
+            # model trained on third-person novels does not read it as mentions
+            if ln.nlast is not None:
+                f["nar_dist"] = math.log1p((ln.q.start - ln.nlast) / 100.0)
+            if ln.ncnt:
+                f["nar_cnt3k"] = math.log1p(ln.ncnt)
+            if ln.nbefore:
+                f["nar_before"] = 1.0
+            if ln.nafter:
+                f["nar_after"] = 1.0
 
 
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’']?\s+")
