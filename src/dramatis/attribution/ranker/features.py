@@ -285,20 +285,25 @@ def _evidence(att: AttributionState, dl: _Dialogue, ln: _Line) -> None:
     ln.vpara = pvoc[pi] - att.vocs[ln.k]
     ln.inquote = {c for _a, _b, cis in att.names.find(text, q.start, q.end) for c in cis[:1]}
     # last mention of each candidate before the quote, and the most recent ones
+    recent: list[int] = []
+    lastpos: dict[int, int] = {}
     j = bisect_left(att.mpos, q.start) - 1
     while j >= 0 and q.start - att.mentions[j].pos < 6000:
         c = att.mentions[j].char
-        if c not in ln.lastpos:
-            ln.lastpos[c] = att.mentions[j].pos
-            ln.recent.append(c)
+        if c not in lastpos:
+            lastpos[c] = att.mentions[j].pos
+            recent.append(c)
         j -= 1
+    cnt3k: dict[int, int] = {}
     j = bisect_left(att.mpos, q.start) - 1
     while j >= 0 and q.start - att.mentions[j].pos < 3000:
         c = att.mentions[j].char
-        ln.cnt3k[c] = ln.cnt3k.get(c, 0) + 1
+        cnt3k[c] = cnt3k.get(c, 0) + 1
         j -= 1
-    ln.inb = {m.char: m.role for m in ln.window if any(a <= m.pos < b for a, b in ln.told)}
-    ln.ina = {m.char: m.role for m in ln.window if any(a <= m.pos < b for a, b in ln.after)}
+    ln.recent, ln.lastpos, ln.cnt3k = recent, lastpos, cnt3k
+    told, after = ln.told, ln.after
+    ln.inb = {m.char: m.role for m in ln.window if any(a <= m.pos < b for a, b in told)}
+    ln.ina = {m.char: m.role for m in ln.window if any(a <= m.pos < b for a, b in after)}
     _narrator_evidence(att, dl, ln)
     if pi > 0:
         ln.prevpara = {m.char for m in ln.window if att.paras[pi - 1][0] <= m.pos < ps}
