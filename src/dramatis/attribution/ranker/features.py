@@ -18,19 +18,16 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from dramatis.attribution.rules.resolve import resolve_pronoun
+from dramatis.attribution.ranker.narration import first_pronoun, last_pronoun, last_subject
 from dramatis.attribution.state import AttributionState, Mention
 from dramatis.model import Segment
 from dramatis.text.lexicon import SPEECH_VERB_RE
 
 _METHODS = ("explicit", "beat", "para", "turn", "recent")
-_PRON = re.compile(r"\b(he|she|I|you|He|She|You)\b")
 _FIRST = re.compile(r"\b(?:I|me|my|My|Me)\b")
 _SECOND = re.compile(r"\b(?:you|You|your|Your)\b")
 _SENT_END = re.compile(r"[.!?]")
-_LEAD_POSS = re.compile(r"[\s,.!?]*(His|Her)\b")
 _VERB = re.compile(r"\b" + SPEECH_VERB_RE + r"\b")
-_CLAUSE = re.compile(r",?\s+(?:and|but|then|so|while)\s+(?=(?:he|she|[A-Z])\b)")
 _LOOK = 6  # dialogue paragraphs looked at on each side
 _WIDE_LOOK = 14  # ... and further back for the wider candidate set
 WIDE = True
@@ -311,7 +308,7 @@ def _evidence(att: AttributionState, dl: _Dialogue, ln: _Line) -> None:
     # when it is narration ("He searches her face ... shaking his head." / "Please.")
     before = ln.before
     if pi > 0 and (not before or not text[before[0][0] : before[-1][1]].strip()):
-        ln.lsub = _last_subject(att, pi - 1)
+        ln.lsub = last_subject(att, pi - 1)
         ln.lsq = "_q" if (pi - 1) in att.by_para else "_n"  # did that paragraph hold a line?
     _pronoun_evidence(att, ln)
     ln.bare = not any(text[a:b].strip() for a, b in ln.before + ln.after)
@@ -339,7 +336,7 @@ def _narrator_evidence(att: AttributionState, dl: _Dialogue, ln: _Line) -> None:
 def _pronoun_evidence(att: AttributionState, ln: _Line) -> None:
     """The he/she of the narration after the line and of a tag before it."""
     text, after, told = att.text, ln.after, ln.told
-    ln.pa = _first_pronoun(text, after)
+    ln.pa = first_pronoun(text, after)
     # a beat without a speech verb ("She looks down.") is often the listener's reaction
     if ln.pa is not None and after:
         a0, b0 = after[0]
@@ -348,9 +345,9 @@ def _pronoun_evidence(att: AttributionState, ln: _Line) -> None:
             ln.atag = "pab"
     if ln.k in att.intro and len(told) == 1:
         # the tag's subject: "He opens his mouth to say thank you."
-        ln.pb = _first_pronoun(text, told)
+        ln.pb = first_pronoun(text, told)
     else:
-        ln.pb = _last_pronoun(text, told)
+        ln.pb = last_pronoun(text, told)
 
 
 def _scene(att: AttributionState, dl: _Dialogue, ln: _Line) -> dict[str, float]:
@@ -565,54 +562,3 @@ def _prominence_features(
                 f["nar_before"] = 1.0
             if ln.nafter:
                 f["nar_after"] = 1.0
-
-
-_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’']?\s+")
-_LEAD_PRON = re.compile(r"\W*(he|she|his|her)\b", re.I)
-
-
-def _last_subject(att: AttributionState, pj: int) -> tuple[str, int | None] | None:
-    """("name", character) or ("pron", character) for the last narration sentence of
-    paragraph ``pj`` when the paragraph ends in narration, else None."""
-    ps, pe = att.paras[pj]
-    tail = att.text[ps:pe].rstrip()
-    if not tail or tail[-1] in "\"”’'":
-        return None
-    sents = _SENT_SPLIT.split(tail)
-    last = sents[-1] if sents else ""
-    if not last or '"' in last or "“" in last:
-        return None
-    clauses = _CLAUSE.split(last)  # "She offers it to him but he shakes his head."
-    last = clauses[-1]
-    pos = ps + len(tail) - len(last)
-    for a, _b, cis in att.names.find(last, 0, min(len(last), 30)):
-        if a <= 4:
-            return "name", cis[0] if len(cis) == 1 else att.recent_of(cis, pos)
-        break
-    m = _LEAD_PRON.match(last)
-    if m:
-        p = m.group(1).lower()
-        p = {"his": "he", "her": "she"}.get(p, p)
-        return "pron", resolve_pronoun(att, p, pos, {})
-    return None
-
-
-def _first_pronoun(text: str, spans: list[tuple[int, int]]) -> str | None:
-    for a, b in spans:
-        lead = _LEAD_POSS.match(text, a, b)  # "His words ring of truth."
-        if lead:
-            return "he" if lead.group(1) == "His" else "she"
-        stop = _SENT_END.search(text, a + 1, min(b, a + 40))  # the first sentence only
-        m = _PRON.search(text, a, stop.start() if stop else min(b, a + 40))
-        if m:
-            return m.group().lower()
-        return None
-    return None
-
-
-def _last_pronoun(text: str, spans: list[tuple[int, int]]) -> str | None:
-    if not spans:
-        return None
-    a, b = spans[-1]
-    ms = list(_PRON.finditer(text, max(a, b - 60), b))
-    return ms[-1].group().lower() if ms else None
