@@ -7,9 +7,12 @@ Layout (one line per module):
 - ``state``: ``AttributionState``, what the rules and the ranker share;
 - ``names``: ``NameIndex``, finding characters' names and their shorter forms in text;
 - ``characters``: the cast's characters merged with discovered ones, ``guess_gender``;
-- ``discover``: characters found in the text when no cast lists them;
-- ``rules``: the sieve's rules as functions over the state (``sieve`` runs them in order);
-- ``ranker``: features of candidate speakers, the model, and joint decoding.
+- ``discover``: characters found in the text when no cast lists them; ``people``: one
+  person's name forms merged into one character;
+- ``rules``: the sieve's rules as functions over the state (``rules.sieve`` runs them in
+  order: ``tags``, ``extras``, ``turns``, ``narrator``, with ``resolve`` and ``patterns``);
+- ``ranker``: candidates and their features (``features``, ``narration``), the model
+  (``model``), and joint decoding (``decode``).
 """
 
 from dramatis.attribution.pipeline import (
