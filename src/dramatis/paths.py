@@ -123,3 +123,12 @@ def write_atomic(target: Path, data: bytes | str, stage: Path | None = None) -> 
     """Write ``data`` to ``target`` atomically (text is written as UTF-8)."""
     with atomic_path(target, stage) as tmp:
         tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def user_cache_dir() -> Path:
+    """Dramatis's folder in the user cache (XDG_CACHE_HOME, LOCALAPPDATA on Windows, else
+    ~/.cache): one place that knows the platform's rule, for clips and models alike."""
+    base = os.environ.get("XDG_CACHE_HOME") or (
+        os.environ.get("LOCALAPPDATA") if os.name == "nt" else None
+    )
+    return Path(base or Path.home() / ".cache") / "dramatis"

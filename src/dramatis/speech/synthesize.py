@@ -24,6 +24,7 @@ from pathlib import Path
 
 from dramatis.errors import SynthesisError
 from dramatis.model import Voice
+from dramatis.paths import user_cache_dir
 from dramatis.speech.engines import DEFAULT_ENGINE
 from dramatis.speech.engines.base import Audio, Engine, honoured, read_pcm
 
@@ -50,10 +51,7 @@ def default_cache_dir() -> Path:
     env = os.environ.get("DRAMATIS_CACHE")
     if env:
         return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or (
-        os.environ.get("LOCALAPPDATA") if os.name == "nt" else None
-    )
-    return Path(base or Path.home() / ".cache") / "dramatis" / "clips"
+    return user_cache_dir() / "clips"
 
 
 def clip_key(identity: str, voice: Voice, text: str) -> str:

